@@ -1,0 +1,306 @@
+import {
+  DatabaseService,
+  resolvePackagePath,
+} from '@backstage/backend-plugin-api';
+import { InputError } from '@backstage/errors';
+import type {
+  Release,
+  ReleaseEvent,
+  ReleaseEventType,
+  ReleasePage,
+  ReleaseWithEvents,
+} from '@release-ledger/plugin-release-ledger-common';
+import { Knex } from 'knex';
+import { compareEvents, projectRelease } from '../ledger/projectRelease';
+import {
+  AcceptedEvent,
+  ReleaseFilter,
+  ReleaseLedgerStore,
+} from './ReleaseLedgerStore';
+
+const EVENTS = 'release_ledger_events';
+const RELEASES = 'release_ledger_releases';
+
+/** Rows per INSERT: stays well below SQLite's bound-parameter limit. */
+const INSERT_CHUNK = 200;
+
+type EventRow = {
+  seq?: number;
+  event_id: string;
+  release_id: string;
+  type: string;
+  entity_ref: string | null;
+  occurred_at: string;
+  environment: string;
+  version: string | null;
+  commit: string | null;
+  attributes: string;
+  received_at: string;
+};
+
+type ReleaseRow = {
+  release_id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  status: string;
+  sort_at: string;
+  projection: string;
+};
+
+const migrationsDir = resolvePackagePath(
+  '@release-ledger/plugin-release-ledger-backend',
+  'migrations',
+);
+
+function chunks<T>(items: T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
+
+function toRow(event: ReleaseEvent, receivedAt: string): EventRow {
+  return {
+    event_id: event.eventId,
+    release_id: event.releaseId,
+    type: event.type,
+    entity_ref: event.entityRef ?? null,
+    occurred_at: event.timestamp,
+    environment: event.environment,
+    version: event.version ?? null,
+    commit: event.commit ?? null,
+    attributes: JSON.stringify(event.attributes),
+    received_at: receivedAt,
+  };
+}
+
+function fromRow(row: EventRow): ReleaseEvent {
+  return {
+    eventId: row.event_id,
+    type: row.type as ReleaseEventType,
+    releaseId: row.release_id,
+    entityRef: row.entity_ref ?? undefined,
+    timestamp: row.occurred_at,
+    environment: row.environment,
+    version: row.version ?? undefined,
+    commit: row.commit ?? undefined,
+    attributes: JSON.parse(row.attributes),
+    receivedAt: row.received_at,
+  };
+}
+
+type Cursor = { s: string; r: string };
+
+function encodeCursor(c: Cursor): string {
+  return Buffer.from(JSON.stringify(c)).toString('base64url');
+}
+
+function decodeCursor(raw: string): Cursor {
+  try {
+    const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+    if (typeof c?.s === 'string' && typeof c?.r === 'string') return c;
+  } catch {
+    // fall through to the error below
+  }
+  throw new InputError('cursor: is not a cursor returned by this API');
+}
+
+/** The knex implementation of the ledger store, for SQLite and PostgreSQL. */
+export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
+  static async create(options: {
+    database: DatabaseService;
+    skipMigrations?: boolean;
+  }): Promise<DatabaseReleaseLedgerStore> {
+    const client = await options.database.getClient();
+    if (!options.database.migrations?.skip && !options.skipMigrations) {
+      await client.migrate.latest({ directory: migrationsDir });
+    }
+    return new DatabaseReleaseLedgerStore(client);
+  }
+
+  private constructor(private readonly db: Knex) {}
+
+  private get isPostgres(): boolean {
+    return this.db.client.config.client === 'pg';
+  }
+
+  async getReleaseEntities(releaseIds: string[]): Promise<Map<string, string>> {
+    const result = new Map<string, string>();
+    for (const ids of chunks([...new Set(releaseIds)], 500)) {
+      const rows = await this.db<ReleaseRow>(RELEASES)
+        .whereIn('release_id', ids)
+        .select('release_id', 'entity_ref');
+      for (const row of rows) result.set(row.release_id, row.entity_ref);
+    }
+    return result;
+  }
+
+  async appendEvents(
+    events: AcceptedEvent[],
+  ): Promise<Array<'created' | 'duplicate'>> {
+    const receivedAt = new Date().toISOString();
+    return this.db.transaction(async tx => {
+      const releaseIds = [...new Set(events.map(e => e.releaseId))].sort();
+      await this.lockReleases(tx, events, releaseIds);
+
+      // The first occurrence of an eventId in the batch is the candidate;
+      // later ones in the same batch are duplicates by definition.
+      const firstIndex = new Map<string, number>();
+      events.forEach((e, i) => {
+        if (!firstIndex.has(e.eventId)) firstIndex.set(e.eventId, i);
+      });
+      const candidates = [...firstIndex.values()].map(i => events[i]);
+
+      const created = new Set<string>();
+      for (const batch of chunks(candidates, INSERT_CHUNK)) {
+        const inserted: Array<{ event_id: string }> = await tx(EVENTS)
+          .insert(batch.map(e => toRow(e, receivedAt)))
+          .onConflict('event_id')
+          .ignore()
+          .returning('event_id');
+        for (const row of inserted) created.add(row.event_id);
+      }
+
+      const touched = new Set(
+        candidates.filter(e => created.has(e.eventId)).map(e => e.releaseId),
+      );
+      for (const releaseId of [...touched].sort()) {
+        await this.reproject(tx, releaseId);
+      }
+
+      return events.map((e, i) =>
+        firstIndex.get(e.eventId) === i && created.has(e.eventId)
+          ? 'created'
+          : 'duplicate',
+      );
+    });
+  }
+
+  /**
+   * Creates missing release rows and locks all of them for the transaction, so
+   * concurrent ingests of the same release (several backend instances) project
+   * from the complete set of events instead of overwriting each other.
+   */
+  private async lockReleases(
+    tx: Knex.Transaction,
+    events: AcceptedEvent[],
+    releaseIds: string[],
+  ) {
+    const now = new Date().toISOString();
+    const byRelease = new Map<string, AcceptedEvent[]>();
+    for (const e of events) {
+      const list = byRelease.get(e.releaseId) ?? [];
+      list.push(e);
+      byRelease.set(e.releaseId, list);
+    }
+    const placeholders = releaseIds.map(releaseId => {
+      const group = byRelease.get(releaseId)!;
+      const first = group.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
+      return {
+        release_id: releaseId,
+        entity_ref: first.releaseEntityRef,
+        owner_ref: group.find(e => e.ownerRef)?.ownerRef ?? null,
+        status: 'pending',
+        environment: first.environment,
+        sort_at: first.timestamp,
+        has_anomalies: false,
+        projection: '{}',
+        updated_at: now,
+      };
+    });
+    for (const batch of chunks(placeholders, INSERT_CHUNK)) {
+      await tx(RELEASES).insert(batch).onConflict('release_id').ignore();
+    }
+    if (this.isPostgres) {
+      for (const ids of chunks(releaseIds, 500)) {
+        await tx(RELEASES)
+          .whereIn('release_id', ids)
+          .orderBy('release_id')
+          .forUpdate()
+          .select('release_id');
+      }
+    }
+  }
+
+  private async reproject(tx: Knex.Transaction, releaseId: string) {
+    const row = await tx<ReleaseRow>(RELEASES)
+      .where('release_id', releaseId)
+      .first('entity_ref', 'owner_ref');
+    const eventRows = await tx<EventRow>(EVENTS)
+      .where('release_id', releaseId)
+      .orderBy('occurred_at')
+      .select();
+    const release = projectRelease({
+      releaseId,
+      entityRef: row!.entity_ref,
+      ownerRef: row!.owner_ref ?? undefined,
+      events: eventRows.map(fromRow),
+    });
+    await tx(RELEASES)
+      .where('release_id', releaseId)
+      .update({
+        status: release.status,
+        environment: release.environment,
+        version: release.version ?? null,
+        started_at: release.startedAt ?? null,
+        promoted_at: release.promotedAt ?? null,
+        finished_at: release.finishedAt ?? null,
+        sort_at: release.startedAt ?? release.firstEventAt,
+        has_anomalies: release.anomalies.length > 0,
+        projection: JSON.stringify(release),
+        updated_at: new Date().toISOString(),
+      });
+  }
+
+  async listReleases(filter: ReleaseFilter): Promise<ReleasePage> {
+    const query = this.db<ReleaseRow>(RELEASES)
+      .whereNot('projection', '{}')
+      .orderBy([
+        { column: 'sort_at', order: 'desc' },
+        { column: 'release_id', order: 'desc' },
+      ])
+      .limit(filter.limit + 1)
+      .select('release_id', 'sort_at', 'projection');
+    if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+    if (filter.ownerRef) query.where('owner_ref', filter.ownerRef);
+    if (filter.status) query.where('status', filter.status);
+    if (filter.from) query.where('sort_at', '>=', filter.from);
+    if (filter.to) query.where('sort_at', '<=', filter.to);
+    if (filter.cursor) {
+      const c = decodeCursor(filter.cursor);
+      query.where(q =>
+        q
+          .where('sort_at', '<', c.s)
+          .orWhere(q2 => q2.where('sort_at', c.s).andWhere('release_id', '<', c.r)),
+      );
+    }
+    const rows = await query;
+    const page = rows.slice(0, filter.limit);
+    const last = page[page.length - 1];
+    return {
+      items: page.map(r => JSON.parse(r.projection) as Release),
+      nextCursor:
+        rows.length > filter.limit && last
+          ? encodeCursor({ s: last.sort_at, r: last.release_id })
+          : undefined,
+    };
+  }
+
+  async getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined> {
+    const row = await this.db<ReleaseRow>(RELEASES)
+      .where('release_id', releaseId)
+      .whereNot('projection', '{}')
+      .first('projection');
+    if (!row) return undefined;
+    const eventRows = await this.db<EventRow>(EVENTS)
+      .where('release_id', releaseId)
+      .select();
+    const events = eventRows.map(fromRow).sort(compareEvents);
+    return { ...(JSON.parse(row.projection) as Release), events };
+  }
+
+  async countRows(): Promise<{ events: number; releases: number }> {
+    const [e] = await this.db(EVENTS).count({ n: '*' });
+    const [r] = await this.db(RELEASES).count({ n: '*' });
+    return { events: Number(e.n), releases: Number(r.n) };
+  }
+}

@@ -1,0 +1,47 @@
+import type {
+  Release,
+  ReleaseEvent,
+  ReleasePage,
+  ReleaseStatus,
+  ReleaseWithEvents,
+} from '@release-ledger/plugin-release-ledger-common';
+
+/** An event that passed validation, with its release's entity resolved. */
+export type AcceptedEvent = ReleaseEvent & {
+  /** The entity the release belongs to (from this event or an earlier one). */
+  releaseEntityRef: string;
+  /** Owner group of that entity now; stored only when the release is new. */
+  ownerRef?: string;
+};
+
+/** Filters for the release list, all optional; times are inclusive bounds on the release's start. */
+export type ReleaseFilter = {
+  entityRef?: string;
+  ownerRef?: string;
+  status?: ReleaseStatus;
+  from?: string;
+  to?: string;
+  limit: number;
+  cursor?: string;
+};
+
+/** The ledger's storage: the append-only event log and the release projection. */
+export interface ReleaseLedgerStore {
+  /** The entity each known release belongs to. */
+  getReleaseEntities(releaseIds: string[]): Promise<Map<string, string>>;
+
+  /**
+   * Stores the events and re-projects their releases in one transaction.
+   * Returns, per input position, whether the event was new or a duplicate.
+   */
+  appendEvents(events: AcceptedEvent[]): Promise<Array<'created' | 'duplicate'>>;
+
+  listReleases(filter: ReleaseFilter): Promise<ReleasePage>;
+
+  getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined>;
+
+  /** Counts of stored rows; used by health checks and tests. */
+  countRows(): Promise<{ events: number; releases: number }>;
+}
+
+export type { Release };

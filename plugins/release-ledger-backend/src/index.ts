@@ -1,0 +1,6 @@
+/**
+ * Release Ledger backend plugin.
+ *
+ * @packageDocumentation
+ */
+export { releaseLedgerPlugin as default } from './plugin';

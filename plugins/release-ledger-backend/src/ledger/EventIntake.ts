@@ -1,0 +1,236 @@
+import {
+  AuthService,
+  LoggerService,
+} from '@backstage/backend-plugin-api';
+import {
+  Entity,
+  parseEntityRef,
+  RELATION_OWNED_BY,
+  stringifyEntityRef,
+} from '@backstage/catalog-model';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  IngestResult,
+  MAX_EVENTS_PER_BATCH,
+  ReleaseEvent,
+  validateReleaseEvent,
+  ValidationIssue,
+} from '@release-ledger/plugin-release-ledger-common';
+import { AcceptedEvent, ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import { deriveEventId } from './deriveEventId';
+import { normaliseTime } from './projectRelease';
+
+/** The outcome of an ingest request: either results, or every problem found. */
+export type IntakeOutcome =
+  | { ok: true; results: IngestResult[] }
+  | { ok: false; issues: ValidationIssue[] };
+
+type CatalogFacts = { ownerRef?: string };
+
+/** Entities rarely disappear; a short cache keeps catalog round-trips off the ingest path. */
+const CATALOG_CACHE_TTL_MS = 60_000;
+
+/**
+ * Accepts events into the ledger: validates each against the contract,
+ * checks entities against the catalog, derives missing ids, and appends them
+ * all-or-nothing.
+ */
+export class EventIntake {
+  readonly #store: ReleaseLedgerStore;
+  readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
+  readonly #logger: LoggerService;
+  readonly #now: () => Date;
+  readonly #catalogCache = new Map<string, { facts: CatalogFacts; expires: number }>();
+
+  constructor(options: {
+    store: ReleaseLedgerStore;
+    catalog: CatalogService;
+    auth: AuthService;
+    logger: LoggerService;
+    now?: () => Date;
+  }) {
+    this.#store = options.store;
+    this.#catalog = options.catalog;
+    this.#auth = options.auth;
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** `body` is either one event or `{ events: [...] }`. */
+  async ingest(body: unknown): Promise<IntakeOutcome> {
+    const isBatch =
+      typeof body === 'object' && body !== null && 'events' in body;
+    if (isBatch) {
+      const extra = Object.keys(body as object).filter(k => k !== 'events');
+      if (extra.length > 0) {
+        return {
+          ok: false,
+          issues: [{ field: extra[0], message: 'unknown field; a batch body has only "events"' }],
+        };
+      }
+    }
+    const raws: unknown[] = isBatch ? (body as { events: unknown }).events as unknown[] : [body];
+    if (!Array.isArray(raws)) {
+      return { ok: false, issues: [{ field: 'events', message: 'must be an array of events' }] };
+    }
+    if (raws.length === 0) {
+      return { ok: false, issues: [{ field: 'events', message: 'must contain at least one event' }] };
+    }
+    if (raws.length > MAX_EVENTS_PER_BATCH) {
+      return {
+        ok: false,
+        issues: [{ field: 'events', message: `must contain at most ${MAX_EVENTS_PER_BATCH} events, got ${raws.length}` }],
+      };
+    }
+
+    const issues: ValidationIssue[] = [];
+    const prefix = (i: number) => (isBatch ? `events[${i}]` : '');
+    const field = (i: number, f: string) => (isBatch ? `events[${i}].${f}` : f);
+    const now = this.#now().toISOString();
+    const events: Array<ReleaseEvent | undefined> = raws.map((raw, i) => {
+      const result = validateReleaseEvent(raw, prefix(i));
+      if (!result.ok) {
+        issues.push(...result.issues);
+        return undefined;
+      }
+      const e = result.event;
+      let entityRef: string | undefined;
+      if (e.entityRef !== undefined) {
+        entityRef = normaliseEntityRef(e.entityRef);
+        if (!entityRef) {
+          issues.push({
+            field: field(i, 'entityRef'),
+            message: `'${e.entityRef.slice(0, 100)}' is not an entity ref like component:default/payments`,
+          });
+          return undefined;
+        }
+      }
+      return {
+        eventId: e.eventId ?? deriveEventId(raw as Record<string, unknown>),
+        type: e.type,
+        releaseId: e.releaseId,
+        entityRef,
+        timestamp: normaliseTime(e.timestamp) ?? now,
+        environment: e.environment ?? 'production',
+        version: e.version,
+        commit: e.commit,
+        attributes: e.attributes ?? {},
+      };
+    });
+
+    // Every event must resolve to exactly one catalog entity for its release.
+    const valid = events.filter((e): e is ReleaseEvent => e !== undefined);
+    const known = await this.#store.getReleaseEntities(valid.map(e => e.releaseId));
+    const refsInBatch = new Map<string, string>();
+    events.forEach((e, i) => {
+      if (!e?.entityRef) return;
+      const existing = known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
+      if (existing && existing !== e.entityRef) {
+        issues.push({
+          field: field(i, 'entityRef'),
+          message: `release ${e.releaseId} belongs to ${existing}, not ${e.entityRef}`,
+        });
+      } else {
+        refsInBatch.set(e.releaseId, e.entityRef);
+      }
+    });
+    const facts = await this.#lookUpEntities([...new Set(valid.flatMap(e => (e.entityRef ? [e.entityRef] : [])))]);
+    const accepted: AcceptedEvent[] = [];
+    events.forEach((e, i) => {
+      if (!e) return;
+      if (e.entityRef && !facts.has(e.entityRef)) {
+        issues.push({
+          field: field(i, 'entityRef'),
+          message: `${e.entityRef} is not in the catalog`,
+        });
+        return;
+      }
+      const releaseEntityRef = known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
+      if (!releaseEntityRef) {
+        issues.push({
+          field: field(i, 'entityRef'),
+          message: `is required on the first event of release ${e.releaseId}`,
+        });
+        return;
+      }
+      accepted.push({
+        ...e,
+        releaseEntityRef,
+        ownerRef: known.has(e.releaseId) ? undefined : facts.get(releaseEntityRef)?.ownerRef,
+      });
+    });
+
+    if (issues.length > 0) return { ok: false, issues };
+
+    const statuses = await this.#store.appendEvents(accepted);
+    return {
+      ok: true,
+      results: accepted.map((e, i) => ({
+        index: i,
+        eventId: e.eventId,
+        releaseId: e.releaseId,
+        status: statuses[i],
+      })),
+    };
+  }
+
+  async #lookUpEntities(refs: string[]): Promise<Map<string, CatalogFacts>> {
+    const found = new Map<string, CatalogFacts>();
+    const missing: string[] = [];
+    const nowMs = Date.now();
+    for (const ref of refs) {
+      const cached = this.#catalogCache.get(ref);
+      if (cached && cached.expires > nowMs) found.set(ref, cached.facts);
+      else missing.push(ref);
+    }
+    if (missing.length === 0) return found;
+
+    const { items } = await this.#catalog.getEntitiesByRefs(
+      {
+        entityRefs: missing,
+        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner', 'relations'],
+      },
+      { credentials: await this.#auth.getOwnServiceCredentials() },
+    );
+    items.forEach((entity, i) => {
+      if (!entity) return;
+      const facts = { ownerRef: ownerOf(entity) };
+      found.set(missing[i], facts);
+      this.#catalogCache.set(missing[i], { facts, expires: nowMs + CATALOG_CACHE_TTL_MS });
+    });
+    if (this.#catalogCache.size > 50_000) {
+      this.#logger.debug('release-ledger catalog cache cleared');
+      this.#catalogCache.clear();
+    }
+    return found;
+  }
+}
+
+/** Lower-case `kind:namespace/name`, defaulting to `component:default/…`. */
+export function normaliseEntityRef(ref: string): string | undefined {
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(ref.trim(), { defaultKind: 'component', defaultNamespace: 'default' }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}
+
+function ownerOf(entity: Entity): string | undefined {
+  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
+  if (relation) return relation.targetRef.toLocaleLowerCase('en-US');
+  const owner = entity.spec?.owner;
+  if (typeof owner !== 'string') return undefined;
+  try {
+    return stringifyEntityRef(
+      parseEntityRef(owner, {
+        defaultKind: 'group',
+        defaultNamespace: entity.metadata.namespace ?? 'default',
+      }),
+    ).toLocaleLowerCase('en-US');
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,56 @@
+import {
+  coreServices,
+  createBackendPlugin,
+} from '@backstage/backend-plugin-api';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
+import { readReleaseLedgerConfig } from './config';
+import { DatabaseReleaseLedgerStore } from './database/DatabaseReleaseLedgerStore';
+import { EventIntake } from './ledger/EventIntake';
+import { createRouter } from './service/router';
+
+/**
+ * Release Ledger backend plugin: records release events keyed to catalog
+ * entities and serves releases projected from them.
+ *
+ * @public
+ */
+export const releaseLedgerPlugin = createBackendPlugin({
+  pluginId: 'release-ledger',
+  register(env) {
+    env.registerInit({
+      deps: {
+        config: coreServices.rootConfig,
+        logger: coreServices.logger,
+        database: coreServices.database,
+        httpRouter: coreServices.httpRouter,
+        httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
+        permissions: coreServices.permissions,
+        permissionsRegistry: coreServices.permissionsRegistry,
+        catalog: catalogServiceRef,
+      },
+      async init(deps) {
+        const config = readReleaseLedgerConfig(deps.config);
+        deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
+        const store = await DatabaseReleaseLedgerStore.create({ database: deps.database });
+        const intake = new EventIntake({
+          store,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger,
+        });
+        deps.httpRouter.use(
+          await createRouter({
+            store,
+            intake,
+            httpAuth: deps.httpAuth,
+            permissions: deps.permissions,
+            logger: deps.logger,
+            maxBodySize: config.maxBodySize,
+          }),
+        );
+      },
+    });
+  },
+});

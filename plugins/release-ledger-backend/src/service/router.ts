@@ -1,0 +1,173 @@
+import {
+  HttpAuthService,
+  LoggerService,
+  PermissionsService,
+} from '@backstage/backend-plugin-api';
+import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
+import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import {
+  releaseLedgerEventCreatePermission,
+  releaseLedgerReadPermission,
+  ReleaseStatus,
+  RELEASE_STATUSES,
+} from '@release-ledger/plugin-release-ledger-common';
+import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
+import { normaliseTime } from '../ledger/projectRelease';
+import { spec } from '../schema/openapi.generated';
+
+export type RouterOptions = {
+  store: ReleaseLedgerStore;
+  intake: EventIntake;
+  httpAuth: HttpAuthService;
+  permissions: PermissionsService;
+  logger: LoggerService;
+  /** Largest accepted request body, e.g. `5mb`. */
+  maxBodySize: string;
+};
+
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 200;
+
+/** Answers in Backstage's error shape, for statuses the error middleware has no error class for. */
+function sendError(
+  res: express.Response,
+  status: number,
+  name: string,
+  message: string,
+  extra: Record<string, unknown> = {},
+) {
+  res.status(status).json({ error: { name, message }, response: { statusCode: status }, ...extra });
+}
+
+/** 415 before the body is read: the ledger only speaks JSON. */
+const requireJson: RequestHandler = (req, res, next) => {
+  if (req.method !== 'POST' && req.method !== 'PUT') return next();
+  if (!req.is('application/json')) {
+    return sendError(
+      res,
+      415,
+      'UnsupportedMediaTypeError',
+      `Content-Type: must be application/json, got ${req.headers['content-type'] ?? 'none'}`,
+    );
+  }
+  return next();
+};
+
+/** Maps body-parser failures to answers that name the problem. */
+const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
+  if (err?.type === 'entity.too.large') {
+    return sendError(res, 413, 'PayloadTooLargeError', `body: must be at most ${err.limit} bytes, got ${err.length}`);
+  }
+  if (err?.type === 'entity.parse.failed') {
+    return sendError(res, 400, 'InputError', `body: is not valid JSON (${err.message})`);
+  }
+  if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') {
+    return sendError(res, 415, 'UnsupportedMediaTypeError', `Content-Type: ${err.message}`);
+  }
+  return next(err);
+};
+
+function parseJson(limit: string): RequestHandler {
+  const parser = express.json({ limit });
+  return (req, res, next) =>
+    parser(req, res, err => (err ? bodyErrors(err, req, res, next) : next()));
+}
+
+function queryString(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw new InputError(`${name}: must be given once`);
+  return value;
+}
+
+export async function createRouter(options: RouterOptions): Promise<express.Router> {
+  const { store, intake, httpAuth, permissions } = options;
+
+  const router = createValidatedOpenApiRouter(spec as any, {
+    middleware: [requireJson, parseJson(options.maxBodySize)],
+  }) as unknown as express.Router;
+
+  const authorizeRead = async (req: express.Request) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (credentials.principal.type === 'user') {
+      const [decision] = await permissions.authorize(
+        [{ permission: releaseLedgerReadPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('reading releases needs the permission release-ledger.release.read');
+      }
+    }
+  };
+
+  router.post('/events', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    if (credentials.principal.type === 'user') {
+      const [decision] = await permissions.authorize(
+        [{ permission: releaseLedgerEventCreatePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError('writing events needs a service token or the permission release-ledger.event.create');
+      }
+    }
+    const outcome = await intake.ingest(req.body);
+    if (!outcome.ok) {
+      const shown = outcome.issues.slice(0, 20).map(i => `${i.field}: ${i.message}`);
+      const more = outcome.issues.length > 20 ? ` (and ${outcome.issues.length - 20} more)` : '';
+      return sendError(res, 400, 'InputError', `${shown.join('; ')}${more}`, { issues: outcome.issues });
+    }
+    return res.status(201).json({ results: outcome.results });
+  });
+
+  router.get('/releases', async (req, res) => {
+    await authorizeRead(req);
+    const q = req.query;
+    const limitRaw = queryString(q.limit, 'limit');
+    const limit = limitRaw === undefined ? DEFAULT_PAGE_SIZE : Number(limitRaw);
+    if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
+      throw new InputError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+    }
+    const status = queryString(q.status, 'status');
+    if (status !== undefined && !RELEASE_STATUSES.includes(status as ReleaseStatus)) {
+      throw new InputError(`status: must be one of ${RELEASE_STATUSES.join(', ')}`);
+    }
+    const ref = (name: string, defaultKind: string) => {
+      const raw = queryString(q[name], name);
+      if (raw === undefined) return undefined;
+      const normalised = normaliseEntityRef(raw.includes(':') ? raw : `${defaultKind}:${raw}`);
+      if (!normalised) throw new InputError(`${name}: '${raw}' is not an entity ref`);
+      return normalised;
+    };
+    const time = (name: string) => {
+      const raw = queryString(q[name], name);
+      if (raw === undefined) return undefined;
+      const t = normaliseTime(raw);
+      if (!t) throw new InputError(`${name}: must be an ISO 8601 date-time`);
+      return t;
+    };
+    const page = await store.listReleases({
+      entityRef: ref('entityRef', 'component'),
+      ownerRef: ref('owner', 'group'),
+      status: status as ReleaseStatus | undefined,
+      from: time('from'),
+      to: time('to'),
+      limit,
+      cursor: queryString(q.cursor, 'cursor'),
+    });
+    res.json(page);
+  });
+
+  router.get('/releases/:releaseId', async (req, res) => {
+    await authorizeRead(req);
+    const release = await store.getRelease(req.params.releaseId);
+    if (!release) {
+      throw new NotFoundError(`release ${req.params.releaseId} not found`);
+    }
+    res.json(release);
+  });
+
+  return router;
+}

@@ -1,0 +1,273 @@
+import { z } from 'zod';
+
+/**
+ * The event types the ledger accepts, in the seed article's snake_case.
+ *
+ * @public
+ */
+export const RELEASE_EVENT_TYPES = [
+  'pr_merged',
+  'release_started',
+  'canary_started',
+  'canary_passed',
+  'gate_evaluated',
+  'gate_failed',
+  'promoted',
+  'rolled_back',
+  'release_finished',
+  'incident_started',
+  'incident_resolved',
+  'slo_restored',
+  'flag_toggled',
+  'checklist_item_checked',
+  'note_added',
+] as const;
+
+/** @public */
+export type ReleaseEventType = (typeof RELEASE_EVENT_TYPES)[number];
+
+/** @public */
+export const INCIDENT_SEVERITIES = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'] as const;
+
+/** @public */
+export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
+
+/** Largest accepted batch in one `POST /events`. @public */
+export const MAX_EVENTS_PER_BATCH = 1000;
+
+const ISO_DATE_TIME_HINT =
+  'must be an ISO 8601 date-time with a time zone, e.g. 2026-11-27T10:00:00Z';
+
+const isoDateTime = z
+  .string({ invalid_type_error: ISO_DATE_TIME_HINT })
+  .datetime({ offset: true, message: ISO_DATE_TIME_HINT })
+  .refine(v => !Number.isNaN(Date.parse(v)), ISO_DATE_TIME_HINT);
+
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+const flagValue = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
+
+/**
+ * Type-specific attributes. Known fields are validated; extra fields are kept
+ * (pipelines attach their own context) but bounded in size by the envelope.
+ */
+const attributeSchemas = {
+  pr_merged: z
+    .object({
+      prNumber: z.number().int().positive(),
+      title: text(1000),
+      author: text(200).optional(),
+      mergedAt: isoDateTime.optional(),
+      commit: text(100).optional(),
+      url: z.string().url().max(2000).optional(),
+      customerVisible: z.boolean().optional(),
+    })
+    .passthrough(),
+  release_started: z
+    .object({
+      changeCount: z.number().int().min(0).optional(),
+      plan: text(1000).optional(),
+      risk: z.enum(['low', 'medium', 'high']).optional(),
+    })
+    .passthrough(),
+  canary_started: z
+    .object({ weight: z.number().min(0).max(100) })
+    .passthrough(),
+  canary_passed: z.object({}).passthrough(),
+  gate_evaluated: z
+    .object({
+      gate: text(200).optional(),
+      verdict: z.enum(['pass', 'fail', 'inconclusive']),
+      reason: text(2000).optional(),
+    })
+    .passthrough(),
+  gate_failed: z
+    .object({ gate: text(200).optional(), reason: text(2000).optional() })
+    .passthrough(),
+  promoted: z
+    .object({ weight: z.number().min(0).max(100).optional() })
+    .passthrough(),
+  rolled_back: z
+    .object({ reason: text(2000), owner: text(200).optional() })
+    .passthrough(),
+  release_finished: z.object({ summary: text(4000).optional() }).passthrough(),
+  incident_started: z
+    .object({
+      incidentId: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123'),
+      severity: z.enum(INCIDENT_SEVERITIES),
+      title: text(1000).optional(),
+      url: z.string().url().max(2000).optional(),
+    })
+    .passthrough(),
+  incident_resolved: z
+    .object({
+      incidentId: z
+        .string()
+        .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123'),
+    })
+    .passthrough(),
+  slo_restored: z.object({ slo: text(200).optional() }).passthrough(),
+  flag_toggled: z
+    .object({ flag: text(200), from: flagValue.optional(), to: flagValue })
+    .passthrough(),
+  checklist_item_checked: z
+    .object({ item: text(500), by: text(200).optional() })
+    .passthrough(),
+  note_added: z
+    .object({ text: text(4000), author: text(200).optional() })
+    .passthrough(),
+} satisfies Record<ReleaseEventType, z.ZodTypeAny>;
+
+/** Attributes per event type, as validated. @public */
+export type ReleaseEventAttributes = {
+  [T in ReleaseEventType]: z.infer<(typeof attributeSchemas)[T]>;
+};
+
+const MAX_ATTRIBUTES_JSON_LENGTH = 16_000;
+
+const envelopeSchema = z
+  .object({
+    eventId: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+      .optional(),
+    type: z.string({ required_error: 'is required' }),
+    releaseId: z
+      .string({ required_error: 'is required' })
+      .min(1, 'must not be empty')
+      .max(200, 'must be at most 200 characters')
+      .regex(
+        /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/,
+        'may only contain letters, digits and . _ : @ / + -',
+      ),
+    entityRef: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(400, 'must be at most 400 characters')
+      .optional(),
+    timestamp: isoDateTime.optional(),
+    environment: z
+      .string()
+      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lower-case name like production')
+      .optional(),
+    version: text(100).optional(),
+    commit: text(100).optional(),
+    attributes: z.record(z.unknown()).optional(),
+  })
+  .strict();
+
+/** An event as a pipeline sends it. @public */
+export type ReleaseEventInput = {
+  eventId?: string;
+  type: string;
+  releaseId: string;
+  entityRef?: string;
+  timestamp?: string;
+  environment?: string;
+  version?: string;
+  commit?: string;
+  attributes?: Record<string, unknown>;
+};
+
+/** An event as the ledger stores and returns it. @public */
+export type ReleaseEvent = {
+  eventId: string;
+  type: ReleaseEventType;
+  releaseId: string;
+  /** Normalised, lower-case entity ref; absent when the event relies on its release's entity. */
+  entityRef?: string;
+  /** UTC ISO 8601 with milliseconds. */
+  timestamp: string;
+  environment: string;
+  version?: string;
+  commit?: string;
+  attributes: Record<string, unknown>;
+  /** When the ledger received it (UTC ISO 8601). */
+  receivedAt?: string;
+};
+
+/** One problem with one field of an input. @public */
+export type ValidationIssue = { field: string; message: string };
+
+/** @public */
+export type EventValidationResult =
+  | { ok: true; event: ReleaseEventInput & { type: ReleaseEventType } }
+  | { ok: false; issues: ValidationIssue[] };
+
+function isEventType(type: string): type is ReleaseEventType {
+  return (RELEASE_EVENT_TYPES as readonly string[]).includes(type);
+}
+
+function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
+  return error.issues.map(issue => {
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
+    let message = issue.message;
+    if (issue.code === 'unrecognized_keys') {
+      message = `unknown field(s) ${issue.keys.map(k => `'${k}'`).join(', ')}`;
+    } else if (issue.code === 'invalid_type' && issue.received === 'undefined') {
+      message = 'is required';
+    } else if (issue.code === 'invalid_type') {
+      message = `must be ${issue.expected}, got ${issue.received}`;
+    }
+    return { field: field || prefix || '(body)', message };
+  });
+}
+
+/**
+ * Validates one event against the contract in DESIGN.md: the envelope, the
+ * type, and the type's attributes. Field names in issues are prefixed with
+ * `fieldPrefix` (e.g. `events[3]`) so a batch can report every bad index.
+ *
+ * @public
+ */
+export function validateReleaseEvent(
+  raw: unknown,
+  fieldPrefix = '',
+): EventValidationResult {
+  const at = (f: string) => (fieldPrefix ? `${fieldPrefix}.${f}` : f);
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return {
+      ok: false,
+      issues: [{ field: fieldPrefix || '(body)', message: 'must be a JSON object' }],
+    };
+  }
+  const parsed = envelopeSchema.safeParse(raw);
+  const issues: ValidationIssue[] = parsed.success
+    ? []
+    : zodIssues(parsed.error, fieldPrefix);
+
+  const type = (raw as { type?: unknown }).type;
+  if (typeof type === 'string' && !isEventType(type)) {
+    issues.push({
+      field: at('type'),
+      message: `unknown event type '${type.slice(0, 100)}'; known types: ${RELEASE_EVENT_TYPES.join(', ')}`,
+    });
+  }
+  if (!parsed.success || issues.length > 0) {
+    return { ok: false, issues };
+  }
+
+  const event = parsed.data as ReleaseEventInput & { type: ReleaseEventType };
+  const attributes = event.attributes ?? {};
+  if (JSON.stringify(attributes).length > MAX_ATTRIBUTES_JSON_LENGTH) {
+    return {
+      ok: false,
+      issues: [
+        {
+          field: at('attributes'),
+          message: `must be at most ${MAX_ATTRIBUTES_JSON_LENGTH} characters of JSON`,
+        },
+      ],
+    };
+  }
+  const attrs = attributeSchemas[event.type].safeParse(attributes);
+  if (!attrs.success) {
+    return { ok: false, issues: zodIssues(attrs.error, at('attributes')) };
+  }
+  return { ok: true, event: { ...event, attributes: attrs.data } };
+}

@@ -1,0 +1,24 @@
+import { createPermission } from '@backstage/plugin-permission-common';
+
+/**
+ * Writing events into the ledger. Service principals (pipelines) may always
+ * write; signed-in users need this permission.
+ *
+ * @public
+ */
+export const releaseLedgerEventCreatePermission = createPermission({
+  name: 'release-ledger.event.create',
+  attributes: { action: 'create' },
+});
+
+/** Reading releases and their events. @public */
+export const releaseLedgerReadPermission = createPermission({
+  name: 'release-ledger.release.read',
+  attributes: { action: 'read' },
+});
+
+/** Every permission Release Ledger declares. @public */
+export const releaseLedgerPermissions = [
+  releaseLedgerEventCreatePermission,
+  releaseLedgerReadPermission,
+];

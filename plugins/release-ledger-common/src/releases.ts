@@ -1,0 +1,104 @@
+import type { IncidentSeverity, ReleaseEvent } from './events';
+
+/**
+ * Where a release is in its life: started → canary → promoted | rolled_back →
+ * finished. `pending` means events (usually merged PRs) arrived before the
+ * release started.
+ *
+ * @public
+ */
+export const RELEASE_STATUSES = [
+  'pending',
+  'started',
+  'canary',
+  'promoted',
+  'rolled_back',
+  'finished',
+] as const;
+
+/** @public */
+export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
+
+/** A merged change shipped by a release. @public */
+export type ReleaseChange = {
+  prNumber: number;
+  title: string;
+  author?: string;
+  mergedAt: string;
+  commit?: string;
+  url?: string;
+  customerVisible?: boolean;
+};
+
+/** An incident attached to a release. @public */
+export type ReleaseIncident = {
+  incidentId: string;
+  severity: IncidentSeverity;
+  title?: string;
+  startedAt: string;
+  resolvedAt?: string;
+};
+
+/** A feature flag change made during a release. @public */
+export type ReleaseFlagToggle = {
+  flag: string;
+  from?: unknown;
+  to: unknown;
+  at: string;
+};
+
+/** An impossible sequence found in a release's events; kept, not dropped. @public */
+export type ReleaseAnomaly = {
+  eventId: string;
+  type: string;
+  message: string;
+};
+
+/** A release as projected from its events. @public */
+export type Release = {
+  releaseId: string;
+  entityRef: string;
+  /** Owner group when the release started; history stays true when ownership changes. */
+  ownerRef?: string;
+  status: ReleaseStatus;
+  /** How a finished release ended. */
+  outcome?: 'promoted' | 'rolled_back';
+  environment: string;
+  version?: string;
+  commit?: string;
+  plan?: string;
+  risk?: string;
+  startedAt?: string;
+  canaryStartedAt?: string;
+  canaryWeight?: number;
+  promotedAt?: string;
+  rolledBackAt?: string;
+  rollbackReason?: string;
+  finishedAt?: string;
+  /** First event time; orders releases that have not started. */
+  firstEventAt: string;
+  lastEventAt: string;
+  changes: ReleaseChange[];
+  incidents: ReleaseIncident[];
+  flagToggles: ReleaseFlagToggle[];
+  anomalies: ReleaseAnomaly[];
+  eventCount: number;
+};
+
+/** A release with its events in time order. @public */
+export type ReleaseWithEvents = Release & { events: ReleaseEvent[] };
+
+/** One page of releases, newest first. @public */
+export type ReleasePage = {
+  items: Release[];
+  /** Pass as `cursor` to get the next page; absent on the last page. */
+  nextCursor?: string;
+};
+
+/** Per-event answer of `POST /events`. @public */
+export type IngestResult = {
+  index: number;
+  eventId: string;
+  releaseId: string;
+  status: 'created' | 'duplicate';
+};

@@ -1,0 +1,225 @@
+#!/usr/bin/env node
+/*
+ * Posts a deterministic, realistic release history for the demo services
+ * (examples/entities.yaml) through the real HTTP API, in batches.
+ *
+ *   node scripts/demo-seed.js [--if-empty] [--wait] [--days 100]
+ *
+ * Same seed, same history: event ids are stable, so seeding twice stores
+ * nothing new. Times are laid out backwards from today's UTC midnight, so
+ * the history always covers the last --days days.
+ */
+'use strict';
+
+const BASE = (process.env.RELEASE_LEDGER_URL || 'http://localhost:7007').replace(/\/$/, '');
+const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+const args = process.argv.slice(2);
+const flag = name => args.includes(name);
+const option = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+
+/** mulberry32: a tiny seeded PRNG, so the demo is the same on every machine. */
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const SERVICES = [
+  { name: 'payments-api', team: 'payments', cadenceDays: 2, risk: 0.16 },
+  { name: 'ledger-service', team: 'payments', cadenceDays: 4, risk: 0.08 },
+  { name: 'invoice-worker', team: 'payments', cadenceDays: 6, risk: 0.05 },
+  { name: 'storefront-web', team: 'storefront', cadenceDays: 1, risk: 0.12 },
+  { name: 'cart-service', team: 'storefront', cadenceDays: 2, risk: 0.1 },
+  { name: 'search-service', team: 'storefront', cadenceDays: 3, risk: 0.07 },
+  { name: 'api-gateway', team: 'platform', cadenceDays: 5, risk: 0.06 },
+  { name: 'auth-service', team: 'platform', cadenceDays: 4, risk: 0.09 },
+];
+
+const TITLES = [
+  'feat: add idempotency keys to refunds',
+  'fix: handle null currency in tax calc',
+  'perf: cache exchange rates for 60s',
+  'feat: expose retry-after on 429 answers',
+  'fix: close DB connections on shutdown',
+  'chore: bump node to 22',
+  'feat: new checkout summary layout',
+  'fix: race in session refresh',
+  'refactor: split pricing rules engine',
+  'feat: per-tenant rate limits',
+  'fix: escape user names in emails',
+  'feat: search ranking by margin',
+  'fix: timezone bug in invoice dates',
+  'perf: batch ledger writes',
+  'feat: add SCA challenge flow',
+  'fix: avoid double submit on pay button',
+];
+const AUTHORS = ['amara', 'bo', 'chen', 'dmitri', 'elif', 'farah', 'goran', 'hana', 'ines', 'jon'];
+const ROLLBACK_REASONS = [
+  'canary error rate 2.4% > 1% threshold',
+  'p95 latency 870ms > 500ms on canary',
+  'checkout conversion dropped on canary cohort',
+  'migration lock contention on orders table',
+];
+const FLAGS = ['new-tax-engine', 'fast-checkout', 'search-v2', 'sca-challenge', 'edge-cache'];
+
+function buildHistory(days) {
+  const random = rng(20261127);
+  const pick = list => list[Math.floor(random() * list.length)];
+  const anchor = new Date();
+  anchor.setUTCHours(0, 0, 0, 0);
+  const dayMs = 86_400_000;
+  const minute = 60_000;
+  const iso = ms => new Date(ms).toISOString();
+  const events = [];
+  let pr = 1000;
+  let incidentNo = 100;
+
+  for (const svc of SERVICES) {
+    const entityRef = `component:default/${svc.name}`;
+    let minor = 0;
+    let n = 0;
+    // Walk forward from `days` ago; releases land in working hours (UTC).
+    for (let day = days; day >= 0; ) {
+      const start = anchor.getTime() - day * dayMs + (9 + Math.floor(random() * 8)) * 3_600_000 + Math.floor(random() * 60) * minute;
+      if (start > Date.now() - 30 * minute) break;
+      n += 1;
+      minor += 1;
+      const version = `1.${minor}.0`;
+      const commit = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
+      const releaseId = `${svc.name}@${iso(start).slice(0, 10).replace(/-/g, '.')}.${n}`;
+      const id = suffix => `demo-${svc.name}-${n}-${suffix}`;
+      const base = { releaseId, environment: 'production', version, commit };
+      const changes = 1 + Math.floor(random() * 5);
+      for (let c = 0; c < changes; c++) {
+        pr += 1;
+        const mergedAt = start - Math.floor((1 + random() * 70) * 3_600_000);
+        events.push({
+          eventId: id(`pr-${pr}`),
+          type: 'pr_merged',
+          releaseId,
+          entityRef,
+          timestamp: iso(mergedAt),
+          environment: 'production',
+          commit,
+          attributes: {
+            prNumber: pr,
+            title: pick(TITLES),
+            author: pick(AUTHORS),
+            customerVisible: random() < 0.4,
+            url: `https://github.com/acme/${svc.name}/pull/${pr}`,
+          },
+        });
+      }
+      const risk = random() < 0.2 ? 'high' : random() < 0.5 ? 'medium' : 'low';
+      events.push({
+        eventId: id('started'),
+        type: 'release_started',
+        entityRef,
+        timestamp: iso(start),
+        ...base,
+        attributes: { changeCount: changes, plan: 'canary 10%/5m, 50%/10m, 100%/10m', risk },
+      });
+      events.push({ eventId: id('checklist-1'), type: 'checklist_item_checked', timestamp: iso(start + minute), ...base, attributes: { item: 'Migrations are backwards-compatible', by: pick(AUTHORS) } });
+
+      const inProgress = day === 0;
+      let t = start + 2 * minute;
+      events.push({ eventId: id('canary-10'), type: 'canary_started', timestamp: iso(t), ...base, attributes: { weight: 10 } });
+      if (random() < 0.25) {
+        const f = pick(FLAGS);
+        events.push({ eventId: id('flag'), type: 'flag_toggled', timestamp: iso(t + minute), ...base, attributes: { flag: f, from: false, to: true } });
+      }
+      const fails = random() < svc.risk;
+      t += 5 * minute;
+      if (fails) {
+        events.push({ eventId: id('gate-1'), type: 'gate_evaluated', timestamp: iso(t), ...base, attributes: { gate: 'default', verdict: 'fail', reason: 'error rate above 1%' } });
+        events.push({ eventId: id('gate-failed'), type: 'gate_failed', timestamp: iso(t + 10_000), ...base, attributes: { gate: 'default', reason: 'error_rate 0.024 > 0.01' } });
+        if (inProgress) continue;
+        const reason = pick(ROLLBACK_REASONS);
+        events.push({ eventId: id('rolled-back'), type: 'rolled_back', timestamp: iso(t + 3 * minute), ...base, attributes: { reason, owner: pick(AUTHORS) } });
+        events.push({ eventId: id('finished'), type: 'release_finished', timestamp: iso(t + 6 * minute), ...base, attributes: {} });
+      } else {
+        events.push({ eventId: id('gate-1'), type: 'gate_evaluated', timestamp: iso(t), ...base, attributes: { gate: 'default', verdict: 'pass' } });
+        t += 5 * minute;
+        events.push({ eventId: id('canary-50'), type: 'canary_started', timestamp: iso(t), ...base, attributes: { weight: 50 } });
+        if (inProgress) {
+          day -= svc.cadenceDays;
+          continue;
+        }
+        t += 10 * minute;
+        events.push({ eventId: id('canary-passed'), type: 'canary_passed', timestamp: iso(t), ...base, attributes: {} });
+        events.push({ eventId: id('promoted'), type: 'promoted', timestamp: iso(t + minute), ...base, attributes: { weight: 100 } });
+        events.push({ eventId: id('finished'), type: 'release_finished', timestamp: iso(t + 15 * minute), ...base, attributes: {} });
+        if (random() < svc.risk / 2) {
+          incidentNo += 1;
+          const incidentId = `INC-${incidentNo}`;
+          const at = t + Math.floor((1 + random() * 20) * 3_600_000);
+          const severity = pick(['SEV-1', 'SEV-2', 'SEV-2', 'SEV-3', 'SEV-4']);
+          events.push({ eventId: id('incident'), type: 'incident_started', timestamp: iso(at), ...base, attributes: { incidentId, severity, title: `Elevated errors on ${svc.name}` } });
+          const restored = at + Math.floor((20 + random() * 220) * minute);
+          events.push({ eventId: id('slo-restored'), type: 'slo_restored', timestamp: iso(restored), ...base, attributes: { slo: 'availability' } });
+          events.push({ eventId: id('incident-resolved'), type: 'incident_resolved', timestamp: iso(restored + 30 * minute), ...base, attributes: { incidentId } });
+        }
+      }
+      day -= Math.max(1, Math.round(svc.cadenceDays * (0.5 + random())));
+    }
+  }
+  return events.filter(e => Date.parse(e.timestamp) <= Date.now());
+}
+
+async function api(path, init = {}) {
+  const res = await fetch(`${BASE}/api/release-ledger${path}`, {
+    ...init,
+    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${init.method || 'GET'} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  return JSON.parse(text);
+}
+
+async function waitForBackend() {
+  const deadline = Date.now() + 10 * 60_000;
+  for (;;) {
+    try {
+      await api('/releases?limit=1');
+      return;
+    } catch (e) {
+      if (Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function main() {
+  if (flag('--wait')) await waitForBackend();
+  if (flag('--if-empty')) {
+    const page = await api('/releases?limit=1');
+    if (page.items.length > 0) {
+      console.log('demo-seed: ledger already has releases; nothing to do');
+      return;
+    }
+  }
+  const events = buildHistory(Number(option('--days', '100')));
+  let created = 0;
+  let duplicate = 0;
+  for (let i = 0; i < events.length; i += 500) {
+    const { results } = await api('/events', { method: 'POST', body: JSON.stringify({ events: events.slice(i, i + 500) }) });
+    for (const r of results) r.status === 'created' ? created++ : duplicate++;
+  }
+  console.log(`demo-seed: ${events.length} events posted (${created} created, ${duplicate} duplicate)`);
+}
+
+module.exports = { buildHistory };
+if (require.main === module) {
+  main().catch(e => {
+    console.error(`demo-seed: ${e.message}`);
+    process.exit(1);
+  });
+}
