@@ -197,6 +197,22 @@ async function waitForBackend() {
   }
 }
 
+/**
+ * On a fresh start the catalog has not read examples/ yet, so the ledger
+ * refuses the demo entities for a while; --wait retries until it knows them.
+ */
+async function postBatch(events) {
+  const deadline = Date.now() + 5 * 60_000;
+  for (;;) {
+    try {
+      return await api('/events', { method: 'POST', body: JSON.stringify({ events }) });
+    } catch (e) {
+      if (!flag('--wait') || !/not in the catalog/.test(e.message) || Date.now() > deadline) throw e;
+      await new Promise(r => setTimeout(r, 3000));
+    }
+  }
+}
+
 async function main() {
   if (flag('--wait')) await waitForBackend();
   if (flag('--if-empty')) {
@@ -210,7 +226,7 @@ async function main() {
   let created = 0;
   let duplicate = 0;
   for (let i = 0; i < events.length; i += 500) {
-    const { results } = await api('/events', { method: 'POST', body: JSON.stringify({ events: events.slice(i, i + 500) }) });
+    const { results } = await postBatch(events.slice(i, i + 500));
     for (const r of results) r.status === 'created' ? created++ : duplicate++;
   }
   console.log(`demo-seed: ${events.length} events posted (${created} created, ${duplicate} duplicate)`);

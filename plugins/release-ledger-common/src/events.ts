@@ -204,6 +204,7 @@ function isEventType(type: string): type is ReleaseEventType {
 }
 
 function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
+  const seen = new Set<string>();
   return error.issues.map(issue => {
     const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
     let message = issue.message;
@@ -215,6 +216,10 @@ function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
       message = `must be ${issue.expected}, got ${issue.received}`;
     }
     return { field: field || prefix || '(body)', message };
+  }).filter(i => {
+    // A field that fails two checks for one reason is reported once.
+    const key = `${i.field}\0${i.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
   });
 }
 

@@ -1,0 +1,62 @@
+import {
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+  TestDatabases,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
+import { releaseLedgerPlugin } from '../plugin';
+
+/**
+ * Every store and API suite runs on SQLite and on the machine's real
+ * PostgreSQL (BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING). CI sets
+ * RELEASE_LEDGER_REQUIRE_POSTGRES=1 so a missing PostgreSQL fails the run
+ * instead of silently skipping half of the suites.
+ */
+export function createTestDatabases(): TestDatabases {
+  const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
+  if (process.env.RELEASE_LEDGER_REQUIRE_POSTGRES === '1' && !databases.supports('POSTGRES_15')) {
+    throw new Error(
+      'RELEASE_LEDGER_REQUIRE_POSTGRES=1 but PostgreSQL is not configured: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
+    );
+  }
+  return databases;
+}
+
+function component(name: string, owner: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Component',
+    metadata: { name, namespace: 'default' },
+    spec: { type: 'service', lifecycle: 'production', owner },
+    relations: [{ type: 'ownedBy', targetRef: `group:default/${owner}` }],
+  };
+}
+
+/** The catalog the API tests see: the ledger's only outside dependency. */
+export const testEntities: Entity[] = [
+  component('payments-api', 'team-payments'),
+  component('cart-service', 'team-storefront'),
+];
+
+export async function startTestLedger(
+  databases: TestDatabases,
+  databaseId: TestDatabaseId,
+  options: { permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; config?: object } = {},
+) {
+  const knex = await databases.init(databaseId);
+  const { server } = await startTestBackend({
+    features: [
+      releaseLedgerPlugin,
+      mockServices.database.factory({ knex }),
+      catalogServiceMock.factory({ entities: testEntities }),
+      mockServices.rootConfig.factory({ data: options.config ?? {} }),
+      ...(options.permissionResult
+        ? [mockServices.permissions.factory({ result: options.permissionResult })]
+        : []),
+    ],
+  });
+  return { server, knex };
+}
