@@ -11,7 +11,9 @@
  */
 'use strict';
 
-const BASE = (process.env.RELEASE_LEDGER_URL || 'http://localhost:7007').replace(/\/$/, '');
+const BASE = (
+  process.env.RELEASE_LEDGER_URL || 'http://localhost:7007'
+).replace(/\/$/, '');
 const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
 const args = process.argv.slice(2);
 const flag = name => args.includes(name);
@@ -61,14 +63,31 @@ const TITLES = [
   'feat: add SCA challenge flow',
   'fix: avoid double submit on pay button',
 ];
-const AUTHORS = ['amara', 'bo', 'chen', 'dmitri', 'elif', 'farah', 'goran', 'hana', 'ines', 'jon'];
+const AUTHORS = [
+  'amara',
+  'bo',
+  'chen',
+  'dmitri',
+  'elif',
+  'farah',
+  'goran',
+  'hana',
+  'ines',
+  'jon',
+];
 const ROLLBACK_REASONS = [
   'canary error rate 2.4% > 1% threshold',
   'p95 latency 870ms > 500ms on canary',
   'checkout conversion dropped on canary cohort',
   'migration lock contention on orders table',
 ];
-const FLAGS = ['new-tax-engine', 'fast-checkout', 'search-v2', 'sca-challenge', 'edge-cache'];
+const FLAGS = [
+  'new-tax-engine',
+  'fast-checkout',
+  'search-v2',
+  'sca-challenge',
+  'edge-cache',
+];
 
 function buildHistory(days) {
   const random = rng(20261127);
@@ -88,13 +107,22 @@ function buildHistory(days) {
     let n = 0;
     // Walk forward from `days` ago; releases land in working hours (UTC).
     for (let day = days; day >= 0; ) {
-      const start = anchor.getTime() - day * dayMs + (9 + Math.floor(random() * 8)) * 3_600_000 + Math.floor(random() * 60) * minute;
+      const start =
+        anchor.getTime() -
+        day * dayMs +
+        (9 + Math.floor(random() * 8)) * 3_600_000 +
+        Math.floor(random() * 60) * minute;
       if (start > Date.now() - 30 * minute) break;
       n += 1;
       minor += 1;
       const version = `1.${minor}.0`;
-      const commit = Array.from({ length: 40 }, () => '0123456789abcdef'[Math.floor(random() * 16)]).join('');
-      const releaseId = `${svc.name}@${iso(start).slice(0, 10).replace(/-/g, '.')}.${n}`;
+      const commit = Array.from(
+        { length: 40 },
+        () => '0123456789abcdef'[Math.floor(random() * 16)],
+      ).join('');
+      const releaseId = `${svc.name}@${iso(start)
+        .slice(0, 10)
+        .replace(/-/g, '.')}.${n}`;
       const id = suffix => `demo-${svc.name}-${n}-${suffix}`;
       const base = { releaseId, environment: 'production', version, commit };
       const changes = 1 + Math.floor(random() * 5);
@@ -125,47 +153,152 @@ function buildHistory(days) {
         entityRef,
         timestamp: iso(start),
         ...base,
-        attributes: { changeCount: changes, plan: 'canary 10%/5m, 50%/10m, 100%/10m', risk },
+        attributes: {
+          changeCount: changes,
+          plan: 'canary 10%/5m, 50%/10m, 100%/10m',
+          risk,
+        },
       });
-      events.push({ eventId: id('checklist-1'), type: 'checklist_item_checked', timestamp: iso(start + minute), ...base, attributes: { item: 'Migrations are backwards-compatible', by: pick(AUTHORS) } });
+      events.push({
+        eventId: id('checklist-1'),
+        type: 'checklist_item_checked',
+        timestamp: iso(start + minute),
+        ...base,
+        attributes: {
+          item: 'Migrations are backwards-compatible',
+          by: pick(AUTHORS),
+        },
+      });
 
       const inProgress = day === 0;
       let t = start + 2 * minute;
-      events.push({ eventId: id('canary-10'), type: 'canary_started', timestamp: iso(t), ...base, attributes: { weight: 10 } });
+      events.push({
+        eventId: id('canary-10'),
+        type: 'canary_started',
+        timestamp: iso(t),
+        ...base,
+        attributes: { weight: 10 },
+      });
       if (random() < 0.25) {
         const f = pick(FLAGS);
-        events.push({ eventId: id('flag'), type: 'flag_toggled', timestamp: iso(t + minute), ...base, attributes: { flag: f, from: false, to: true } });
+        events.push({
+          eventId: id('flag'),
+          type: 'flag_toggled',
+          timestamp: iso(t + minute),
+          ...base,
+          attributes: { flag: f, from: false, to: true },
+        });
       }
       const fails = random() < svc.risk;
       t += 5 * minute;
       if (fails) {
-        events.push({ eventId: id('gate-1'), type: 'gate_evaluated', timestamp: iso(t), ...base, attributes: { gate: 'default', verdict: 'fail', reason: 'error rate above 1%' } });
-        events.push({ eventId: id('gate-failed'), type: 'gate_failed', timestamp: iso(t + 10_000), ...base, attributes: { gate: 'default', reason: 'error_rate 0.024 > 0.01' } });
+        events.push({
+          eventId: id('gate-1'),
+          type: 'gate_evaluated',
+          timestamp: iso(t),
+          ...base,
+          attributes: {
+            gate: 'default',
+            verdict: 'fail',
+            reason: 'error rate above 1%',
+          },
+        });
+        events.push({
+          eventId: id('gate-failed'),
+          type: 'gate_failed',
+          timestamp: iso(t + 10_000),
+          ...base,
+          attributes: { gate: 'default', reason: 'error_rate 0.024 > 0.01' },
+        });
         if (inProgress) continue;
         const reason = pick(ROLLBACK_REASONS);
-        events.push({ eventId: id('rolled-back'), type: 'rolled_back', timestamp: iso(t + 3 * minute), ...base, attributes: { reason, owner: pick(AUTHORS) } });
-        events.push({ eventId: id('finished'), type: 'release_finished', timestamp: iso(t + 6 * minute), ...base, attributes: {} });
+        events.push({
+          eventId: id('rolled-back'),
+          type: 'rolled_back',
+          timestamp: iso(t + 3 * minute),
+          ...base,
+          attributes: { reason, owner: pick(AUTHORS) },
+        });
+        events.push({
+          eventId: id('finished'),
+          type: 'release_finished',
+          timestamp: iso(t + 6 * minute),
+          ...base,
+          attributes: {},
+        });
       } else {
-        events.push({ eventId: id('gate-1'), type: 'gate_evaluated', timestamp: iso(t), ...base, attributes: { gate: 'default', verdict: 'pass' } });
+        events.push({
+          eventId: id('gate-1'),
+          type: 'gate_evaluated',
+          timestamp: iso(t),
+          ...base,
+          attributes: { gate: 'default', verdict: 'pass' },
+        });
         t += 5 * minute;
-        events.push({ eventId: id('canary-50'), type: 'canary_started', timestamp: iso(t), ...base, attributes: { weight: 50 } });
+        events.push({
+          eventId: id('canary-50'),
+          type: 'canary_started',
+          timestamp: iso(t),
+          ...base,
+          attributes: { weight: 50 },
+        });
         if (inProgress) {
           day -= svc.cadenceDays;
           continue;
         }
         t += 10 * minute;
-        events.push({ eventId: id('canary-passed'), type: 'canary_passed', timestamp: iso(t), ...base, attributes: {} });
-        events.push({ eventId: id('promoted'), type: 'promoted', timestamp: iso(t + minute), ...base, attributes: { weight: 100 } });
-        events.push({ eventId: id('finished'), type: 'release_finished', timestamp: iso(t + 15 * minute), ...base, attributes: {} });
+        events.push({
+          eventId: id('canary-passed'),
+          type: 'canary_passed',
+          timestamp: iso(t),
+          ...base,
+          attributes: {},
+        });
+        events.push({
+          eventId: id('promoted'),
+          type: 'promoted',
+          timestamp: iso(t + minute),
+          ...base,
+          attributes: { weight: 100 },
+        });
+        events.push({
+          eventId: id('finished'),
+          type: 'release_finished',
+          timestamp: iso(t + 15 * minute),
+          ...base,
+          attributes: {},
+        });
         if (random() < svc.risk / 2) {
           incidentNo += 1;
           const incidentId = `INC-${incidentNo}`;
           const at = t + Math.floor((1 + random() * 20) * 3_600_000);
           const severity = pick(['SEV-1', 'SEV-2', 'SEV-2', 'SEV-3', 'SEV-4']);
-          events.push({ eventId: id('incident'), type: 'incident_started', timestamp: iso(at), ...base, attributes: { incidentId, severity, title: `Elevated errors on ${svc.name}` } });
+          events.push({
+            eventId: id('incident'),
+            type: 'incident_started',
+            timestamp: iso(at),
+            ...base,
+            attributes: {
+              incidentId,
+              severity,
+              title: `Elevated errors on ${svc.name}`,
+            },
+          });
           const restored = at + Math.floor((20 + random() * 220) * minute);
-          events.push({ eventId: id('slo-restored'), type: 'slo_restored', timestamp: iso(restored), ...base, attributes: { slo: 'availability' } });
-          events.push({ eventId: id('incident-resolved'), type: 'incident_resolved', timestamp: iso(restored + 30 * minute), ...base, attributes: { incidentId } });
+          events.push({
+            eventId: id('slo-restored'),
+            type: 'slo_restored',
+            timestamp: iso(restored),
+            ...base,
+            attributes: { slo: 'availability' },
+          });
+          events.push({
+            eventId: id('incident-resolved'),
+            type: 'incident_resolved',
+            timestamp: iso(restored + 30 * minute),
+            ...base,
+            attributes: { incidentId },
+          });
         }
       }
       day -= Math.max(1, Math.round(svc.cadenceDays * (0.5 + random())));
@@ -177,10 +310,20 @@ function buildHistory(days) {
 async function api(path, init = {}) {
   const res = await fetch(`${BASE}/api/release-ledger${path}`, {
     ...init,
-    headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json', ...init.headers },
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+      ...init.headers,
+    },
   });
   const text = await res.text();
-  if (!res.ok) throw new Error(`${init.method || 'GET'} ${path} answered ${res.status}: ${text.slice(0, 500)}`);
+  if (!res.ok)
+    throw new Error(
+      `${init.method || 'GET'} ${path} answered ${res.status}: ${text.slice(
+        0,
+        500,
+      )}`,
+    );
   return JSON.parse(text);
 }
 
@@ -205,9 +348,17 @@ async function postBatch(events) {
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     try {
-      return await api('/events', { method: 'POST', body: JSON.stringify({ events }) });
+      return await api('/events', {
+        method: 'POST',
+        body: JSON.stringify({ events }),
+      });
     } catch (e) {
-      if (!flag('--wait') || !/not in the catalog/.test(e.message) || Date.now() > deadline) throw e;
+      if (
+        !flag('--wait') ||
+        !/not in the catalog/.test(e.message) ||
+        Date.now() > deadline
+      )
+        throw e;
       await new Promise(r => setTimeout(r, 3000));
     }
   }
@@ -229,7 +380,9 @@ async function main() {
     const { results } = await postBatch(events.slice(i, i + 500));
     for (const r of results) r.status === 'created' ? created++ : duplicate++;
   }
-  console.log(`demo-seed: ${events.length} events posted (${created} created, ${duplicate} duplicate)`);
+  console.log(
+    `demo-seed: ${events.length} events posted (${created} created, ${duplicate} duplicate)`,
+  );
 }
 
 module.exports = { buildHistory };

@@ -24,7 +24,10 @@ exports.up = async function up(knex) {
     table.string('commit', 100).nullable();
     table.text('attributes').notNullable();
     table.string('received_at', 30).notNullable();
-    table.index(['release_id', 'occurred_at'], 'release_ledger_events_release_idx');
+    table.index(
+      ['release_id', 'occurred_at'],
+      'release_ledger_events_release_idx',
+    );
   });
 
   await knex.schema.createTable('release_ledger_releases', table => {

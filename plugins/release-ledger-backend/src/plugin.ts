@@ -33,7 +33,9 @@ export const releaseLedgerPlugin = createBackendPlugin({
       async init(deps) {
         const config = readReleaseLedgerConfig(deps.config);
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
-        const store = await DatabaseReleaseLedgerStore.create({ database: deps.database });
+        const store = await DatabaseReleaseLedgerStore.create({
+          database: deps.database,
+        });
         const intake = new EventIntake({
           store,
           catalog: deps.catalog,

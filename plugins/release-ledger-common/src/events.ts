@@ -27,7 +27,12 @@ export const RELEASE_EVENT_TYPES = [
 export type ReleaseEventType = (typeof RELEASE_EVENT_TYPES)[number];
 
 /** @public */
-export const INCIDENT_SEVERITIES = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'] as const;
+export const INCIDENT_SEVERITIES = [
+  'SEV-1',
+  'SEV-2',
+  'SEV-3',
+  'SEV-4',
+] as const;
 
 /** @public */
 export type IncidentSeverity = (typeof INCIDENT_SEVERITIES)[number];
@@ -44,9 +49,18 @@ const isoDateTime = z
   .refine(v => !Number.isNaN(Date.parse(v)), ISO_DATE_TIME_HINT);
 
 const text = (max: number) =>
-  z.string().trim().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+  z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max} characters`);
 
-const flagValue = z.union([z.string().max(200), z.number(), z.boolean(), z.null()]);
+const flagValue = z.union([
+  z.string().max(200),
+  z.number(),
+  z.boolean(),
+  z.null(),
+]);
 
 /**
  * Type-specific attributes. Known fields are validated; extra fields are kept
@@ -153,7 +167,10 @@ const envelopeSchema = z
     timestamp: isoDateTime.optional(),
     environment: z
       .string()
-      .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be a lower-case name like production')
+      .regex(
+        /^[a-z0-9][a-z0-9_-]{0,62}$/,
+        'must be a lower-case name like production',
+      )
       .optional(),
     version: text(100).optional(),
     commit: text(100).optional(),
@@ -205,22 +222,31 @@ function isEventType(type: string): type is ReleaseEventType {
 
 function zodIssues(error: z.ZodError, prefix: string): ValidationIssue[] {
   const seen = new Set<string>();
-  return error.issues.map(issue => {
-    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.');
-    let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
-      message = `unknown field(s) ${issue.keys.map(k => `'${k}'`).join(', ')}`;
-    } else if (issue.code === 'invalid_type' && issue.received === 'undefined') {
-      message = 'is required';
-    } else if (issue.code === 'invalid_type') {
-      message = `must be ${issue.expected}, got ${issue.received}`;
-    }
-    return { field: field || prefix || '(body)', message };
-  }).filter(i => {
-    // A field that fails two checks for one reason is reported once.
-    const key = `${i.field}\0${i.message}`;
-    return seen.has(key) ? false : (seen.add(key), true);
-  });
+  return error.issues
+    .map(issue => {
+      const field = [prefix, ...issue.path.map(String)]
+        .filter(Boolean)
+        .join('.');
+      let message = issue.message;
+      if (issue.code === 'unrecognized_keys') {
+        message = `unknown field(s) ${issue.keys
+          .map(k => `'${k}'`)
+          .join(', ')}`;
+      } else if (
+        issue.code === 'invalid_type' &&
+        issue.received === 'undefined'
+      ) {
+        message = 'is required';
+      } else if (issue.code === 'invalid_type') {
+        message = `must be ${issue.expected}, got ${issue.received}`;
+      }
+      return { field: field || prefix || '(body)', message };
+    })
+    .filter(i => {
+      // A field that fails two checks for one reason is reported once.
+      const key = `${i.field}\0${i.message}`;
+      return seen.has(key) ? false : (seen.add(key), true);
+    });
 }
 
 /**
@@ -238,7 +264,9 @@ export function validateReleaseEvent(
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return {
       ok: false,
-      issues: [{ field: fieldPrefix || '(body)', message: 'must be a JSON object' }],
+      issues: [
+        { field: fieldPrefix || '(body)', message: 'must be a JSON object' },
+      ],
     };
   }
   const parsed = envelopeSchema.safeParse(raw);
@@ -250,7 +278,10 @@ export function validateReleaseEvent(
   if (typeof type === 'string' && !isEventType(type)) {
     issues.push({
       field: at('type'),
-      message: `unknown event type '${type.slice(0, 100)}'; known types: ${RELEASE_EVENT_TYPES.join(', ')}`,
+      message: `unknown event type '${type.slice(
+        0,
+        100,
+      )}'; known types: ${RELEASE_EVENT_TYPES.join(', ')}`,
     });
   }
   if (!parsed.success || issues.length > 0) {

@@ -1,6 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
-import { createTestDatabases } from '../testing/testLedger';
+import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedEvent } from './ReleaseLedgerStore';
 
@@ -8,7 +8,13 @@ jest.setTimeout(60_000);
 
 const databases = createTestDatabases();
 
-function event(eventId: string, releaseId: string, type: ReleaseEventType, minute: number, attributes: Record<string, unknown> = {}): AcceptedEvent {
+function event(
+  eventId: string,
+  releaseId: string,
+  type: ReleaseEventType,
+  minute: number,
+  attributes: Record<string, unknown> = {},
+): AcceptedEvent {
   return {
     eventId,
     type,
@@ -22,62 +28,88 @@ function event(eventId: string, releaseId: string, type: ReleaseEventType, minut
   };
 }
 
-describe.each(databases.eachSupportedId())('DatabaseReleaseLedgerStore on %p', databaseId => {
-  async function twoInstances() {
-    const knex = await databases.init(databaseId);
-    const database = mockServices.database({ knex });
-    // Two stores on one database behave like two backend instances.
-    const a = await DatabaseReleaseLedgerStore.create({ database });
-    const b = await DatabaseReleaseLedgerStore.create({ database });
-    return { a, b, knex };
-  }
+describe.each(databases.eachSupportedId())(
+  'DatabaseReleaseLedgerStore on %p',
+  databaseId => {
+    async function twoInstances() {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      // Two stores on one database behave like two backend instances.
+      const a = await DatabaseReleaseLedgerStore.create({ database });
+      const b = await DatabaseReleaseLedgerStore.create({ database });
+      return { a, b, knex };
+    }
 
-  it('keeps the owner a release started with when later events arrive', async () => {
-    const { a } = await twoInstances();
-    await a.appendEvents([event('s1', 'r1', 'release_started', 0)]);
-    await a.appendEvents([{ ...event('s2', 'r1', 'promoted', 5), ownerRef: 'group:default/someone-else' }]);
-    const release = await a.getRelease('r1');
-    expect(release?.ownerRef).toBe('group:default/team-payments');
-    expect(release?.status).toBe('promoted');
-  });
+    it('keeps the owner a release started with when later events arrive', async () => {
+      const { a } = await twoInstances();
+      await a.appendEvents([event('s1', 'r1', 'release_started', 0)]);
+      await a.appendEvents([
+        {
+          ...event('s2', 'r1', 'promoted', 5),
+          ownerRef: 'group:default/someone-else',
+        },
+      ]);
+      const release = await a.getRelease('r1');
+      expect(release?.ownerRef).toBe('group:default/team-payments');
+      expect(release?.status).toBe('promoted');
+    });
 
-  it('reports in-batch repeats as duplicates', async () => {
-    const { a } = await twoInstances();
-    const result = await a.appendEvents([event('d1', 'r2', 'release_started', 0), event('d1', 'r2', 'release_started', 0)]);
-    expect(result).toEqual(['created', 'duplicate']);
-    expect((await a.countRows()).events).toBe(1);
-  });
+    it('reports in-batch repeats as duplicates', async () => {
+      const { a } = await twoInstances();
+      const result = await a.appendEvents([
+        event('d1', 'r2', 'release_started', 0),
+        event('d1', 'r2', 'release_started', 0),
+      ]);
+      expect(result).toEqual(['created', 'duplicate']);
+      expect((await a.countRows()).events).toBe(1);
+    });
 
-  it('projects every event when two instances ingest the same release concurrently', async () => {
-    const { a, b } = await twoInstances();
-    await a.appendEvents([event('c-start', 'r3', 'release_started', 0)]);
-    const writes = Array.from({ length: 40 }, (_, i) =>
-      (i % 2 === 0 ? a : b).appendEvents([event(`c-${i}`, 'r3', 'flag_toggled', 1 + i, { flag: `f${i}`, to: true })]),
-    );
-    const results = await Promise.all(writes);
-    expect(results.flat().every(r => r === 'created')).toBe(true);
-    const release = await a.getRelease('r3');
-    expect(release?.eventCount).toBe(41);
-    expect(release?.flagToggles).toHaveLength(40);
-  });
+    it('projects every event when two instances ingest the same release concurrently', async () => {
+      const { a, b } = await twoInstances();
+      await a.appendEvents([event('c-start', 'r3', 'release_started', 0)]);
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        (i % 2 === 0 ? a : b).appendEvents([
+          event(`c-${i}`, 'r3', 'flag_toggled', 1 + i, {
+            flag: `f${i}`,
+            to: true,
+          }),
+        ]),
+      );
+      const results = await Promise.all(writes);
+      expect(results.flat().every(r => r === 'created')).toBe(true);
+      const release = await a.getRelease('r3');
+      expect(release?.eventCount).toBe(41);
+      expect(release?.flagToggles).toHaveLength(40);
+    });
 
-  it('stores an event posted concurrently by two instances exactly once', async () => {
-    const { a, b, knex } = await twoInstances();
-    const same = event('race-1', 'r4', 'release_started', 0);
-    const results = await Promise.all([a.appendEvents([same]), b.appendEvents([same]), a.appendEvents([same]), b.appendEvents([same])]);
-    expect(results.flat().filter(r => r === 'created')).toHaveLength(1);
-    expect(await knex('release_ledger_events').where('event_id', 'race-1')).toHaveLength(1);
-  });
+    it('stores an event posted concurrently by two instances exactly once', async () => {
+      const { a, b, knex } = await twoInstances();
+      const same = event('race-1', 'r4', 'release_started', 0);
+      const results = await Promise.all([
+        a.appendEvents([same]),
+        b.appendEvents([same]),
+        a.appendEvents([same]),
+        b.appendEvents([same]),
+      ]);
+      expect(results.flat().filter(r => r === 'created')).toHaveLength(1);
+      expect(
+        await knex('release_ledger_events').where('event_id', 'race-1'),
+      ).toHaveLength(1);
+    });
 
-  it('rolls the whole batch back when the database refuses part of it', async () => {
-    const { a } = await twoInstances();
-    const before = await a.countRows();
-    // A row the database refuses (NOT NULL) in the middle of a batch.
-    const refused = { ...event('bad-1', 'r5', 'promoted', 1), environment: null as unknown as string };
-    await expect(
-      a.appendEvents([event('ok-1', 'r5', 'release_started', 0), refused]),
-    ).rejects.toThrow();
-    expect(await a.countRows()).toEqual(before);
-    expect(await a.getRelease('r5')).toBeUndefined();
-  });
-});
+    it('rolls the whole batch back when the database refuses part of it', async () => {
+      const { a } = await twoInstances();
+      const before = await a.countRows();
+      // A row the database refuses (NOT NULL) in the middle of a batch.
+      const refused = {
+        ...event('bad-1', 'r5', 'promoted', 1),
+        environment: null as unknown as string,
+      };
+      await expect(
+        a.appendEvents([event('ok-1', 'r5', 'release_started', 0), refused]),
+      ).rejects.toThrow();
+      expect(await a.countRows()).toEqual(before);
+      expect(await a.getRelease('r5')).toBeUndefined();
+    });
+  },
+);

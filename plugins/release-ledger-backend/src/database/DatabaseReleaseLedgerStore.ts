@@ -54,7 +54,8 @@ const migrationsDir = resolvePackagePath(
 
 function chunks<T>(items: T[], size: number): T[][] {
   const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  for (let i = 0; i < items.length; i += size)
+    out.push(items.slice(i, i + size));
   return out;
 }
 
@@ -194,7 +195,9 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     }
     const placeholders = releaseIds.map(releaseId => {
       const group = byRelease.get(releaseId)!;
-      const first = group.reduce((a, b) => (a.timestamp <= b.timestamp ? a : b));
+      const first = group.reduce((a, b) =>
+        a.timestamp <= b.timestamp ? a : b,
+      );
       return {
         release_id: releaseId,
         entity_ref: first.releaseEntityRef,
@@ -270,7 +273,9 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       query.where(q =>
         q
           .where('sort_at', '<', c.s)
-          .orWhere(q2 => q2.where('sort_at', c.s).andWhere('release_id', '<', c.r)),
+          .orWhere(q2 =>
+            q2.where('sort_at', c.s).andWhere('release_id', '<', c.r),
+          ),
       );
     }
     const rows = await query;

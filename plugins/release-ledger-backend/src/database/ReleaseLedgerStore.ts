@@ -34,7 +34,9 @@ export interface ReleaseLedgerStore {
    * Stores the events and re-projects their releases in one transaction.
    * Returns, per input position, whether the event was new or a duplicate.
    */
-  appendEvents(events: AcceptedEvent[]): Promise<Array<'created' | 'duplicate'>>;
+  appendEvents(
+    events: AcceptedEvent[],
+  ): Promise<Array<'created' | 'duplicate'>>;
 
   listReleases(filter: ReleaseFilter): Promise<ReleasePage>;
 

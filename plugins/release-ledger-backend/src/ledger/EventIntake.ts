@@ -1,7 +1,4 @@
-import {
-  AuthService,
-  LoggerService,
-} from '@backstage/backend-plugin-api';
+import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
@@ -16,7 +13,10 @@ import {
   validateReleaseEvent,
   ValidationIssue,
 } from '@release-ledger/plugin-release-ledger-common';
-import { AcceptedEvent, ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import {
+  AcceptedEvent,
+  ReleaseLedgerStore,
+} from '../database/ReleaseLedgerStore';
 import { deriveEventId } from './deriveEventId';
 import { normaliseTime } from './projectRelease';
 
@@ -41,7 +41,10 @@ export class EventIntake {
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
   readonly #now: () => Date;
-  readonly #catalogCache = new Map<string, { facts: CatalogFacts; expires: number }>();
+  readonly #catalogCache = new Map<
+    string,
+    { facts: CatalogFacts; expires: number }
+  >();
 
   constructor(options: {
     store: ReleaseLedgerStore;
@@ -66,21 +69,41 @@ export class EventIntake {
       if (extra.length > 0) {
         return {
           ok: false,
-          issues: [{ field: extra[0], message: 'unknown field; a batch body has only "events"' }],
+          issues: [
+            {
+              field: extra[0],
+              message: 'unknown field; a batch body has only "events"',
+            },
+          ],
         };
       }
     }
-    const raws: unknown[] = isBatch ? (body as { events: unknown }).events as unknown[] : [body];
+    const raws: unknown[] = isBatch
+      ? ((body as { events: unknown }).events as unknown[])
+      : [body];
     if (!Array.isArray(raws)) {
-      return { ok: false, issues: [{ field: 'events', message: 'must be an array of events' }] };
+      return {
+        ok: false,
+        issues: [{ field: 'events', message: 'must be an array of events' }],
+      };
     }
     if (raws.length === 0) {
-      return { ok: false, issues: [{ field: 'events', message: 'must contain at least one event' }] };
+      return {
+        ok: false,
+        issues: [
+          { field: 'events', message: 'must contain at least one event' },
+        ],
+      };
     }
     if (raws.length > MAX_EVENTS_PER_BATCH) {
       return {
         ok: false,
-        issues: [{ field: 'events', message: `must contain at most ${MAX_EVENTS_PER_BATCH} events, got ${raws.length}` }],
+        issues: [
+          {
+            field: 'events',
+            message: `must contain at most ${MAX_EVENTS_PER_BATCH} events, got ${raws.length}`,
+          },
+        ],
       };
     }
 
@@ -101,7 +124,10 @@ export class EventIntake {
         if (!entityRef) {
           issues.push({
             field: field(i, 'entityRef'),
-            message: `'${e.entityRef.slice(0, 100)}' is not an entity ref like component:default/payments`,
+            message: `'${e.entityRef.slice(
+              0,
+              100,
+            )}' is not an entity ref like component:default/payments`,
           });
           return undefined;
         }
@@ -121,7 +147,9 @@ export class EventIntake {
 
     // Every event must resolve to exactly one catalog entity for its release.
     const valid = events.filter((e): e is ReleaseEvent => e !== undefined);
-    const known = await this.#store.getReleaseEntities(valid.map(e => e.releaseId));
+    const known = await this.#store.getReleaseEntities(
+      valid.map(e => e.releaseId),
+    );
     const refsInBatch = new Map<string, string>();
     events.forEach((e, i) => {
       if (!e?.entityRef) return;
@@ -135,7 +163,9 @@ export class EventIntake {
         refsInBatch.set(e.releaseId, e.entityRef);
       }
     });
-    const facts = await this.#lookUpEntities([...new Set(valid.flatMap(e => (e.entityRef ? [e.entityRef] : [])))]);
+    const facts = await this.#lookUpEntities([
+      ...new Set(valid.flatMap(e => (e.entityRef ? [e.entityRef] : []))),
+    ]);
     const accepted: AcceptedEvent[] = [];
     events.forEach((e, i) => {
       if (!e) return;
@@ -146,7 +176,8 @@ export class EventIntake {
         });
         return;
       }
-      const releaseEntityRef = known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
+      const releaseEntityRef =
+        known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
       if (!releaseEntityRef) {
         issues.push({
           field: field(i, 'entityRef'),
@@ -157,7 +188,9 @@ export class EventIntake {
       accepted.push({
         ...e,
         releaseEntityRef,
-        ownerRef: known.has(e.releaseId) ? undefined : facts.get(releaseEntityRef)?.ownerRef,
+        ownerRef: known.has(e.releaseId)
+          ? undefined
+          : facts.get(releaseEntityRef)?.ownerRef,
       });
     });
 
@@ -189,7 +222,13 @@ export class EventIntake {
     const { items } = await this.#catalog.getEntitiesByRefs(
       {
         entityRefs: missing,
-        fields: ['kind', 'metadata.name', 'metadata.namespace', 'spec.owner', 'relations'],
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'spec.owner',
+          'relations',
+        ],
       },
       { credentials: await this.#auth.getOwnServiceCredentials() },
     );
@@ -197,7 +236,10 @@ export class EventIntake {
       if (!entity) return;
       const facts = { ownerRef: ownerOf(entity) };
       found.set(missing[i], facts);
-      this.#catalogCache.set(missing[i], { facts, expires: nowMs + CATALOG_CACHE_TTL_MS });
+      this.#catalogCache.set(missing[i], {
+        facts,
+        expires: nowMs + CATALOG_CACHE_TTL_MS,
+      });
     });
     if (this.#catalogCache.size > 50_000) {
       this.#logger.debug('release-ledger catalog cache cleared');
@@ -211,7 +253,10 @@ export class EventIntake {
 export function normaliseEntityRef(ref: string): string | undefined {
   try {
     return stringifyEntityRef(
-      parseEntityRef(ref.trim(), { defaultKind: 'component', defaultNamespace: 'default' }),
+      parseEntityRef(ref.trim(), {
+        defaultKind: 'component',
+        defaultNamespace: 'default',
+      }),
     ).toLocaleLowerCase('en-US');
   } catch {
     return undefined;

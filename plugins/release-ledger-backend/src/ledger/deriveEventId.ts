@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto';
 
+function compareKeys(a: string, b: string): number {
+  if (a === b) return 0;
+  return a < b ? -1 : 1;
+}
+
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
       .filter(([, v]) => v !== undefined)
-      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort(([a], [b]) => compareKeys(a, b));
     return `{${entries
       .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
       .join(',')}}`;
@@ -22,6 +27,8 @@ function canonicalJson(value: unknown): string {
  */
 export function deriveEventId(raw: Record<string, unknown>): string {
   const { eventId: _ignored, ...content } = raw;
-  const digest = createHash('sha256').update(canonicalJson(content)).digest('hex');
+  const digest = createHash('sha256')
+    .update(canonicalJson(content))
+    .digest('hex');
   return `derived-${digest.slice(0, 40)}`;
 }

@@ -1,9 +1,17 @@
-import type { ReleaseEvent, ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
+import type {
+  ReleaseEvent,
+  ReleaseEventType,
+} from '@release-ledger/plugin-release-ledger-common';
 import fc from 'fast-check';
 import { projectRelease } from './projectRelease';
 
 let seq = 0;
-function ev(type: ReleaseEventType, minute: number, attributes: Record<string, unknown> = {}, extra: Partial<ReleaseEvent> = {}): ReleaseEvent {
+function ev(
+  type: ReleaseEventType,
+  minute: number,
+  attributes: Record<string, unknown> = {},
+  extra: Partial<ReleaseEvent> = {},
+): ReleaseEvent {
   seq += 1;
   return {
     eventId: `e${String(seq).padStart(4, '0')}`,
@@ -17,18 +25,92 @@ function ev(type: ReleaseEventType, minute: number, attributes: Record<string, u
 }
 
 const project = (events: ReleaseEvent[]) =>
-  projectRelease({ releaseId: 'payments@1', entityRef: 'component:default/payments', ownerRef: 'group:default/team-payments', events });
+  projectRelease({
+    releaseId: 'payments@1',
+    entityRef: 'component:default/payments',
+    ownerRef: 'group:default/team-payments',
+    events,
+  });
 
 describe('projectRelease', () => {
   it.each<[string, ReleaseEvent[], Partial<ReturnType<typeof project>>]>([
-    ['merged changes before the start are pending', [ev('pr_merged', 0, { prNumber: 1, title: 't' })], { status: 'pending' }],
-    ['a started release', [ev('release_started', 0, {}, { version: '1.0.0', commit: 'abc' })], { status: 'started', version: '1.0.0', commit: 'abc', startedAt: '2026-11-27T10:00:00.000Z' }],
-    ['a canary', [ev('release_started', 0), ev('canary_started', 1, { weight: 10 }), ev('canary_started', 5, { weight: 50 })], { status: 'canary', canaryWeight: 50, canaryStartedAt: '2026-11-27T10:01:00.000Z' }],
-    ['promoted', [ev('release_started', 0), ev('canary_started', 1, { weight: 10 }), ev('promoted', 9)], { status: 'promoted', promotedAt: '2026-11-27T10:09:00.000Z' }],
-    ['rolled back with its reason', [ev('release_started', 0), ev('canary_started', 1, { weight: 10 }), ev('rolled_back', 4, { reason: 'errors' })], { status: 'rolled_back', rollbackReason: 'errors', rolledBackAt: '2026-11-27T10:04:00.000Z' }],
-    ['finished after promotion', [ev('release_started', 0), ev('promoted', 3), ev('release_finished', 9)], { status: 'finished', outcome: 'promoted', finishedAt: '2026-11-27T10:09:00.000Z' }],
-    ['finished after rollback', [ev('release_started', 0), ev('rolled_back', 3, { reason: 'x' }), ev('release_finished', 9)], { status: 'finished', outcome: 'rolled_back' }],
-    ['a rollback after promotion', [ev('release_started', 0), ev('promoted', 3), ev('rolled_back', 30, { reason: 'incident' })], { status: 'rolled_back', promotedAt: '2026-11-27T10:03:00.000Z' }],
+    [
+      'merged changes before the start are pending',
+      [ev('pr_merged', 0, { prNumber: 1, title: 't' })],
+      { status: 'pending' },
+    ],
+    [
+      'a started release',
+      [ev('release_started', 0, {}, { version: '1.0.0', commit: 'abc' })],
+      {
+        status: 'started',
+        version: '1.0.0',
+        commit: 'abc',
+        startedAt: '2026-11-27T10:00:00.000Z',
+      },
+    ],
+    [
+      'a canary',
+      [
+        ev('release_started', 0),
+        ev('canary_started', 1, { weight: 10 }),
+        ev('canary_started', 5, { weight: 50 }),
+      ],
+      {
+        status: 'canary',
+        canaryWeight: 50,
+        canaryStartedAt: '2026-11-27T10:01:00.000Z',
+      },
+    ],
+    [
+      'promoted',
+      [
+        ev('release_started', 0),
+        ev('canary_started', 1, { weight: 10 }),
+        ev('promoted', 9),
+      ],
+      { status: 'promoted', promotedAt: '2026-11-27T10:09:00.000Z' },
+    ],
+    [
+      'rolled back with its reason',
+      [
+        ev('release_started', 0),
+        ev('canary_started', 1, { weight: 10 }),
+        ev('rolled_back', 4, { reason: 'errors' }),
+      ],
+      {
+        status: 'rolled_back',
+        rollbackReason: 'errors',
+        rolledBackAt: '2026-11-27T10:04:00.000Z',
+      },
+    ],
+    [
+      'finished after promotion',
+      [ev('release_started', 0), ev('promoted', 3), ev('release_finished', 9)],
+      {
+        status: 'finished',
+        outcome: 'promoted',
+        finishedAt: '2026-11-27T10:09:00.000Z',
+      },
+    ],
+    [
+      'finished after rollback',
+      [
+        ev('release_started', 0),
+        ev('rolled_back', 3, { reason: 'x' }),
+        ev('release_finished', 9),
+      ],
+      { status: 'finished', outcome: 'rolled_back' },
+    ],
+    [
+      'a rollback after promotion',
+      [
+        ev('release_started', 0),
+        ev('promoted', 3),
+        ev('rolled_back', 30, { reason: 'incident' }),
+      ],
+      { status: 'rolled_back', promotedAt: '2026-11-27T10:03:00.000Z' },
+    ],
   ])('%s', (_name, events, expected) => {
     const release = project(events);
     expect(release).toMatchObject(expected);
@@ -38,65 +120,133 @@ describe('projectRelease', () => {
   it('flags impossible sequences without dropping them', () => {
     const promotedLate = ev('promoted', 5);
     const secondStart = ev('release_started', 6);
-    const release = project([ev('release_started', 0), ev('rolled_back', 2, { reason: 'x' }), promotedLate, secondStart]);
+    const release = project([
+      ev('release_started', 0),
+      ev('rolled_back', 2, { reason: 'x' }),
+      promotedLate,
+      secondStart,
+    ]);
     expect(release.status).toBe('rolled_back');
     expect(release.eventCount).toBe(4);
     expect(release.promotedAt).toBe('2026-11-27T10:05:00.000Z');
     expect(release.anomalies).toEqual([
-      { eventId: promotedLate.eventId, type: 'promoted', message: 'promoted while the release was rolled_back' },
-      { eventId: secondStart.eventId, type: 'release_started', message: 'release_started while the release was rolled_back' },
+      {
+        eventId: promotedLate.eventId,
+        type: 'promoted',
+        message: 'promoted while the release was rolled_back',
+      },
+      {
+        eventId: secondStart.eventId,
+        type: 'release_started',
+        message: 'release_started while the release was rolled_back',
+      },
     ]);
   });
 
   it('attaches incidents, restores, flag toggles and merged changes', () => {
     const release = project([
-      ev('pr_merged', 0, { prNumber: 12, title: 'b', author: 'bo', mergedAt: '2026-11-26T08:00:00+01:00' }),
+      ev('pr_merged', 0, {
+        prNumber: 12,
+        title: 'b',
+        author: 'bo',
+        mergedAt: '2026-11-26T08:00:00+01:00',
+      }),
       ev('pr_merged', 0, { prNumber: 11, title: 'a' }),
       ev('pr_merged', 1, { prNumber: 12, title: 'b again' }),
       ev('release_started', 2),
       ev('flag_toggled', 3, { flag: 'new-tax', from: false, to: true }),
       ev('promoted', 4),
-      ev('incident_started', 20, { incidentId: 'INC-7', severity: 'SEV-2', title: 'errors' }),
+      ev('incident_started', 20, {
+        incidentId: 'INC-7',
+        severity: 'SEV-2',
+        title: 'errors',
+      }),
       ev('incident_resolved', 50, { incidentId: 'INC-7' }),
       ev('incident_resolved', 51, { incidentId: 'INC-8' }),
     ]);
-    expect(release.changes.map(c => [c.prNumber, c.title, c.mergedAt])).toEqual([
-      [12, 'b', '2026-11-26T07:00:00.000Z'],
-      [11, 'a', '2026-11-27T10:00:00.000Z'],
+    expect(release.changes.map(c => [c.prNumber, c.title, c.mergedAt])).toEqual(
+      [
+        [12, 'b', '2026-11-26T07:00:00.000Z'],
+        [11, 'a', '2026-11-27T10:00:00.000Z'],
+      ],
+    );
+    expect(release.flagToggles).toEqual([
+      {
+        flag: 'new-tax',
+        from: false,
+        to: true,
+        at: '2026-11-27T10:03:00.000Z',
+      },
     ]);
-    expect(release.flagToggles).toEqual([{ flag: 'new-tax', from: false, to: true, at: '2026-11-27T10:03:00.000Z' }]);
     expect(release.incidents).toEqual([
-      { incidentId: 'INC-7', severity: 'SEV-2', title: 'errors', startedAt: '2026-11-27T10:20:00.000Z', resolvedAt: '2026-11-27T10:50:00.000Z' },
+      {
+        incidentId: 'INC-7',
+        severity: 'SEV-2',
+        title: 'errors',
+        startedAt: '2026-11-27T10:20:00.000Z',
+        resolvedAt: '2026-11-27T10:50:00.000Z',
+      },
     ]);
-    expect(release.anomalies.map(a => a.message)).toEqual(['INC-8 resolved but never started']);
+    expect(release.anomalies.map(a => a.message)).toEqual([
+      'INC-8 resolved but never started',
+    ]);
   });
 
   it('applies same-second events in lifecycle order', () => {
-    const release = project([ev('promoted', 0), ev('canary_started', 0, { weight: 10 }), ev('release_started', 0)]);
+    const release = project([
+      ev('promoted', 0),
+      ev('canary_started', 0, { weight: 10 }),
+      ev('release_started', 0),
+    ]);
     expect(release.status).toBe('promoted');
     expect(release.anomalies).toEqual([]);
   });
 
   describe('property: arrival order and duplicates do not matter', () => {
     const types: ReleaseEventType[] = [
-      'pr_merged', 'release_started', 'canary_started', 'canary_passed', 'gate_evaluated', 'gate_failed', 'promoted',
-      'rolled_back', 'release_finished', 'incident_started', 'incident_resolved', 'slo_restored', 'flag_toggled',
+      'pr_merged',
+      'release_started',
+      'canary_started',
+      'canary_passed',
+      'gate_evaluated',
+      'gate_failed',
+      'promoted',
+      'rolled_back',
+      'release_finished',
+      'incident_started',
+      'incident_resolved',
+      'slo_restored',
+      'flag_toggled',
     ];
-    const attributesFor = (type: ReleaseEventType, n: number): Record<string, unknown> => {
+    const attributesFor = (
+      type: ReleaseEventType,
+      n: number,
+    ): Record<string, unknown> => {
       switch (type) {
-        case 'pr_merged': return { prNumber: n % 4, title: `t${n}` };
-        case 'canary_started': return { weight: (n % 10) * 10 };
-        case 'gate_evaluated': return { verdict: 'pass' };
-        case 'rolled_back': return { reason: `r${n}` };
+        case 'pr_merged':
+          return { prNumber: n % 4, title: `t${n}` };
+        case 'canary_started':
+          return { weight: (n % 10) * 10 };
+        case 'gate_evaluated':
+          return { verdict: 'pass' };
+        case 'rolled_back':
+          return { reason: `r${n}` };
         case 'incident_started':
-        case 'incident_resolved': return { incidentId: `INC-${n % 3}`, severity: 'SEV-2' };
-        case 'flag_toggled': return { flag: `f${n % 2}`, to: n % 2 === 0 };
-        default: return {};
+        case 'incident_resolved':
+          return { incidentId: `INC-${n % 3}`, severity: 'SEV-2' };
+        case 'flag_toggled':
+          return { flag: `f${n % 2}`, to: n % 2 === 0 };
+        default:
+          return {};
       }
     };
     const arbitraryEvents = fc
       .array(
-        fc.record({ type: fc.constantFrom(...types), minute: fc.integer({ min: 0, max: 20 }), n: fc.integer({ min: 0, max: 1000 }) }),
+        fc.record({
+          type: fc.constantFrom(...types),
+          minute: fc.integer({ min: 0, max: 20 }),
+          n: fc.integer({ min: 0, max: 1000 }),
+        }),
         { minLength: 1, maxLength: 25 },
       )
       .map(specs =>
@@ -104,7 +254,9 @@ describe('projectRelease', () => {
           eventId: `p${i}`,
           type: s.type,
           releaseId: 'payments@1',
-          timestamp: new Date(Date.UTC(2026, 10, 27, 10, s.minute)).toISOString(),
+          timestamp: new Date(
+            Date.UTC(2026, 10, 27, 10, s.minute),
+          ).toISOString(),
           environment: 'production',
           version: i === 0 ? '1.0.0' : undefined,
           attributes: attributesFor(s.type, s.n),
@@ -117,12 +269,21 @@ describe('projectRelease', () => {
           arbitraryEvents.chain(events =>
             fc.tuple(
               fc.constant(events),
-              fc.shuffledSubarray(events, { minLength: 0, maxLength: events.length }),
+              fc.shuffledSubarray(events, {
+                minLength: 0,
+                maxLength: events.length,
+              }),
               fc.func(fc.integer()),
             ),
           ),
           ([events, duplicates, order]) => {
-            const arrival = [...events, ...duplicates.map(d => ({ ...d, attributes: { ...d.attributes } }))]
+            const arrival = [
+              ...events,
+              ...duplicates.map(d => ({
+                ...d,
+                attributes: { ...d.attributes },
+              })),
+            ]
               .map((e, i) => ({ e, key: order(i) }))
               .sort((a, b) => a.key - b.key)
               .map(x => x.e);

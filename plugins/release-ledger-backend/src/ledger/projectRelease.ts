@@ -207,8 +207,7 @@ export function projectRelease(options: {
     release.outcome = release.rolledBackAt ? 'rolled_back' : 'promoted';
   }
   release.changes = [...changesByPr.values()].sort(
-    (x, y) =>
-      x.mergedAt.localeCompare(y.mergedAt) || x.prNumber - y.prNumber,
+    (x, y) => x.mergedAt.localeCompare(y.mergedAt) || x.prNumber - y.prNumber,
   );
   return release;
 }

@@ -7,6 +7,10 @@ describe('openapi.generated.ts', () => {
   it('matches openapi.yaml (run `yarn openapi:generate` after editing the YAML)', () => {
     const generated = render();
     expect(generated).toContain(JSON.stringify(spec, null, 2));
-    expect(Object.keys(spec.paths)).toEqual(['/events', '/releases', '/releases/{releaseId}']);
+    expect(Object.keys(spec.paths)).toEqual([
+      '/events',
+      '/releases',
+      '/releases/{releaseId}',
+    ]);
   });
 });

@@ -39,7 +39,13 @@ function sendError(
   message: string,
   extra: Record<string, unknown> = {},
 ) {
-  res.status(status).json({ error: { name, message }, response: { statusCode: status }, ...extra });
+  res
+    .status(status)
+    .json({
+      error: { name, message },
+      response: { statusCode: status },
+      ...extra,
+    });
 }
 
 /** 415 before the body is read: the ledger only speaks JSON. */
@@ -50,7 +56,9 @@ const requireJson: RequestHandler = (req, res, next) => {
       res,
       415,
       'UnsupportedMediaTypeError',
-      `Content-Type: must be application/json, got ${req.headers['content-type'] ?? 'none'}`,
+      `Content-Type: must be application/json, got ${
+        req.headers['content-type'] ?? 'none'
+      }`,
     );
   }
   return next();
@@ -59,13 +67,31 @@ const requireJson: RequestHandler = (req, res, next) => {
 /** Maps body-parser failures to answers that name the problem. */
 const bodyErrors: ErrorRequestHandler = (err, _req, res, next) => {
   if (err?.type === 'entity.too.large') {
-    return sendError(res, 413, 'PayloadTooLargeError', `body: must be at most ${err.limit} bytes, got ${err.length}`);
+    return sendError(
+      res,
+      413,
+      'PayloadTooLargeError',
+      `body: must be at most ${err.limit} bytes, got ${err.length}`,
+    );
   }
   if (err?.type === 'entity.parse.failed') {
-    return sendError(res, 400, 'InputError', `body: is not valid JSON (${err.message})`);
+    return sendError(
+      res,
+      400,
+      'InputError',
+      `body: is not valid JSON (${err.message})`,
+    );
   }
-  if (err?.type === 'charset.unsupported' || err?.type === 'encoding.unsupported') {
-    return sendError(res, 415, 'UnsupportedMediaTypeError', `Content-Type: ${err.message}`);
+  if (
+    err?.type === 'charset.unsupported' ||
+    err?.type === 'encoding.unsupported'
+  ) {
+    return sendError(
+      res,
+      415,
+      'UnsupportedMediaTypeError',
+      `Content-Type: ${err.message}`,
+    );
   }
   return next(err);
 };
@@ -78,11 +104,14 @@ function parseJson(limit: string): RequestHandler {
 
 function queryString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'string') throw new InputError(`${name}: must be given once`);
+  if (typeof value !== 'string')
+    throw new InputError(`${name}: must be given once`);
   return value;
 }
 
-export async function createRouter(options: RouterOptions): Promise<express.Router> {
+export async function createRouter(
+  options: RouterOptions,
+): Promise<express.Router> {
   const { store, intake, httpAuth, permissions } = options;
 
   const router = createValidatedOpenApiRouter(spec as any, {
@@ -90,34 +119,49 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
   }) as unknown as express.Router;
 
   const authorizeRead = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     if (credentials.principal.type === 'user') {
       const [decision] = await permissions.authorize(
         [{ permission: releaseLedgerReadPermission }],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError('reading releases needs the permission release-ledger.release.read');
+        throw new NotAllowedError(
+          'reading releases needs the permission release-ledger.release.read',
+        );
       }
     }
   };
 
   router.post('/events', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user', 'service'] });
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
     if (credentials.principal.type === 'user') {
       const [decision] = await permissions.authorize(
         [{ permission: releaseLedgerEventCreatePermission }],
         { credentials },
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError('writing events needs a service token or the permission release-ledger.event.create');
+        throw new NotAllowedError(
+          'writing events needs a service token or the permission release-ledger.event.create',
+        );
       }
     }
     const outcome = await intake.ingest(req.body);
     if (!outcome.ok) {
-      const shown = outcome.issues.slice(0, 20).map(i => `${i.field}: ${i.message}`);
-      const more = outcome.issues.length > 20 ? ` (and ${outcome.issues.length - 20} more)` : '';
-      return sendError(res, 400, 'InputError', `${shown.join('; ')}${more}`, { issues: outcome.issues });
+      const shown = outcome.issues
+        .slice(0, 20)
+        .map(i => `${i.field}: ${i.message}`);
+      const more =
+        outcome.issues.length > 20
+          ? ` (and ${outcome.issues.length - 20} more)`
+          : '';
+      return sendError(res, 400, 'InputError', `${shown.join('; ')}${more}`, {
+        issues: outcome.issues,
+      });
     }
     return res.status(201).json({ results: outcome.results });
   });
@@ -128,17 +172,27 @@ export async function createRouter(options: RouterOptions): Promise<express.Rout
     const limitRaw = queryString(q.limit, 'limit');
     const limit = limitRaw === undefined ? DEFAULT_PAGE_SIZE : Number(limitRaw);
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new InputError(`limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`);
+      throw new InputError(
+        `limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`,
+      );
     }
     const status = queryString(q.status, 'status');
-    if (status !== undefined && !RELEASE_STATUSES.includes(status as ReleaseStatus)) {
-      throw new InputError(`status: must be one of ${RELEASE_STATUSES.join(', ')}`);
+    if (
+      status !== undefined &&
+      !RELEASE_STATUSES.includes(status as ReleaseStatus)
+    ) {
+      throw new InputError(
+        `status: must be one of ${RELEASE_STATUSES.join(', ')}`,
+      );
     }
     const ref = (name: string, defaultKind: string) => {
       const raw = queryString(q[name], name);
       if (raw === undefined) return undefined;
-      const normalised = normaliseEntityRef(raw.includes(':') ? raw : `${defaultKind}:${raw}`);
-      if (!normalised) throw new InputError(`${name}: '${raw}' is not an entity ref`);
+      const normalised = normaliseEntityRef(
+        raw.includes(':') ? raw : `${defaultKind}:${raw}`,
+      );
+      if (!normalised)
+        throw new InputError(`${name}: '${raw}' is not an entity ref`);
       return normalised;
     };
     const time = (name: string) => {

@@ -17,7 +17,10 @@ import { releaseLedgerPlugin } from '../plugin';
  */
 export function createTestDatabases(): TestDatabases {
   const databases = TestDatabases.create({ ids: ['POSTGRES_15', 'SQLITE_3'] });
-  if (process.env.RELEASE_LEDGER_REQUIRE_POSTGRES === '1' && !databases.supports('POSTGRES_15')) {
+  if (
+    process.env.RELEASE_LEDGER_REQUIRE_POSTGRES === '1' &&
+    !databases.supports('POSTGRES_15')
+  ) {
     throw new Error(
       'RELEASE_LEDGER_REQUIRE_POSTGRES=1 but PostgreSQL is not configured: set BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING',
     );
@@ -44,7 +47,10 @@ export const testEntities: Entity[] = [
 export async function startTestLedger(
   databases: TestDatabases,
   databaseId: TestDatabaseId,
-  options: { permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY; config?: object } = {},
+  options: {
+    permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
+    config?: object;
+  } = {},
 ) {
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
@@ -54,7 +60,11 @@ export async function startTestLedger(
       catalogServiceMock.factory({ entities: testEntities }),
       mockServices.rootConfig.factory({ data: options.config ?? {} }),
       ...(options.permissionResult
-        ? [mockServices.permissions.factory({ result: options.permissionResult })]
+        ? [
+            mockServices.permissions.factory({
+              result: options.permissionResult,
+            }),
+          ]
         : []),
     ],
   });

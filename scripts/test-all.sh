@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# yarn test:all — every test: unit and component tests, store and API tests on
+# SQLite and on the machine's PostgreSQL (a missing PostgreSQL fails the run),
+# and the browser test against the running dev portal.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/dev-env.sh"
+cd "$_rl_root"
+bash scripts/provision.sh
+export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
+export RELEASE_LEDGER_REQUIRE_POSTGRES=1
+yarn backstage-cli repo test --ci
+node e2e/run-e2e.js
