@@ -1,0 +1,133 @@
+import { ResponseError } from '@backstage/errors';
+import type {
+  Release,
+  ReleaseEvent,
+  ReleasePage,
+  ReleaseWithEvents,
+} from '@release-ledger/plugin-release-ledger-common';
+import type { ListReleasesFilter, ReleaseLedgerApi } from '../api';
+
+/** A release with sensible defaults; override what a test cares about. */
+export function makeRelease(overrides: Partial<Release> = {}): Release {
+  return {
+    releaseId: 'payments-api@1.0.0',
+    entityRef: 'component:default/payments-api',
+    ownerRef: 'group:default/team-payments',
+    status: 'finished',
+    outcome: 'promoted',
+    environment: 'production',
+    version: '1.0.0',
+    commit: '0123456789abcdef0123456789abcdef01234567',
+    startedAt: '2026-11-20T10:00:00.000Z',
+    promotedAt: '2026-11-20T10:20:00.000Z',
+    finishedAt: '2026-11-20T10:42:00.000Z',
+    firstEventAt: '2026-11-20T09:00:00.000Z',
+    lastEventAt: '2026-11-20T10:42:00.000Z',
+    changes: [],
+    incidents: [],
+    flagToggles: [],
+    anomalies: [],
+    eventCount: 0,
+    ...overrides,
+  };
+}
+
+let eventSeq = 0;
+
+/** An event with sensible defaults. */
+export function makeEvent(
+  type: ReleaseEvent['type'],
+  attributes: Record<string, unknown> = {},
+  overrides: Partial<ReleaseEvent> = {},
+): ReleaseEvent {
+  eventSeq += 1;
+  return {
+    eventId: `evt-${eventSeq}`,
+    type,
+    releaseId: 'payments-api@1.0.0',
+    timestamp: '2026-11-20T10:00:00.000Z',
+    environment: 'production',
+    attributes,
+    ...overrides,
+  };
+}
+
+/** A JSON response in the backend's error shape. */
+export function errorResponse(
+  status: number,
+  name: string,
+  message: string,
+): Response {
+  const body = { error: { name, message }, response: { statusCode: status } };
+  return new Response(JSON.stringify(body), {
+    status,
+    statusText: status === 404 ? 'Not Found' : 'Error',
+    headers: { 'Content-Type': 'application/json' },
+  });
+}
+
+/** The `ResponseError` the real client throws for such a response. */
+export function responseError(
+  status: number,
+  name: string,
+  message: string,
+): Promise<ResponseError> {
+  return ResponseError.fromResponse(errorResponse(status, name, message));
+}
+
+/**
+ * An in-memory `ReleaseLedgerApi`: newest first, cursor = offset, the way the
+ * backend pages.
+ */
+export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
+  readonly listCalls: ListReleasesFilter[] = [];
+  readonly getCalls: string[] = [];
+  listError?: Error;
+  private readonly releases: ReleaseWithEvents[];
+
+  constructor(
+    releases: Array<Release & { events?: ReleaseEvent[] }> = [],
+    private readonly pageSize = 20,
+  ) {
+    this.releases = releases.map(r => ({ ...r, events: r.events ?? [] }));
+  }
+
+  async listReleases(filter: ListReleasesFilter = {}): Promise<ReleasePage> {
+    this.listCalls.push(filter);
+    if (this.listError) {
+      throw this.listError;
+    }
+    const matching = this.releases
+      .filter(r => !filter.entityRef || r.entityRef === filter.entityRef)
+      .filter(r => !filter.owner || r.ownerRef === filter.owner)
+      .filter(r => !filter.status || r.status === filter.status)
+      .sort((a, b) =>
+        (b.startedAt ?? b.firstEventAt).localeCompare(
+          a.startedAt ?? a.firstEventAt,
+        ),
+      );
+    const offset = filter.cursor ? Number(filter.cursor) : 0;
+    const limit = filter.limit ?? this.pageSize;
+    const items = matching
+      .slice(offset, offset + limit)
+      .map(({ events: _events, ...release }) => release);
+    const next = offset + limit;
+    return {
+      items,
+      ...(next < matching.length ? { nextCursor: String(next) } : {}),
+    };
+  }
+
+  async getRelease(releaseId: string): Promise<ReleaseWithEvents> {
+    this.getCalls.push(releaseId);
+    const release = this.releases.find(r => r.releaseId === releaseId);
+    if (!release) {
+      throw await responseError(
+        404,
+        'NotFoundError',
+        `release ${releaseId} not found`,
+      );
+    }
+    return release;
+  }
+}

@@ -1,0 +1,3 @@
+export { releaseLedgerApiRef } from './ReleaseLedgerApi';
+export type { ReleaseLedgerApi, ListReleasesFilter } from './ReleaseLedgerApi';
+export { ReleaseLedgerClient } from './ReleaseLedgerClient';

@@ -1,0 +1,214 @@
+import { Route, Routes } from 'react-router-dom';
+import { screen, within } from '@testing-library/react';
+import {
+  FakeReleaseLedgerApi,
+  makeEvent,
+  makeRelease,
+  responseError,
+} from '../../__testUtils__/fakeReleaseLedgerApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import type { ReleaseLedgerApi } from '../../api';
+import { ReleaseDetailsPage } from './ReleaseDetailsPage';
+
+const RELEASE_ID = 'payments/api@2026.11.27.142';
+
+const release = {
+  ...makeRelease({
+    releaseId: RELEASE_ID,
+    version: '2026.11.27.142',
+    status: 'finished',
+    outcome: 'rolled_back',
+    environment: 'production',
+    commit: 'abcdef0123456789abcdef',
+    plan: 'canary 10% for 20 minutes',
+    risk: 'high',
+    startedAt: '2026-11-27T10:00:00.000Z',
+    canaryStartedAt: '2026-11-27T10:02:00.000Z',
+    canaryWeight: 10,
+    promotedAt: undefined,
+    rolledBackAt: '2026-11-27T10:12:00.000Z',
+    rollbackReason: 'canary error rate 2.4% > 1% threshold',
+    finishedAt: '2026-11-27T10:20:00.000Z',
+    changes: [
+      {
+        prNumber: 4711,
+        title: 'feat: add idempotency keys to refunds',
+        author: 'amara',
+        mergedAt: '2026-11-26T15:30:00.000Z',
+      },
+      {
+        prNumber: 4712,
+        title: 'fix: handle null currency in tax calc',
+        author: 'chen',
+        mergedAt: '2026-11-26T16:45:00.000Z',
+        url: 'https://github.com/acme/payments-api/pull/4712',
+      },
+    ],
+    incidents: [
+      {
+        incidentId: 'INC-321',
+        severity: 'SEV-2',
+        title: 'Refund errors',
+        startedAt: '2026-11-27T10:08:00.000Z',
+        resolvedAt: '2026-11-27T10:30:00.000Z',
+      },
+    ],
+    flagToggles: [
+      {
+        flag: 'new-tax-engine',
+        from: false,
+        to: true,
+        at: '2026-11-27T10:05:00.000Z',
+      },
+    ],
+    anomalies: [
+      {
+        eventId: 'evt-9',
+        type: 'promoted',
+        message: 'promoted after rolled_back',
+      },
+      {
+        eventId: 'evt-10',
+        type: 'canary_started',
+        message: 'canary_started before release_started',
+      },
+    ],
+  }),
+  events: [
+    makeEvent(
+      'release_started',
+      { risk: 'high' },
+      {
+        releaseId: RELEASE_ID,
+        timestamp: '2026-11-27T10:00:00.000Z',
+        version: '2026.11.27.142',
+      },
+    ),
+    makeEvent(
+      'canary_started',
+      { weight: 10 },
+      {
+        releaseId: RELEASE_ID,
+        timestamp: '2026-11-27T10:02:00.000Z',
+      },
+    ),
+    makeEvent(
+      'rolled_back',
+      { reason: 'canary error rate 2.4% > 1% threshold' },
+      { releaseId: RELEASE_ID, timestamp: '2026-11-27T10:12:00.000Z' },
+    ),
+  ],
+};
+
+describe('ReleaseDetailsPage', () => {
+  it('renders the header, changes, incidents, flag toggles, anomalies and timeline', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: RELEASE_ID }),
+    ).toBeInTheDocument();
+    expect(screen.getByText('finished · rolled back')).toBeInTheDocument();
+    expect(screen.getByText('payments-api')).toBeInTheDocument();
+    expect(screen.getByText('team-payments')).toBeInTheDocument();
+    expect(screen.getByText('abcdef0')).toBeInTheDocument();
+    expect(screen.getByText('production')).toBeInTheDocument();
+    expect(screen.getByText('20m')).toBeInTheDocument();
+
+    const changes = screen.getByRole('list', { name: 'Merged changes' });
+    expect(
+      within(changes).getByText('#4711 feat: add idempotency keys to refunds'),
+    ).toBeInTheDocument();
+    expect(
+      within(changes).getByText('by amara · merged 2026-11-26 15:30 UTC'),
+    ).toBeInTheDocument();
+    expect(
+      within(changes).getByRole('link', {
+        name: /#4712 fix: handle null currency in tax calc/,
+      }),
+    ).toHaveAttribute('href', 'https://github.com/acme/payments-api/pull/4712');
+
+    const incidents = screen.getByRole('list', { name: 'Incidents' });
+    expect(
+      within(incidents).getByText('INC-321 (SEV-2) Refund errors'),
+    ).toBeInTheDocument();
+
+    const flags = screen.getByRole('list', { name: 'Flag toggles' });
+    expect(
+      within(flags).getByText('new-tax-engine: false → true'),
+    ).toBeInTheDocument();
+
+    expect(
+      within(screen.getByRole('alert')).getByText(
+        "Warning: 2 anomalies in this release's events",
+      ),
+    ).toBeInTheDocument();
+    const anomalies = screen.getByRole('list', { name: 'Anomalies' });
+    expect(
+      within(anomalies).getByText(/promoted after rolled_back/),
+    ).toBeInTheDocument();
+    expect(
+      within(anomalies).getByText(/canary_started before release_started/),
+    ).toBeInTheDocument();
+
+    const timeline = screen.getByRole('list', { name: 'Release timeline' });
+    expect(within(timeline).getByText('Canary started')).toBeInTheDocument();
+    expect(within(timeline).getByText('10% of traffic')).toBeInTheDocument();
+    expect(within(timeline).getByText('Rolled back')).toBeInTheDocument();
+  });
+
+  it('reads the encoded release id from the route', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    await renderWithApis(
+      <Routes>
+        <Route path="/releases/:releaseId" element={<ReleaseDetailsPage />} />
+      </Routes>,
+      {
+        api,
+        routeEntries: [`/releases/${encodeURIComponent(RELEASE_ID)}`],
+      },
+    );
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: RELEASE_ID }),
+    ).toBeInTheDocument();
+    expect(api.getCalls).toEqual([RELEASE_ID]);
+  });
+
+  it('shows no anomaly warning for a clean release', async () => {
+    const clean = { ...release, anomalies: [] };
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api: new FakeReleaseLedgerApi([clean]),
+    });
+    await screen.findByRole('heading', { level: 1, name: RELEASE_ID });
+    expect(screen.queryByText(/anomal/)).not.toBeInTheDocument();
+  });
+
+  it('says the release was not found on 404', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    await renderWithApis(<ReleaseDetailsPage releaseId="nope@1.0.0" />, {
+      api,
+    });
+
+    expect(await screen.findByText('Release not found')).toBeInTheDocument();
+    expect(
+      screen.getByText(/The ledger has no release with the id "nope@1.0.0"/),
+    ).toBeInTheDocument();
+  });
+
+  it('shows other errors as errors', async () => {
+    const error = await responseError(500, 'Error', 'database is locked');
+    const api: ReleaseLedgerApi = {
+      listReleases: jest.fn(),
+      getRelease: jest.fn().mockRejectedValue(error),
+    };
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    expect(await screen.findByText('database is locked')).toBeInTheDocument();
+    expect(screen.queryByText('Release not found')).not.toBeInTheDocument();
+  });
+});

@@ -1,0 +1,362 @@
+import type { ReactNode } from 'react';
+import { useParams } from 'react-router-dom';
+import Box from '@material-ui/core/Box';
+import Grid from '@material-ui/core/Grid';
+import List from '@material-ui/core/List';
+import ListItem from '@material-ui/core/ListItem';
+import ListItemText from '@material-ui/core/ListItemText';
+import Typography from '@material-ui/core/Typography';
+import { makeStyles } from '@material-ui/core/styles';
+import {
+  EmptyState,
+  InfoCard,
+  Link,
+  Progress,
+  ResponseErrorPanel,
+  WarningPanel,
+} from '@backstage/core-components';
+import { useApi } from '@backstage/core-plugin-api';
+import { ResponseError } from '@backstage/errors';
+import { EntityRefLink } from '@backstage/plugin-catalog-react';
+import type { ReleaseWithEvents } from '@release-ledger/plugin-release-ledger-common';
+import useAsync from 'react-use/esm/useAsync';
+import { releaseLedgerApiRef } from '../../api';
+import { decodeReleaseIdParam } from '../../hooks/useReleaseLink';
+import {
+  formatFlagValue,
+  formatRelative,
+  formatUtc,
+  releaseDuration,
+  shortCommit,
+} from '../../utils/format';
+import { ReleaseStatusChip } from '../ReleaseStatusChip';
+import { ReleaseTimeline } from '../ReleaseTimeline';
+
+const useStyles = makeStyles(
+  theme => ({
+    root: { padding: theme.spacing(3) },
+    header: { marginBottom: theme.spacing(2) },
+    title: { overflowWrap: 'anywhere', marginRight: theme.spacing(2) },
+    facts: {
+      display: 'grid',
+      gridTemplateColumns: 'max-content 1fr',
+      columnGap: theme.spacing(3),
+      rowGap: theme.spacing(1),
+      margin: 0,
+      '& dt': { color: theme.palette.text.secondary },
+      '& dd': { margin: 0, overflowWrap: 'anywhere' },
+    },
+    mono: { fontFamily: 'monospace' },
+    muted: { color: theme.palette.text.secondary },
+  }),
+  { name: 'ReleaseLedgerReleaseDetails' },
+);
+
+function isNotFound(error: unknown): boolean {
+  return (
+    (ResponseError.is(error) && error.statusCode === 404) ||
+    (error instanceof Error && error.name === 'NotFoundError')
+  );
+}
+
+function When(props: { iso?: string }) {
+  if (!props.iso) {
+    return <>—</>;
+  }
+  const relative = formatRelative(props.iso);
+  return (
+    <>
+      <time dateTime={props.iso}>{formatUtc(props.iso)}</time>
+      {relative && ` (${relative})`}
+    </>
+  );
+}
+
+function Fact(props: { label: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{props.label}</dt>
+      <dd>{props.children}</dd>
+    </>
+  );
+}
+
+function Overview(props: { release: ReleaseWithEvents }) {
+  const { release } = props;
+  const classes = useStyles();
+  const duration = releaseDuration(release);
+  return (
+    <InfoCard title="Overview">
+      <dl className={classes.facts}>
+        <Fact label="Entity">
+          <EntityRefLink
+            entityRef={release.entityRef}
+            defaultKind="component"
+          />
+        </Fact>
+        <Fact label="Owner">
+          {release.ownerRef ? (
+            <EntityRefLink entityRef={release.ownerRef} defaultKind="group" />
+          ) : (
+            '—'
+          )}
+        </Fact>
+        <Fact label="Version">{release.version ?? '—'}</Fact>
+        <Fact label="Commit">
+          {release.commit ? (
+            <span className={classes.mono} title={release.commit}>
+              {shortCommit(release.commit)}
+            </span>
+          ) : (
+            '—'
+          )}
+        </Fact>
+        <Fact label="Environment">{release.environment}</Fact>
+        {release.risk && <Fact label="Risk">{release.risk}</Fact>}
+        {release.plan && <Fact label="Plan">{release.plan}</Fact>}
+        <Fact label="Started">
+          <When iso={release.startedAt} />
+        </Fact>
+        {release.canaryStartedAt && (
+          <Fact label="Canary">
+            <When iso={release.canaryStartedAt} />
+            {release.canaryWeight !== undefined &&
+              ` at ${release.canaryWeight}%`}
+          </Fact>
+        )}
+        {release.promotedAt && (
+          <Fact label="Promoted">
+            <When iso={release.promotedAt} />
+          </Fact>
+        )}
+        {release.rolledBackAt && (
+          <Fact label="Rolled back">
+            <When iso={release.rolledBackAt} />
+            {release.rollbackReason && ` — ${release.rollbackReason}`}
+          </Fact>
+        )}
+        <Fact label="Finished">
+          <When iso={release.finishedAt} />
+        </Fact>
+        <Fact label="Duration">
+          {duration
+            ? `${duration.text}${duration.running ? ' (running)' : ''}`
+            : '—'}
+        </Fact>
+      </dl>
+    </InfoCard>
+  );
+}
+
+function Changes(props: { release: ReleaseWithEvents }) {
+  const { changes } = props.release;
+  const classes = useStyles();
+  return (
+    <InfoCard title={`Merged changes (${changes.length})`}>
+      {changes.length === 0 ? (
+        <Typography variant="body2" className={classes.muted}>
+          No merged pull requests were recorded for this release.
+        </Typography>
+      ) : (
+        <List dense disablePadding aria-label="Merged changes">
+          {changes.map(change => {
+            const label = `#${change.prNumber} ${change.title}`;
+            return (
+              <ListItem
+                key={`${change.prNumber}:${change.mergedAt}`}
+                disableGutters
+              >
+                <ListItemText
+                  primary={
+                    change.url ? <Link to={change.url}>{label}</Link> : label
+                  }
+                  secondary={[
+                    change.author && `by ${change.author}`,
+                    `merged ${formatUtc(change.mergedAt)}`,
+                    change.customerVisible && 'customer visible',
+                  ]
+                    .filter(Boolean)
+                    .join(' · ')}
+                />
+              </ListItem>
+            );
+          })}
+        </List>
+      )}
+    </InfoCard>
+  );
+}
+
+function Incidents(props: { release: ReleaseWithEvents }) {
+  const { incidents } = props.release;
+  const classes = useStyles();
+  return (
+    <InfoCard title={`Incidents (${incidents.length})`}>
+      {incidents.length === 0 ? (
+        <Typography variant="body2" className={classes.muted}>
+          No incidents were attached to this release.
+        </Typography>
+      ) : (
+        <List dense disablePadding aria-label="Incidents">
+          {incidents.map(incident => (
+            <ListItem key={incident.incidentId} disableGutters>
+              <ListItemText
+                primary={[
+                  incident.incidentId,
+                  `(${incident.severity})`,
+                  incident.title,
+                ]
+                  .filter(Boolean)
+                  .join(' ')}
+                secondary={`started ${formatUtc(incident.startedAt)} · ${
+                  incident.resolvedAt
+                    ? `resolved ${formatUtc(incident.resolvedAt)}`
+                    : 'unresolved'
+                }`}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </InfoCard>
+  );
+}
+
+function FlagToggles(props: { release: ReleaseWithEvents }) {
+  const { flagToggles } = props.release;
+  const classes = useStyles();
+  return (
+    <InfoCard title={`Flag toggles (${flagToggles.length})`}>
+      {flagToggles.length === 0 ? (
+        <Typography variant="body2" className={classes.muted}>
+          No feature flags were toggled during this release.
+        </Typography>
+      ) : (
+        <List dense disablePadding aria-label="Flag toggles">
+          {flagToggles.map(toggle => (
+            <ListItem key={`${toggle.flag}:${toggle.at}`} disableGutters>
+              <ListItemText
+                primary={`${toggle.flag}: ${formatFlagValue(
+                  toggle.from,
+                )} → ${formatFlagValue(toggle.to)}`}
+                secondary={formatUtc(toggle.at)}
+              />
+            </ListItem>
+          ))}
+        </List>
+      )}
+    </InfoCard>
+  );
+}
+
+function ReleaseDetails(props: { release: ReleaseWithEvents }) {
+  const { release } = props;
+  const classes = useStyles();
+  return (
+    <>
+      <Box
+        className={classes.header}
+        display="flex"
+        alignItems="center"
+        flexWrap="wrap"
+      >
+        <Typography variant="h4" component="h1" className={classes.title}>
+          {release.releaseId}
+        </Typography>
+        <ReleaseStatusChip release={release} size="medium" />
+      </Box>
+      <Grid container spacing={3}>
+        {release.anomalies.length > 0 && (
+          <Grid item xs={12}>
+            <WarningPanel
+              severity="warning"
+              title={`${release.anomalies.length} ${
+                release.anomalies.length === 1 ? 'anomaly' : 'anomalies'
+              } in this release's events`}
+              defaultExpanded
+            >
+              <ul aria-label="Anomalies">
+                {release.anomalies.map(anomaly => (
+                  <li key={`${anomaly.eventId}:${anomaly.message}`}>
+                    {anomaly.message}{' '}
+                    <span className={classes.muted}>
+                      ({anomaly.type}, event {anomaly.eventId})
+                    </span>
+                  </li>
+                ))}
+              </ul>
+            </WarningPanel>
+          </Grid>
+        )}
+        <Grid item xs={12} md={5}>
+          <Overview release={release} />
+        </Grid>
+        <Grid item xs={12} md={7}>
+          <InfoCard title={`Timeline (${release.events.length} events)`}>
+            <ReleaseTimeline events={release.events} />
+          </InfoCard>
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <Changes release={release} />
+        </Grid>
+        <Grid item xs={12} md={6}>
+          <Grid container spacing={3} direction="column">
+            <Grid item>
+              <Incidents release={release} />
+            </Grid>
+            <Grid item>
+              <FlagToggles release={release} />
+            </Grid>
+          </Grid>
+        </Grid>
+      </Grid>
+    </>
+  );
+}
+
+/** @public */
+export type ReleaseDetailsPageProps = {
+  /** The release to show; read from the `:releaseId` route param when absent. */
+  releaseId?: string;
+};
+
+/**
+ * Everything recorded about one release: overview, anomalies, merged changes,
+ * incidents, flag toggles and the full event timeline.
+ *
+ * @public
+ */
+export function ReleaseDetailsPage(props: ReleaseDetailsPageProps) {
+  const params = useParams();
+  const rawId = props.releaseId ?? params.releaseId ?? '';
+  const releaseId = decodeReleaseIdParam(rawId);
+  const classes = useStyles();
+  const api = useApi(releaseLedgerApiRef);
+  const { value, loading, error } = useAsync(
+    async () => (releaseId ? api.getRelease(releaseId) : undefined),
+    [api, releaseId],
+  );
+
+  let content: ReactNode;
+  if (loading) {
+    content = <Progress />;
+  } else if (!releaseId || isNotFound(error)) {
+    content = (
+      <EmptyState
+        missing="data"
+        title="Release not found"
+        description={
+          releaseId
+            ? `The ledger has no release with the id "${releaseId}". It may have been mistyped, or no events for it have arrived yet.`
+            : 'No release id was given.'
+        }
+      />
+    );
+  } else if (error) {
+    content = <ResponseErrorPanel error={error} />;
+  } else if (value) {
+    content = <ReleaseDetails release={value} />;
+  }
+
+  return <div className={classes.root}>{content}</div>;
+}

@@ -1,0 +1,2 @@
+export { ReleaseDetailsPage } from './ReleaseDetailsPage';
+export type { ReleaseDetailsPageProps } from './ReleaseDetailsPage';

@@ -1,0 +1,1 @@
+export { ReleaseLedgerPage } from './ReleaseLedgerPage';

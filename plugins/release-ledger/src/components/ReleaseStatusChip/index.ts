@@ -1,0 +1,2 @@
+export { ReleaseStatusChip, releaseStatusLabel } from './ReleaseStatusChip';
+export type { ReleaseStatusChipProps } from './ReleaseStatusChip';

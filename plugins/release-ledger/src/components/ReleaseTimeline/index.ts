@@ -1,0 +1,3 @@
+export { ReleaseTimeline } from './ReleaseTimeline';
+export type { ReleaseTimelineProps } from './ReleaseTimeline';
+export { describeEvent } from './describeEvent';

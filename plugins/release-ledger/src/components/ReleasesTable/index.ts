@@ -1,0 +1,2 @@
+export { ReleasesTable } from './ReleasesTable';
+export type { ReleasesTableProps } from './ReleasesTable';
