@@ -1,0 +1,1139 @@
+#!/usr/bin/env node
+/*
+ * Release Ledger ingest benchmark.
+ *
+ *   yarn bench:ingest            (sources scripts/dev-env.sh, then runs this file)
+ *
+ * Measures POST /api/release-ledger/events throughput and latency against:
+ *   ceiling   a bare Node http server that only reads + JSON.parses the body (child process)
+ *   sqlite    the real backend (packages/backend) on better-sqlite3 in a fresh temp dir
+ *   postgres  the real backend on PostgreSQL (127.0.0.1:5432), fresh databases under a unique prefix
+ * for two scenarios: single events (one event per request) and batches of 500 events.
+ *
+ * Knobs (environment): see bench/README.md. Exit code 1 on any non-201 answer or setup failure.
+ */
+'use strict';
+
+const http = require('node:http');
+const net = require('node:net');
+const fs = require('node:fs');
+const os = require('node:os');
+const path = require('node:path');
+const { spawn, fork, execFileSync } = require('node:child_process');
+
+// --------------------------------------------------------------------------
+// Ceiling server mode (child process): read body, JSON.parse, answer 201.
+// --------------------------------------------------------------------------
+if (process.argv[2] === '--ceiling-server') {
+  const server = http.createServer((req, res) => {
+    const chunks = [];
+    req.on('data', c => chunks.push(c));
+    req.on('end', () => {
+      let body;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch (e) {
+        res.writeHead(400, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: String(e) }));
+        return;
+      }
+      const n = Array.isArray(body && body.events) ? body.events.length : 1;
+      const out = JSON.stringify({ ok: true, n });
+      res.writeHead(201, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': Buffer.byteLength(out),
+      });
+      res.end(out);
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () =>
+    process.send({ port: server.address().port }),
+  );
+  process.on('disconnect', () => process.exit(0));
+  return;
+}
+
+// --------------------------------------------------------------------------
+// Settings
+// --------------------------------------------------------------------------
+const ROOT = path.resolve(__dirname, '../..');
+const BACKEND_DIR = path.join(ROOT, 'packages/backend');
+const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+const env = (name, fallback) =>
+  process.env[name] === undefined || process.env[name] === ''
+    ? fallback
+    : process.env[name];
+const num = (name, fallback) => Number(env(name, fallback));
+
+const S = {
+  targets: env('BENCH_TARGETS', 'ceiling,sqlite,postgres')
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean),
+  warmupMs: num('BENCH_WARMUP_SECONDS', 2) * 1000,
+  singleMs: num('BENCH_SINGLE_SECONDS', 10) * 1000,
+  singleConcurrency: num('BENCH_SINGLE_CONCURRENCY', 16),
+  batchSize: num('BENCH_BATCH_SIZE', 500),
+  batchWarmup: num('BENCH_BATCH_WARMUP', 4),
+  batchCount: num('BENCH_BATCH_COUNT', 40),
+  batchConcurrency: num('BENCH_BATCH_CONCURRENCY', 2),
+  batchMaxMs: num('BENCH_BATCH_MAX_SECONDS', 30) * 1000,
+  pgUrl: env('BENCH_PG_URL', 'postgresql://postgres@127.0.0.1:5432'),
+  nodeEnv: env('BENCH_NODE_ENV', 'development'),
+  logLevel: env('BENCH_LOG_LEVEL', ''), // '' = backend default (info: one log line per request)
+  profile: env('BENCH_PROFILE', '') === '1',
+  readyTimeoutMs: num('BENCH_READY_TIMEOUT_SECONDS', 150) * 1000,
+  keepTmp: env('BENCH_KEEP_TMP', '') === '1',
+  tmpBase: env('BENCH_TMPDIR', os.tmpdir()), // where the SQLite files live (fsync cost depends on it)
+};
+const TARGET_SINGLE_RATIO = 0.25;
+const TARGET_BATCH_EPS = 20_000;
+
+const SERVICES = [
+  'payments-api',
+  'ledger-service',
+  'invoice-worker',
+  'storefront-web',
+  'cart-service',
+  'search-service',
+  'api-gateway',
+  'auth-service',
+];
+const RUN_ID = `bench-${Date.now().toString(36)}-${process.pid.toString(36)}`;
+const EVENTS_PATH = '/api/release-ledger/events';
+
+const log = (...a) =>
+  console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+// --------------------------------------------------------------------------
+// Cleanup of children, temp dirs and PostgreSQL databases
+// --------------------------------------------------------------------------
+const children = new Set(); // ChildProcess
+const tmpDirs = new Set();
+const pgPrefixes = new Set();
+let cleaningUp;
+let interrupted = false;
+
+function killChild(child, signal) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  try {
+    // Backends run in their own process group (detached): signal the whole group.
+    if (child.__group) process.kill(-child.pid, signal);
+    else child.kill(signal);
+  } catch {
+    // already gone
+  }
+}
+
+function waitExit(child, ms) {
+  if (child.exitCode !== null || child.signalCode !== null)
+    return Promise.resolve(true);
+  return new Promise(resolve => {
+    const t = setTimeout(() => resolve(false), ms);
+    child.once('exit', () => {
+      clearTimeout(t);
+      resolve(true);
+    });
+  });
+}
+
+async function stopChild(child) {
+  killChild(child, 'SIGTERM');
+  if (!(await waitExit(child, 10_000))) {
+    killChild(child, 'SIGKILL');
+    await waitExit(child, 5_000);
+  }
+  children.delete(child);
+}
+
+async function cleanup() {
+  if (!cleaningUp) {
+    cleaningUp = (async () => {
+      await Promise.all([...children].map(stopChild));
+      for (const prefix of pgPrefixes)
+        await dropPgDatabases(prefix).catch(e =>
+          log(`could not drop databases ${prefix}*: ${e.message}`),
+        );
+      if (!S.keepTmp)
+        for (const dir of tmpDirs)
+          fs.rmSync(dir, { recursive: true, force: true });
+    })();
+  }
+  return cleaningUp;
+}
+
+process.on('exit', () => {
+  // Last resort (synchronous): never leave a backend running.
+  for (const child of children) killChild(child, 'SIGKILL');
+});
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+  process.once(signal, () => {
+    interrupted = true;
+    log(
+      `${signal}: stopping children and cleaning up (no report, no results.json)`,
+    );
+    const hard = setTimeout(() => process.exit(130), 20_000);
+    hard.unref();
+    cleanup().finally(() => process.exit(130));
+  });
+}
+
+// --------------------------------------------------------------------------
+// Event generation: fresh releases across the 8 demo services, each going
+// through a realistic lifecycle; many releases interleaved.
+// --------------------------------------------------------------------------
+function rng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TITLES = [
+  'feat: add idempotency keys to refunds',
+  'fix: handle null currency in tax calc',
+  'perf: cache exchange rates for 60s',
+  'fix: close DB connections on shutdown',
+  'feat: per-tenant rate limits',
+  'perf: batch ledger writes',
+];
+
+/**
+ * Returns next(): the next event of a stream over `active` interleaved
+ * releases. Per release: sometimes 1-2 pr_merged, then release_started,
+ * canary_started (sometimes a second, higher weight), promoted, and about
+ * half the time release_finished. Every event carries its entityRef.
+ */
+function eventStream(tag, active, seed) {
+  const random = rng(seed);
+  const base = Date.parse('2026-11-27T00:00:00Z');
+  let releaseSeq = 0;
+  let eventSeq = 0;
+  let prSeq = 1;
+  const newRelease = () => {
+    const k = releaseSeq++;
+    const service = SERVICES[k % SERVICES.length];
+    const steps = [];
+    const prs = random() < 0.3 ? 1 + Math.floor(random() * 2) : 0;
+    for (let i = 0; i < prs; i++) {
+      steps.push({
+        type: 'pr_merged',
+        attributes: {
+          prNumber: prSeq++,
+          title: TITLES[Math.floor(random() * TITLES.length)],
+        },
+      });
+    }
+    steps.push({ type: 'release_started', version: `1.${k}.0` });
+    steps.push({
+      type: 'canary_started',
+      attributes: { weight: 5 + Math.floor(random() * 20) },
+    });
+    if (random() < 0.3)
+      steps.push({ type: 'canary_started', attributes: { weight: 50 } });
+    steps.push({ type: 'promoted' });
+    if (random() < 0.5) steps.push({ type: 'release_finished' });
+    return {
+      releaseId: `${service}@${RUN_ID}-${tag}-r${k}`,
+      entityRef: `component:default/${service}`,
+      t0: base + k * 60_000,
+      steps,
+      i: 0,
+    };
+  };
+  const pool = Array.from({ length: active }, newRelease);
+  let slot = 0;
+  return () => {
+    const r = pool[slot];
+    const step = r.steps[r.i];
+    const e = {
+      eventId: `${RUN_ID}-${tag}-e${eventSeq++}`,
+      type: step.type,
+      releaseId: r.releaseId,
+      entityRef: r.entityRef,
+      timestamp: new Date(r.t0 + r.i * 30_000).toISOString(),
+    };
+    if (step.version) e.version = step.version;
+    if (step.attributes) e.attributes = step.attributes;
+    r.i++;
+    if (r.i >= r.steps.length) pool[slot] = newRelease();
+    slot = (slot + 1) % pool.length;
+    return e;
+  };
+}
+
+// --------------------------------------------------------------------------
+// HTTP client and load generator
+// --------------------------------------------------------------------------
+function request({ port, method, urlPath, body, agent, timeoutMs = 60_000 }) {
+  return new Promise((resolve, reject) => {
+    const headers = { authorization: `Bearer ${TOKEN}` };
+    if (body !== undefined) {
+      headers['content-type'] = 'application/json';
+      headers['content-length'] = Buffer.byteLength(body);
+    }
+    const req = http.request(
+      { host: '127.0.0.1', port, method, path: urlPath, headers, agent },
+      res => {
+        const chunks = [];
+        res.on('data', c => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode,
+            body: Buffer.concat(chunks).toString('utf8'),
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () =>
+      req.destroy(new Error(`timeout after ${timeoutMs}ms`)),
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+let clockTicks = 100;
+try {
+  clockTicks =
+    Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) ||
+    100;
+} catch {
+  // Linux default
+}
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
+function procCpuMs(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
+  } catch {
+    return undefined;
+  }
+}
+
+function percentile(sorted, p) {
+  if (sorted.length === 0) return NaN;
+  const i = Math.min(
+    sorted.length - 1,
+    Math.max(0, Math.ceil((p / 100) * sorted.length) - 1),
+  );
+  return sorted[i];
+}
+
+/**
+ * Runs `concurrency` workers over keep-alive connections. Warm-up is either
+ * by time (warmupMs) or by request count (warmupRequests); measurement is
+ * either by time (durationMs) or by request count (count, capped by maxMs).
+ * Only requests started in the measurement phase are counted; the window
+ * runs from the phase start to the last measured answer.
+ */
+async function runLoad({
+  port,
+  serverPid,
+  concurrency,
+  nextBody,
+  warmupMs,
+  warmupRequests,
+  durationMs,
+  count,
+  maxMs,
+}) {
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: concurrency,
+    maxFreeSockets: concurrency,
+  });
+  const latencies = [];
+  let events = 0;
+  let requests = 0;
+  let errors = 0;
+  let firstError;
+  let issued = 0;
+  let measuring = false;
+  let measureStart = 0;
+  let lastEnd = 0;
+  let stop = false;
+  let deadline = Infinity;
+  let serverCpu0;
+  let clientCpu0;
+  const startMeasuring = () => {
+    measuring = true;
+    serverCpu0 = procCpuMs(serverPid);
+    clientCpu0 = process.cpuUsage();
+    measureStart = performance.now();
+    deadline = measureStart + (durationMs ?? maxMs ?? Infinity);
+  };
+  const warmStart = performance.now();
+  if (!warmupMs && !warmupRequests) startMeasuring();
+
+  const worker = async () => {
+    while (!stop) {
+      const now = performance.now();
+      if (!measuring && warmupMs && now - warmStart >= warmupMs)
+        startMeasuring();
+      if (!measuring && warmupRequests && issued >= warmupRequests)
+        startMeasuring();
+      if (
+        measuring &&
+        (now >= deadline ||
+          (count !== undefined && requests + inflightMeasured >= count))
+      )
+        break;
+      const { body, n } = nextBody();
+      const counted = measuring;
+      issued++;
+      if (counted) inflightMeasured++;
+      const t0 = performance.now();
+      let res;
+      try {
+        res = await request({
+          port,
+          method: 'POST',
+          urlPath: EVENTS_PATH,
+          body,
+          agent,
+        });
+      } catch (e) {
+        res = { status: 0, body: String(e && e.message) };
+      }
+      const t1 = performance.now();
+      if (counted) inflightMeasured--;
+      if (res.status !== 201) {
+        errors++;
+        if (!firstError)
+          firstError = `HTTP ${res.status}: ${res.body.slice(0, 2000)}`;
+        stop = true; // the run has failed; stop issuing
+        break;
+      }
+      if (counted) {
+        requests++;
+        events += n;
+        latencies.push(t1 - t0);
+        lastEnd = t1;
+      }
+    }
+  };
+  let inflightMeasured = 0;
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  const serverCpu1 = procCpuMs(serverPid);
+  const clientCpu = process.cpuUsage(clientCpu0);
+  agent.destroy();
+  const seconds = Math.max(1e-9, (lastEnd - measureStart) / 1000);
+  latencies.sort((a, b) => a - b);
+  return {
+    requests,
+    events,
+    seconds: round(seconds, 3),
+    eventsPerSec: requests ? round(events / seconds, 1) : 0,
+    requestsPerSec: requests ? round(requests / seconds, 1) : 0,
+    p50ms: round(percentile(latencies, 50), 2),
+    p95ms: round(percentile(latencies, 95), 2),
+    p99ms: round(percentile(latencies, 99), 2),
+    maxMs: round(latencies[latencies.length - 1], 2),
+    // CPU of the server's main process (the backend's node process; not PostgreSQL) per event, and its
+    // share of one core over the window: less sensitive to other load on the machine than events/s.
+    serverCpuMsPerEvent:
+      serverCpu0 !== undefined && serverCpu1 !== undefined && events
+        ? round((serverCpu1 - serverCpu0) / events, 4)
+        : null,
+    serverCpuCores:
+      serverCpu0 !== undefined && serverCpu1 !== undefined
+        ? round((serverCpu1 - serverCpu0) / 1000 / seconds, 2)
+        : null,
+    clientCpuCores: round(
+      (clientCpu.user + clientCpu.system) / 1e6 / seconds,
+      2,
+    ),
+    errors,
+    firstError,
+  };
+}
+
+const round = (x, d) =>
+  Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null;
+
+function singleBodies(tag) {
+  const next = eventStream(`${tag}-single`, 64, 1);
+  return () => ({ body: JSON.stringify(next()), n: 1 });
+}
+
+/** Pre-built batch bodies (serialising 500 events is client work, kept out of the timing). */
+function batchBodies(tag, total, cycle = false) {
+  const next = eventStream(`${tag}-batch`, 100, 2);
+  const bodies = [];
+  for (let b = 0; b < total; b++) {
+    const events = Array.from({ length: S.batchSize }, next);
+    bodies.push(JSON.stringify({ events }));
+  }
+  let i = 0;
+  return {
+    bytes: bodies.reduce((a, b) => a + b.length, 0) / bodies.length,
+    next: () => {
+      if (cycle && i >= bodies.length) i = 0;
+      if (i >= bodies.length)
+        throw new Error('ran out of pre-built batch bodies');
+      return { body: bodies[i++], n: S.batchSize };
+    },
+  };
+}
+
+async function runScenarios(target, port, serverPid, profiler) {
+  const out = [];
+  {
+    log(
+      `${target}: single events, ${S.singleConcurrency} connections, warm-up ${
+        S.warmupMs / 1000
+      }s + ${S.singleMs / 1000}s`,
+    );
+    if (profiler) await profiler.start();
+    const r = await runLoad({
+      port,
+      serverPid,
+      concurrency: S.singleConcurrency,
+      nextBody: singleBodies(target),
+      warmupMs: S.warmupMs,
+      durationMs: S.singleMs,
+    });
+    if (profiler) r.profile = await profiler.stop(`${target}-single`);
+    out.push({
+      scenario: 'single',
+      target,
+      concurrency: S.singleConcurrency,
+      ...r,
+      loadAvg1m: round(os.loadavg()[0], 2),
+    });
+    log(
+      `${target} single: ${r.eventsPerSec} events/s, p50 ${r.p50ms}ms, p95 ${
+        r.p95ms
+      }ms${r.errors ? `, ERROR ${r.firstError}` : ''}`,
+    );
+    if (r.errors) return out;
+  }
+  {
+    // Enough bodies for warm-up + count + whatever is in flight when the count is reached.
+    // The bare server answers 40 batches in a few ms, so it gets 10x the count
+    // (bodies re-sent: it does not care about ids) for a stable figure.
+    const isCeiling = target === 'ceiling';
+    const count = isCeiling ? S.batchCount * 10 : S.batchCount;
+    const bodies = batchBodies(
+      target,
+      S.batchWarmup + S.batchCount + S.batchConcurrency,
+      isCeiling,
+    );
+    log(
+      `${target}: batches of ${S.batchSize} (${Math.round(
+        bodies.bytes / 1024,
+      )} KiB), ${S.batchConcurrency} connections, warm-up ${
+        S.batchWarmup
+      } + ${count} batches (max ${S.batchMaxMs / 1000}s)`,
+    );
+    if (profiler) await profiler.start();
+    const r = await runLoad({
+      port,
+      serverPid,
+      concurrency: S.batchConcurrency,
+      nextBody: bodies.next,
+      warmupRequests: S.batchWarmup,
+      count,
+      maxMs: S.batchMaxMs,
+    });
+    if (profiler) r.profile = await profiler.stop(`${target}-batch`);
+    out.push({
+      scenario: `batch${S.batchSize}`,
+      target,
+      concurrency: S.batchConcurrency,
+      bodyBytes: Math.round(bodies.bytes),
+      ...r,
+      loadAvg1m: round(os.loadavg()[0], 2),
+    });
+    log(
+      `${target} batch: ${r.eventsPerSec} events/s, p50 ${r.p50ms}ms, p95 ${
+        r.p95ms
+      }ms${
+        r.requests < count
+          ? ` (only ${r.requests} batches within the time cap)`
+          : ''
+      }${r.errors ? `, ERROR ${r.firstError}` : ''}`,
+    );
+  }
+  return out;
+}
+
+// --------------------------------------------------------------------------
+// Targets
+// --------------------------------------------------------------------------
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function startCeiling() {
+  const child = fork(__filename, ['--ceiling-server'], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  children.add(child);
+  const port = await new Promise((resolve, reject) => {
+    child.once('message', m => resolve(m.port));
+    child.once('exit', code =>
+      reject(new Error(`ceiling server exited with ${code}`)),
+    );
+  });
+  return { child, port };
+}
+
+function yamlString(s) {
+  return JSON.stringify(String(s)); // a JSON string is a valid YAML scalar
+}
+
+async function startBackend(kind) {
+  const dir = fs.mkdtempSync(
+    path.join(S.tmpBase, `release-ledger-bench-${kind}-`),
+  );
+  tmpDirs.add(dir);
+  const port = await freePort();
+  let database;
+  if (kind === 'sqlite') {
+    const dbDir = path.join(dir, 'sqlite');
+    fs.mkdirSync(dbDir);
+    database = [
+      '    client: better-sqlite3',
+      '    connection:',
+      `      directory: ${yamlString(dbDir)}`,
+    ];
+  } else {
+    const prefix = `${RUN_ID.replace(/-/g, '_')}_`;
+    pgPrefixes.add(prefix);
+    database = [
+      '    client: pg',
+      `    connection: ${yamlString(S.pgUrl)}`,
+      `    prefix: ${yamlString(prefix)}`,
+    ];
+  }
+  const configPath = path.join(dir, 'app-config.bench.yaml');
+  fs.writeFileSync(
+    configPath,
+    [
+      '# generated by bench/ingest/run.js',
+      'backend:',
+      `  baseUrl: ${yamlString(`http://127.0.0.1:${port}`)}`,
+      '  listen:',
+      `    port: ${port}`,
+      '    host: 127.0.0.1',
+      '  database:',
+      ...database,
+      '',
+    ].join('\n'),
+  );
+  const logPath = path.join(dir, 'backend.log');
+  const logFd = fs.openSync(logPath, 'w');
+  const transform = require.resolve(
+    '@backstage/cli-node/config/nodeTransform.cjs',
+    { paths: [BACKEND_DIR, ROOT] },
+  );
+  // What `backstage-cli package start` runs, minus its file watcher and restart wrapper.
+  const nodeArgs = ['--enable-source-maps', '--require', transform];
+  if (S.profile) nodeArgs.push('--inspect=127.0.0.1:0');
+  const args = [
+    ...nodeArgs,
+    'src/index',
+    '--config',
+    '../../app-config.yaml',
+    '--config',
+    configPath,
+  ];
+  const childEnv = { ...process.env, NODE_ENV: S.nodeEnv };
+  if (S.logLevel) childEnv.LOG_LEVEL = S.logLevel;
+  const child = spawn(process.execPath, args, {
+    cwd: BACKEND_DIR,
+    env: childEnv,
+    stdio: ['ignore', logFd, logFd],
+    detached: true,
+  });
+  child.__group = true;
+  fs.closeSync(logFd);
+  children.add(child);
+  log(
+    `${kind}: backend pid ${child.pid} on 127.0.0.1:${port} (config ${configPath}, log ${logPath})`,
+  );
+
+  const t0 = Date.now();
+  const exited = new Promise(resolve =>
+    child.once('exit', (code, sig) =>
+      resolve(`backend exited (${code ?? sig})`),
+    ),
+  );
+  const tail = () =>
+    fs.readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n');
+  const sleep = ms => new Promise(r => setTimeout(r, ms));
+  const deadline = t0 + S.readyTimeoutMs;
+  let last = '';
+  const race = async p => {
+    const r = await Promise.race([
+      p.then(
+        v => ({ v }),
+        e => ({ e }),
+      ),
+      exited.then(x => ({ exited: x })),
+    ]);
+    if (r.exited)
+      throw new Error(
+        `${kind}: ${r.exited} before it was ready; log tail:\n${tail()}`,
+      );
+    return r;
+  };
+  // 1. The ledger answers reads.
+  for (;;) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `${kind}: not ready after ${
+          S.readyTimeoutMs / 1000
+        }s (last: ${last}); log tail:\n${tail()}`,
+      );
+    const r = await race(
+      request({
+        port,
+        method: 'GET',
+        urlPath: '/api/release-ledger/releases?limit=1',
+        timeoutMs: 5000,
+      }),
+    );
+    if (r.v && r.v.status === 200) break;
+    last = r.v
+      ? `HTTP ${r.v.status} ${r.v.body.slice(0, 200)}`
+      : String(r.e && r.e.message);
+    await sleep(300);
+  }
+  const tHttp = Date.now();
+  // 2. The catalog knows all 8 services: a probe batch (one event per service) is accepted.
+  const probe = JSON.stringify({
+    events: SERVICES.map(s => ({
+      eventId: `${RUN_ID}-${kind}-probe-${s}`,
+      type: 'release_started',
+      releaseId: `${s}@${RUN_ID}-${kind}-probe`,
+      entityRef: `component:default/${s}`,
+      timestamp: '2026-11-26T00:00:00Z',
+      version: '0.0.0',
+    })),
+  });
+  for (;;) {
+    if (Date.now() > deadline)
+      throw new Error(
+        `${kind}: catalog not ready after ${
+          S.readyTimeoutMs / 1000
+        }s (last: ${last}); log tail:\n${tail()}`,
+      );
+    const r = await race(
+      request({
+        port,
+        method: 'POST',
+        urlPath: EVENTS_PATH,
+        body: probe,
+        timeoutMs: 10_000,
+      }),
+    );
+    if (r.v && r.v.status === 201) break;
+    last = r.v
+      ? `HTTP ${r.v.status} ${r.v.body.slice(0, 300)}`
+      : String(r.e && r.e.message);
+    if (r.v && r.v.status !== 400)
+      throw new Error(`${kind}: probe answered ${last}`);
+    if (r.v && !/is not in the catalog/.test(r.v.body))
+      throw new Error(`${kind}: probe answered ${last}`);
+    await sleep(500);
+  }
+  const ready = {
+    httpSeconds: (tHttp - t0) / 1000,
+    catalogSeconds: (Date.now() - t0) / 1000,
+  };
+  log(
+    `${kind}: ready (HTTP after ${ready.httpSeconds}s, catalog after ${ready.catalogSeconds}s)`,
+  );
+  let profiler;
+  if (S.profile) profiler = await connectProfiler(logPath, dir);
+  return { child, port, dir, ready, profiler };
+}
+
+async function dropPgDatabases(prefix) {
+  const { Client } = require(require.resolve('pg', {
+    paths: [BACKEND_DIR, ROOT],
+  }));
+  const client = new Client({
+    connectionString: S.pgUrl,
+    database: 'postgres',
+  });
+  await client.connect();
+  try {
+    const { rows } = await client.query(
+      'SELECT datname FROM pg_database WHERE left(datname, $1) = $2',
+      [prefix.length, prefix],
+    );
+    for (const { datname } of rows) {
+      await client.query(
+        `DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}" WITH (FORCE)`,
+      );
+    }
+    if (rows.length)
+      log(`postgres: dropped ${rows.length} databases ${prefix}*`);
+  } finally {
+    await client.end();
+  }
+  pgPrefixes.delete(prefix);
+}
+
+// --------------------------------------------------------------------------
+// Optional CPU profiling (BENCH_PROFILE=1): the backend runs with --inspect;
+// the profiler runs only during each scenario. Figures from a profiled run
+// are not comparable and are not written to results.json.
+// --------------------------------------------------------------------------
+async function connectProfiler(logPath, dir) {
+  let url;
+  for (let i = 0; i < 50 && !url; i++) {
+    const m = /Debugger listening on (ws:\/\/\S+)/.exec(
+      fs.readFileSync(logPath, 'utf8'),
+    );
+    if (m) url = m[1];
+    else await new Promise(r => setTimeout(r, 100));
+  }
+  if (!url)
+    throw new Error('BENCH_PROFILE: no inspector URL in the backend log');
+  const ws = new WebSocket(url);
+  await new Promise((resolve, reject) => {
+    ws.onopen = resolve;
+    ws.onerror = reject;
+  });
+  let id = 0;
+  const pending = new Map();
+  ws.onmessage = m => {
+    const msg = JSON.parse(
+      typeof m.data === 'string' ? m.data : Buffer.from(m.data).toString(),
+    );
+    if (msg.id && pending.has(msg.id)) {
+      pending.get(msg.id)(msg);
+      pending.delete(msg.id);
+    }
+  };
+  const send = (method, params = {}) =>
+    new Promise(resolve => {
+      const mid = ++id;
+      pending.set(mid, resolve);
+      ws.send(JSON.stringify({ id: mid, method, params }));
+    });
+  await send('Profiler.enable');
+  await send('Profiler.setSamplingInterval', { interval: 500 });
+  return {
+    start: () => send('Profiler.start'),
+    async stop(name) {
+      const { result } = await send('Profiler.stop');
+      const file = path.join(
+        ROOT,
+        'bench',
+        'ingest',
+        `profile-${name}.cpuprofile`,
+      );
+      fs.writeFileSync(file, JSON.stringify(result.profile));
+      return summariseProfile(result.profile, file);
+    },
+    close: () => ws.close(),
+  };
+}
+
+function summariseProfile(profile, file) {
+  const total = profile.endTime - profile.startTime; // µs
+  const dt = new Map();
+  profile.samples.forEach((id, i) =>
+    dt.set(id, (dt.get(id) || 0) + (profile.timeDeltas[i] || 0)),
+  );
+  const byFn = new Map();
+  const byPkg = new Map();
+  const pkgOf = url => {
+    if (!url) return '(native/vm)';
+    if (url.startsWith('node:')) return 'node-core';
+    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
+      url.split('node_modules/').length > 2
+        ? url.slice(url.lastIndexOf('node_modules/'))
+        : url,
+    );
+    if (m) return m[1];
+    const w = /\/(plugins|packages)\/([^/]+)\//.exec(url);
+    return w ? `workspace:${w[2]}` : url;
+  };
+  for (const node of profile.nodes) {
+    const us = dt.get(node.id) || 0;
+    if (!us) continue;
+    const cf = node.callFrame;
+    const fnKey = `${cf.functionName || '(anonymous)'} ${
+      cf.url
+        ? `${cf.url.replace(/^.*node_modules\//, '').replace(ROOT + '/', '')}:${
+            cf.lineNumber + 1
+          }`
+        : ''
+    }`.trim();
+    byFn.set(fnKey, (byFn.get(fnKey) || 0) + us);
+    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(
+      cf.functionName,
+    )
+      ? cf.functionName
+      : pkgOf(cf.url);
+    byPkg.set(pkg, (byPkg.get(pkg) || 0) + us);
+  }
+  const top = (m, n) =>
+    [...m.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([k, us]) => ({
+        name: k,
+        ms: Math.round(us / 1000),
+        pct: round((100 * us) / total, 1),
+      }));
+  return {
+    file: path.relative(ROOT, file),
+    totalMs: Math.round(total / 1000),
+    byPackage: top(byPkg, 15),
+    topSelf: top(byFn, 20),
+  };
+}
+
+// --------------------------------------------------------------------------
+// Report
+// --------------------------------------------------------------------------
+function pad(s, n, right) {
+  s = String(s);
+  return right ? s.padStart(n) : s.padEnd(n);
+}
+
+function report(rows) {
+  const ceiling = Object.fromEntries(
+    rows
+      .filter(r => r.target === 'ceiling')
+      .map(r => [r.scenario, r.eventsPerSec]),
+  );
+  for (const r of rows)
+    r.ratioToCeiling = ceiling[r.scenario]
+      ? round(r.eventsPerSec / ceiling[r.scenario], 4)
+      : null;
+  const head = [
+    pad('scenario', 10),
+    pad('target', 9),
+    pad('conns', 5, 1),
+    pad('requests', 8, 1),
+    pad('events/s', 10, 1),
+    pad('p50 ms', 8, 1),
+    pad('p95 ms', 8, 1),
+    pad('vs ceiling', 10, 1),
+    pad('srv CPU ms/ev', 13, 1),
+    pad('srv cores', 9, 1),
+  ].join('  ');
+  const lines = ['', head, '-'.repeat(head.length)];
+  for (const r of rows) {
+    lines.push(
+      [
+        pad(r.scenario, 10),
+        pad(r.target, 9),
+        pad(r.concurrency, 5, 1),
+        pad(r.requests, 8, 1),
+        pad(r.eventsPerSec.toFixed(1), 10, 1),
+        pad(r.p50ms == null ? '-' : r.p50ms.toFixed(2), 8, 1),
+        pad(r.p95ms == null ? '-' : r.p95ms.toFixed(2), 8, 1),
+        pad(
+          r.ratioToCeiling == null
+            ? '-'
+            : `${(r.ratioToCeiling * 100).toFixed(1)}%`,
+          10,
+          1,
+        ),
+        pad(
+          r.serverCpuMsPerEvent == null
+            ? '-'
+            : r.serverCpuMsPerEvent.toFixed(3),
+          13,
+          1,
+        ),
+        pad(r.serverCpuCores == null ? '-' : r.serverCpuCores.toFixed(2), 9, 1),
+      ].join('  ') + (r.errors ? `  ERROR` : ''),
+    );
+  }
+  const targets = [];
+  for (const r of rows.filter(x => x.target !== 'ceiling')) {
+    if (r.scenario === 'single') {
+      const ok =
+        r.errors === 0 &&
+        r.ratioToCeiling != null &&
+        r.ratioToCeiling >= TARGET_SINGLE_RATIO;
+      targets.push({
+        scenario: r.scenario,
+        target: r.target,
+        goal: `>= ${TARGET_SINGLE_RATIO * 100}% of the bare ceiling`,
+        actual:
+          r.ratioToCeiling == null
+            ? 'n/a'
+            : `${(r.ratioToCeiling * 100).toFixed(1)}% (${
+                r.eventsPerSec
+              } events/s)`,
+        pass: ok,
+      });
+    } else {
+      const ok = r.errors === 0 && r.eventsPerSec >= TARGET_BATCH_EPS;
+      targets.push({
+        scenario: r.scenario,
+        target: r.target,
+        goal: `>= ${TARGET_BATCH_EPS} events/s`,
+        actual: `${r.eventsPerSec} events/s`,
+        pass: ok,
+      });
+    }
+  }
+  lines.push('', 'Targets:');
+  for (const t of targets)
+    lines.push(
+      `  ${pad(t.pass ? 'PASS' : 'MISS', 4)}  ${pad(t.scenario, 10)} ${pad(
+        t.target,
+        9,
+      )} ${pad(t.goal, 30)} actual ${t.actual}`,
+    );
+  for (const r of rows.filter(x => x.errors))
+    lines.push(
+      '',
+      `FIRST ERROR (${r.scenario} / ${r.target}): ${r.firstError}`,
+    );
+  console.log(lines.join('\n'));
+  return targets;
+}
+
+function printProfiles(rows) {
+  for (const r of rows.filter(x => x.profile)) {
+    const p = r.profile;
+    console.log(
+      `\nCPU profile ${r.scenario} / ${r.target} (${p.totalMs} ms wall, ${p.file})`,
+    );
+    console.log('  self time by package:');
+    for (const x of p.byPackage)
+      console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
+    console.log('  top functions (self time):');
+    for (const x of p.topSelf)
+      console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
+  }
+}
+
+// --------------------------------------------------------------------------
+// Main
+// --------------------------------------------------------------------------
+async function main() {
+  const started = Date.now();
+  log(
+    `run ${RUN_ID}; targets ${S.targets.join(', ')}${
+      S.profile ? ' (PROFILING: figures not comparable)' : ''
+    }`,
+  );
+  const loadBefore = os.loadavg()[0];
+  if (loadBefore > 0.7)
+    log(
+      `warning: 1-minute load average is ${loadBefore.toFixed(
+        2,
+      )} before the run (${
+        os.cpus().length
+      } CPUs): other work on the machine skews all figures`,
+    );
+  const rows = [];
+  const readiness = {};
+  let failed = false;
+  for (const target of S.targets) {
+    if (failed || interrupted) break;
+    if (target === 'ceiling') {
+      const { child, port } = await startCeiling();
+      log(`ceiling: bare http server pid ${child.pid} on 127.0.0.1:${port}`);
+      rows.push(...(await runScenarios('ceiling', port, child.pid)));
+      await stopChild(child);
+    } else if (target === 'sqlite' || target === 'postgres') {
+      const backend = await startBackend(target);
+      readiness[target] = backend.ready;
+      try {
+        rows.push(
+          ...(await runScenarios(
+            target,
+            backend.port,
+            backend.child.pid,
+            backend.profiler,
+          )),
+        );
+      } finally {
+        if (backend.profiler) backend.profiler.close();
+        await stopChild(backend.child);
+        if (target === 'postgres')
+          for (const p of [...pgPrefixes])
+            await dropPgDatabases(p).catch(e =>
+              log(`could not drop databases: ${e.message}`),
+            );
+      }
+    } else {
+      throw new Error(
+        `unknown target ${target} (known: ceiling, sqlite, postgres)`,
+      );
+    }
+    failed = rows.some(r => r.errors);
+  }
+  if (interrupted) return 130;
+  const targets = report(rows);
+  if (S.profile) printProfiles(rows);
+  let commit;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    commit = undefined;
+  }
+  const result = {
+    runId: RUN_ID,
+    date: new Date().toISOString(),
+    commit,
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: round(os.totalmem() / 2 ** 30, 1),
+    },
+    settings: { ...S, batchMaxMs: S.batchMaxMs },
+    loadAvg1mBefore: round(loadBefore, 2),
+    readinessSeconds: readiness,
+    durationSeconds: round((Date.now() - started) / 1000, 1),
+    results: rows.map(({ profile, ...r }) => r),
+    targets,
+    ok: !failed,
+  };
+  if (S.profile) {
+    log('profiled run: results.json not written');
+  } else {
+    fs.writeFileSync(
+      path.join(__dirname, 'results.json'),
+      `${JSON.stringify(result, null, 2)}\n`,
+    );
+    log(`wrote bench/ingest/results.json (total ${result.durationSeconds}s)`);
+  }
+  return failed ? 1 : 0;
+}
+
+main()
+  .then(
+    code => cleanup().then(() => code),
+    e => {
+      console.error(`bench failed: ${e && e.stack ? e.stack : e}`);
+      return cleanup().then(() => 1);
+    },
+  )
+  .then(code => process.exit(code));
