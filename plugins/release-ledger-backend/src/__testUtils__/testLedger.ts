@@ -5,6 +5,8 @@ import {
   TestDatabases,
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
+import type { Server } from 'node:http';
+import type { Knex } from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { releaseLedgerPlugin } from '../plugin';
@@ -51,7 +53,7 @@ export async function startTestLedger(
     permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     config?: object;
   } = {},
-) {
+): Promise<{ server: Server; knex: Knex }> {
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
     features: [

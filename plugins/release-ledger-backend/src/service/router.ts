@@ -39,13 +39,11 @@ function sendError(
   message: string,
   extra: Record<string, unknown> = {},
 ) {
-  res
-    .status(status)
-    .json({
-      error: { name, message },
-      response: { statusCode: status },
-      ...extra,
-    });
+  res.status(status).json({
+    error: { name, message },
+    response: { statusCode: status },
+    ...extra,
+  });
 }
 
 /** 415 before the body is read: the ledger only speaks JSON. */
