@@ -104,6 +104,10 @@ async function main() {
   startChild('app', ['workspace', 'app', 'start', ...configArgs], env);
 
   await run('node', ['scripts/demo-seed.js', '--wait'], env);
+  if (process.env.E2E_KEEP_RUNNING) {
+    console.log(`e2e: portal running at ${appUrl}; Ctrl-C to stop`);
+    await new Promise(() => {});
+  }
   await waitFor(
     'the app dev server',
     async () => (await fetch(appUrl)).ok,
@@ -124,18 +128,22 @@ async function main() {
       '--disable-sync',
     ],
   });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 1000 },
+  });
+  page.setDefaultTimeout(60_000);
   try {
-    const page = await browser.newPage({
-      viewport: { width: 1440, height: 1000 },
-    });
-    page.setDefaultTimeout(60_000);
     await page.goto(`${appUrl}/catalog/default/component/payments-api`);
     // The guest provider signs in with one click.
     const enter = page.getByRole('button', { name: /enter/i });
-    if (await enter.isVisible({ timeout: 15_000 }).catch(() => false))
-      await enter.click();
+    await enter
+      .waitFor({ timeout: 30_000 })
+      .then(() => enter.click())
+      .catch(() => {
+        /* already signed in */
+      });
 
-    await page.getByRole('tab', { name: 'Releases' }).click();
+    await page.getByText('Releases', { exact: true }).first().click();
     await page.waitForURL(/\/releases$/);
     const firstRow = page.locator('table tbody tr').first();
     await firstRow.waitFor();
@@ -173,6 +181,11 @@ async function main() {
     console.log(
       `e2e: passed; screenshots in ${path.relative(root, artifacts)}/`,
     );
+  } catch (e) {
+    await page
+      .screenshot({ path: path.join(artifacts, 'failure.png'), fullPage: true })
+      .catch(() => {});
+    throw e;
   } finally {
     await browser.close();
   }
