@@ -8,5 +8,5 @@ cd "$_rl_root"
 bash scripts/provision.sh
 export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING:-postgresql://postgres@127.0.0.1:5432}"
 export RELEASE_LEDGER_REQUIRE_POSTGRES=1
-yarn backstage-cli repo test --ci
+CI="${CI:-true}" yarn backstage-cli repo test
 node e2e/run-e2e.js
