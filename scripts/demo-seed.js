@@ -385,7 +385,7 @@ async function main() {
   );
 }
 
-module.exports = { buildHistory };
+module.exports = { buildHistory, rng };
 if (require.main === module) {
   main().catch(e => {
     console.error(`demo-seed: ${e.message}`);

@@ -183,16 +183,8 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
 // Event generation: fresh releases across the 8 demo services, each going
 // through a realistic lifecycle; many releases interleaved.
 // --------------------------------------------------------------------------
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// The demo seeder's seeded PRNG: the same generator, so runs are comparable.
+const { rng } = require('../../scripts/demo-seed');
 
 const TITLES = [
   'feat: add idempotency keys to refunds',

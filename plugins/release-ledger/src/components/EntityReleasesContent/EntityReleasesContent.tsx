@@ -124,16 +124,7 @@ export function EntityReleasesContent() {
       hasMore={hasMore}
       loadingMore={loadingMore}
       onLoadMore={loadMore}
-      notice={
-        loadMoreError && (
-          <Box mb={2}>
-            <ResponseErrorPanel
-              error={loadMoreError}
-              title="Could not load more releases"
-            />
-          </Box>
-        )
-      }
+      loadMoreError={loadMoreError}
     />
   );
 }

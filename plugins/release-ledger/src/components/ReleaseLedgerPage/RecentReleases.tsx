@@ -1,4 +1,3 @@
-import Box from '@material-ui/core/Box';
 import {
   EmptyState,
   Progress,
@@ -44,16 +43,7 @@ export function RecentReleases() {
       hasMore={hasMore}
       loadingMore={loadingMore}
       onLoadMore={loadMore}
-      notice={
-        loadMoreError && (
-          <Box mb={2}>
-            <ResponseErrorPanel
-              error={loadMoreError}
-              title="Could not load more releases"
-            />
-          </Box>
-        )
-      }
+      loadMoreError={loadMoreError}
     />
   );
 }

@@ -5,7 +5,12 @@ import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import FlagIcon from '@material-ui/icons/Flag';
-import { Link, Table, type TableColumn } from '@backstage/core-components';
+import {
+  Link,
+  ResponseErrorPanel,
+  Table,
+  type TableColumn,
+} from '@backstage/core-components';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
 import type { Release } from '@release-ledger/plugin-release-ledger-common';
 import { useReleaseLink } from '../../hooks/useReleaseLink';
@@ -102,8 +107,8 @@ export type ReleasesTableProps = {
   onLoadMore?: () => void;
   /** Adds an entity column, for lists that span several entities. */
   showEntity?: boolean;
-  /** Shown above the table, e.g. an error while loading more. */
-  notice?: ReactNode;
+  /** The error of the last "load more", shown above the table. */
+  loadMoreError?: Error;
   emptyContent?: ReactNode;
 };
 
@@ -121,7 +126,7 @@ export function ReleasesTable(props: ReleasesTableProps) {
     loadingMore,
     onLoadMore,
     showEntity,
-    notice,
+    loadMoreError,
     emptyContent,
   } = props;
   const classes = useStyles();
@@ -239,7 +244,14 @@ export function ReleasesTable(props: ReleasesTableProps) {
 
   return (
     <>
-      {notice}
+      {loadMoreError && (
+        <Box mb={2}>
+          <ResponseErrorPanel
+            error={loadMoreError}
+            title="Could not load more releases"
+          />
+        </Box>
+      )}
       <Table<Row>
         title={title}
         columns={columns}
