@@ -67,7 +67,7 @@ const env = (name, fallback) =>
 const num = (name, fallback) => Number(env(name, fallback));
 
 const S = {
-  targets: env('BENCH_TARGETS', 'ceiling,sqlite,postgres')
+  targets: env('BENCH_TARGETS', 'ceiling,floor,sqlite,postgres')
     .split(',')
     .map(s => s.trim())
     .filter(Boolean),
@@ -102,6 +102,8 @@ const SERVICES = [
 ];
 const RUN_ID = `bench-${Date.now().toString(36)}-${process.pid.toString(36)}`;
 const EVENTS_PATH = '/api/release-ledger/events';
+/** The bench-only no-op endpoint of bench/ingest/floorBackend.ts. */
+const FLOOR_PATH = '/api/bench-floor/events';
 
 const log = (...a) =>
   console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
@@ -328,6 +330,7 @@ function percentile(sorted, p) {
  */
 async function runLoad({
   port,
+  urlPath,
   serverPid,
   concurrency,
   nextBody,
@@ -388,7 +391,7 @@ async function runLoad({
         res = await request({
           port,
           method: 'POST',
-          urlPath: EVENTS_PATH,
+          urlPath,
           body,
           agent,
         });
@@ -477,6 +480,7 @@ function batchBodies(tag, total, cycle = false) {
 }
 
 async function runScenarios(target, port, serverPid, profiler) {
+  const urlPath = target === 'floor' ? FLOOR_PATH : EVENTS_PATH;
   const out = [];
   {
     log(
@@ -487,6 +491,7 @@ async function runScenarios(target, port, serverPid, profiler) {
     if (profiler) await profiler.start();
     const r = await runLoad({
       port,
+      urlPath,
       serverPid,
       concurrency: S.singleConcurrency,
       nextBody: singleBodies(target),
@@ -529,6 +534,7 @@ async function runScenarios(target, port, serverPid, profiler) {
     if (profiler) await profiler.start();
     const r = await runLoad({
       port,
+      urlPath,
       serverPid,
       concurrency: S.batchConcurrency,
       nextBody: bodies.next,
@@ -598,7 +604,7 @@ async function startBackend(kind) {
   tmpDirs.add(dir);
   const port = await freePort();
   let database;
-  if (kind === 'sqlite') {
+  if (kind === 'sqlite' || kind === 'floor') {
     const dbDir = path.join(dir, 'sqlite');
     fs.mkdirSync(dbDir);
     database = [
@@ -627,6 +633,20 @@ async function startBackend(kind) {
       '    host: 127.0.0.1',
       '  database:',
       ...database,
+      ...(kind === 'floor'
+        ? [
+            // The same static token, also allowed on the floor plugin.
+            '  auth:',
+            '    externalAccess:',
+            '      - type: static',
+            '        options:',
+            `          token: ${yamlString(TOKEN)}`,
+            '          subject: release-pipeline',
+            '        accessRestrictions:',
+            '          - plugin: release-ledger',
+            '          - plugin: bench-floor',
+          ]
+        : []),
       '',
     ].join('\n'),
   );
@@ -641,7 +661,7 @@ async function startBackend(kind) {
   if (S.profile) nodeArgs.push('--inspect=127.0.0.1:0');
   const args = [
     ...nodeArgs,
-    'src/index',
+    kind === 'floor' ? '../../bench/ingest/floorBackend.ts' : 'src/index',
     '--config',
     '../../app-config.yaml',
     '--config',
@@ -913,10 +933,21 @@ function report(rows) {
       .filter(r => r.target === 'ceiling')
       .map(r => [r.scenario, r.eventsPerSec]),
   );
-  for (const r of rows)
+  const floor = Object.fromEntries(
+    rows
+      .filter(r => r.target === 'floor')
+      .map(r => [r.scenario, r.eventsPerSec]),
+  );
+  for (const r of rows) {
     r.ratioToCeiling = ceiling[r.scenario]
       ? round(r.eventsPerSec / ceiling[r.scenario], 4)
       : null;
+    r.ratioToFloor =
+      floor[r.scenario] && r.target !== 'ceiling'
+        ? round(r.eventsPerSec / floor[r.scenario], 4)
+        : null;
+  }
+  const pct = x => (x == null ? '-' : `${(x * 100).toFixed(1)}%`);
   const head = [
     pad('scenario', 10),
     pad('target', 9),
@@ -926,6 +957,7 @@ function report(rows) {
     pad('p50 ms', 8, 1),
     pad('p95 ms', 8, 1),
     pad('vs ceiling', 10, 1),
+    pad('vs floor', 8, 1),
     pad('srv CPU ms/ev', 13, 1),
     pad('srv cores', 9, 1),
   ].join('  ');
@@ -940,13 +972,8 @@ function report(rows) {
         pad(r.eventsPerSec.toFixed(1), 10, 1),
         pad(r.p50ms == null ? '-' : r.p50ms.toFixed(2), 8, 1),
         pad(r.p95ms == null ? '-' : r.p95ms.toFixed(2), 8, 1),
-        pad(
-          r.ratioToCeiling == null
-            ? '-'
-            : `${(r.ratioToCeiling * 100).toFixed(1)}%`,
-          10,
-          1,
-        ),
+        pad(pct(r.ratioToCeiling), 10, 1),
+        pad(pct(r.ratioToFloor), 8, 1),
         pad(
           r.serverCpuMsPerEvent == null
             ? '-'
@@ -959,7 +986,9 @@ function report(rows) {
     );
   }
   const targets = [];
-  for (const r of rows.filter(x => x.target !== 'ceiling')) {
+  for (const r of rows.filter(
+    x => x.target !== 'ceiling' && x.target !== 'floor',
+  )) {
     if (r.scenario === 'single') {
       const ok =
         r.errors === 0 &&
@@ -1049,7 +1078,7 @@ async function main() {
       log(`ceiling: bare http server pid ${child.pid} on 127.0.0.1:${port}`);
       rows.push(...(await runScenarios('ceiling', port, child.pid)));
       await stopChild(child);
-    } else if (target === 'sqlite' || target === 'postgres') {
+    } else if (['floor', 'sqlite', 'postgres'].includes(target)) {
       const backend = await startBackend(target);
       readiness[target] = backend.ready;
       try {
@@ -1072,7 +1101,7 @@ async function main() {
       }
     } else {
       throw new Error(
-        `unknown target ${target} (known: ceiling, sqlite, postgres)`,
+        `unknown target ${target} (known: ceiling, floor, sqlite, postgres)`,
       );
     }
     failed = rows.some(r => r.errors);

@@ -54,6 +54,25 @@ describe.each(databases.eachSupportedId())(
       expect(release?.status).toBe('promoted');
     });
 
+    it('answers each concurrent caller for its own events when their calls share a commit', async () => {
+      const { a } = await twoInstances();
+      // Submitted in the same event-loop turn: one grouped transaction.
+      const [first, second, third] = await Promise.all([
+        a.appendEvents([event('g1', 'rg', 'release_started', 0)]),
+        a.appendEvents([
+          event('g1', 'rg', 'release_started', 0),
+          event('g2', 'rg', 'canary_started', 1, { weight: 10 }),
+        ]),
+        a.appendEvents([event('g3', 'rg', 'promoted', 2)]),
+      ]);
+      expect(first).toEqual(['created']);
+      expect(second).toEqual(['duplicate', 'created']);
+      expect(third).toEqual(['created']);
+      const release = await a.getRelease('rg');
+      expect(release?.status).toBe('promoted');
+      expect(release?.events.map(e => e.eventId)).toEqual(['g1', 'g2', 'g3']);
+    });
+
     it('reports in-batch repeats as duplicates', async () => {
       const { a } = await twoInstances();
       const result = await a.appendEvents([

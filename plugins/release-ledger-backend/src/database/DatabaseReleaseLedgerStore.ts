@@ -13,30 +13,22 @@ import type {
 import { Knex } from 'knex';
 import { compareEvents, projectRelease } from '../ledger/projectRelease';
 import {
+  BulkWriter,
+  bulkWriterFor,
+  EventRow,
+  EVENTS_TABLE as EVENTS,
+  RELEASES_TABLE as RELEASES,
+  ReleaseWriteRow,
+} from './bulkWrites';
+import { GroupCommit } from './GroupCommit';
+import {
   AcceptedEvent,
   ReleaseFilter,
   ReleaseLedgerStore,
 } from './ReleaseLedgerStore';
 
-const EVENTS = 'release_ledger_events';
-const RELEASES = 'release_ledger_releases';
-
-/** Rows per INSERT: stays well below SQLite's bound-parameter limit. */
-const INSERT_CHUNK = 200;
-
-type EventRow = {
-  seq?: number;
-  event_id: string;
-  release_id: string;
-  type: string;
-  entity_ref: string | null;
-  occurred_at: string;
-  environment: string;
-  version: string | null;
-  commit: string | null;
-  attributes: string;
-  received_at: string;
-};
+/** Most events committed in one grouped transaction (two full batches). */
+const GROUP_COMMIT_MAX_EVENTS = 2000;
 
 type ReleaseRow = {
   release_id: string;
@@ -123,7 +115,16 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     return new DatabaseReleaseLedgerStore(client);
   }
 
-  private constructor(private readonly db: Knex) {}
+  readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
+  readonly #bulk: BulkWriter;
+
+  private constructor(private readonly db: Knex) {
+    this.#bulk = bulkWriterFor(db);
+    this.#groupCommit = new GroupCommit(
+      events => this.#appendInTransaction(events),
+      { maxItems: GROUP_COMMIT_MAX_EVENTS },
+    );
+  }
 
   private get isPostgres(): boolean {
     return this.db.client.config.client === 'pg';
@@ -140,7 +141,17 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     return result;
   }
 
-  async appendEvents(
+  /**
+   * Concurrent calls share a transaction (group commit); each call is answered
+   * after the commit that holds its events.
+   */
+  appendEvents(
+    events: AcceptedEvent[],
+  ): Promise<Array<'created' | 'duplicate'>> {
+    return this.#groupCommit.submit(events);
+  }
+
+  #appendInTransaction(
     events: AcceptedEvent[],
   ): Promise<Array<'created' | 'duplicate'>> {
     const receivedAt = new Date().toISOString();
@@ -156,15 +167,10 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       });
       const candidates = [...firstIndex.values()].map(i => events[i]);
 
-      const created = new Set<string>();
-      for (const batch of chunks(candidates, INSERT_CHUNK)) {
-        const inserted: Array<{ event_id: string }> = await tx(EVENTS)
-          .insert(batch.map(e => toRow(e, receivedAt)))
-          .onConflict('event_id')
-          .ignore()
-          .returning('event_id');
-        for (const row of inserted) created.add(row.event_id);
-      }
+      const created = await this.#bulk.insertEvents(
+        tx,
+        candidates.map(e => toRow(e, receivedAt)),
+      );
 
       const touched = new Set(
         candidates.filter(e => created.has(e.eventId)).map(e => e.releaseId),
@@ -196,7 +202,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       list.push(e);
       byRelease.set(e.releaseId, list);
     }
-    const placeholders = releaseIds.map(releaseId => {
+    const placeholders = releaseIds.map((releaseId): ReleaseWriteRow => {
       const group = byRelease.get(releaseId)!;
       const first = group.reduce((a, b) =>
         a.timestamp <= b.timestamp ? a : b,
@@ -207,15 +213,17 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         owner_ref: group.find(e => e.ownerRef)?.ownerRef ?? null,
         status: 'pending',
         environment: first.environment,
+        version: null,
+        started_at: null,
+        promoted_at: null,
+        finished_at: null,
         sort_at: first.timestamp,
         has_anomalies: false,
         projection: '{}',
         updated_at: now,
       };
     });
-    for (const batch of chunks(placeholders, INSERT_CHUNK)) {
-      await tx(RELEASES).insert(batch).onConflict('release_id').ignore();
-    }
+    await this.#bulk.insertMissingReleases(tx, placeholders);
     if (this.isPostgres) {
       for (const ids of chunks(releaseIds, 500)) {
         await tx(RELEASES)
@@ -247,7 +255,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         list.push(fromRow(row));
         eventsByRelease.set(row.release_id, list);
       }
-      const updates = rows.map(row => {
+      const updates = rows.map((row): ReleaseWriteRow => {
         const release = projectRelease({
           releaseId: row.release_id,
           entityRef: row.entity_ref,
@@ -270,9 +278,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           updated_at: now,
         };
       });
-      for (const batch of chunks(updates, 50)) {
-        await tx(RELEASES).insert(batch).onConflict('release_id').merge();
-      }
+      await this.#bulk.upsertReleases(tx, updates);
     }
   }
 
