@@ -1,10 +1,11 @@
 /**
- * Shared types, the event contract, permissions and annotation names for
- * Release Ledger.
+ * Shared types, the event contract, DORA metric definitions and math,
+ * permissions and annotation names for Release Ledger.
  *
  * @packageDocumentation
  */
 export * from './annotations';
 export * from './events';
+export * from './metrics';
 export * from './permissions';
 export * from './releases';

@@ -1,0 +1,507 @@
+import fc from 'fast-check';
+import { IncidentRecord, attributeIncidents } from './attribution';
+import { BAND_SETS } from './bands';
+import { computeDoraMetrics } from './computeDoraMetrics';
+import {
+  ReleaseFootprint,
+  ReleaseMetricInput,
+  releaseFootprint,
+} from './footprint';
+
+const HOUR = 3_600_000;
+const payments = 'component:default/payments';
+
+type ReleaseFacts = Omit<ReleaseMetricInput, 'incidents'>;
+
+function release(id: number, facts: Partial<ReleaseFacts>): ReleaseFacts {
+  return {
+    releaseId: `payments@${id}`,
+    entityRef: payments,
+    ownerRef: 'group:default/payments-team',
+    environment: 'production',
+    changes: [],
+    ...facts,
+  };
+}
+
+const merged = (...times: string[]) => times.map(mergedAt => ({ mergedAt }));
+
+/*
+ * Two weeks of one service, Monday 2 March to Sunday 15 March 2026 (UTC).
+ * Hours below are lead times (promoted − merged) and times to restore.
+ */
+const releases: ReleaseFacts[] = [
+  // Started the day before the window, promoted inside it: a deploy, not a
+  // deployment of this window. Lead time 2 h.
+  release(0, {
+    startedAt: '2026-03-01T23:00:00Z',
+    promotedAt: '2026-03-02T00:30:00Z',
+    changes: merged('2026-03-01T22:30:00Z'),
+  }),
+  // Clean. Lead times 1, 2, 3 h.
+  release(1, {
+    startedAt: '2026-03-02T09:00:00Z',
+    promotedAt: '2026-03-02T10:00:00Z',
+    changes: merged(
+      '2026-03-02T09:00:00Z',
+      '2026-03-02T08:00:00Z',
+      '2026-03-02T07:00:00Z',
+    ),
+  }),
+  // Rolled back in canary: failure, restored by the rollback itself (0 h).
+  // Never promoted, so its change has no lead time.
+  release(2, {
+    startedAt: '2026-03-03T09:00:00Z',
+    rolledBackAt: '2026-03-03T09:30:00Z',
+    changes: merged('2026-03-03T08:00:00Z'),
+  }),
+  // INC-1 names it (SEV-2): failure, 12:00 → SLO restored 14:00 = 2 h.
+  // Lead time 24 h.
+  release(3, {
+    startedAt: '2026-03-04T09:00:00Z',
+    promotedAt: '2026-03-04T10:00:00Z',
+    changes: merged('2026-03-03T10:00:00Z'),
+    sloRestoredAt: ['2026-03-04T14:00:00Z'],
+  }),
+  // INC-2 (SEV-1) starts 24 h after its promotion: attributed by the
+  // window, failure, 10:00 → 11:00 = 1 h. Lead times 5 and 10 h.
+  release(4, {
+    startedAt: '2026-03-05T09:00:00Z',
+    promotedAt: '2026-03-05T10:00:00Z',
+    changes: merged('2026-03-05T05:00:00Z', '2026-03-05T00:00:00Z'),
+    sloRestoredAt: ['2026-03-06T11:00:00Z'],
+  }),
+  // INC-3 is SEV-3: attributed, not a failure. Lead time 2 h.
+  release(5, {
+    startedAt: '2026-03-09T09:00:00Z',
+    promotedAt: '2026-03-09T10:00:00Z',
+    changes: merged('2026-03-09T08:00:00Z'),
+  }),
+  // Second promotion on 9 March: one more deploy, no more deploy days.
+  // Lead time 1 h.
+  release(6, {
+    startedAt: '2026-03-09T13:00:00Z',
+    promotedAt: '2026-03-09T14:00:00Z',
+    changes: merged('2026-03-09T13:00:00Z'),
+  }),
+  // Staging: counts for nothing.
+  release(7, {
+    environment: 'staging',
+    startedAt: '2026-03-10T09:00:00Z',
+    promotedAt: '2026-03-10T10:00:00Z',
+    rolledBackAt: '2026-03-10T11:00:00Z',
+    changes: merged('2026-03-10T08:00:00Z'),
+  }),
+  // INC-5 names it (SEV-1), never restored.
+  release(10, {
+    startedAt: '2026-03-12T09:00:00Z',
+    promotedAt: '2026-03-12T10:00:00Z',
+  }),
+  // Promoted in the last millisecond of the window.
+  release(8, {
+    startedAt: '2026-03-15T22:00:00Z',
+    promotedAt: '2026-03-15T23:59:59.999Z',
+  }),
+  // Starts at the window's (exclusive) end: outside.
+  release(9, {
+    startedAt: '2026-03-16T00:00:00Z',
+    promotedAt: '2026-03-16T00:30:00Z',
+    changes: merged('2026-03-15T23:30:00Z'),
+  }),
+];
+
+const incidents: IncidentRecord[] = [
+  {
+    incidentId: 'INC-1',
+    entityRef: payments,
+    severity: 'SEV-2',
+    startedAt: '2026-03-04T12:00:00Z',
+    releaseId: 'payments@3',
+  },
+  {
+    incidentId: 'INC-2',
+    entityRef: payments,
+    severity: 'SEV-1',
+    startedAt: '2026-03-06T10:00:00Z',
+  },
+  {
+    incidentId: 'INC-3',
+    entityRef: payments,
+    severity: 'SEV-3',
+    startedAt: '2026-03-09T12:00:00Z',
+  },
+  // 73 h after the latest promotion (payments@10): blamed on nothing.
+  {
+    incidentId: 'INC-4',
+    entityRef: payments,
+    severity: 'SEV-1',
+    startedAt: '2026-03-15T11:00:00Z',
+  },
+  {
+    incidentId: 'INC-5',
+    entityRef: payments,
+    severity: 'SEV-1',
+    startedAt: '2026-03-12T11:00:00Z',
+    releaseId: 'payments@10',
+  },
+];
+
+/** What the backend will do: attribute incidents, then footprint releases. */
+function footprintsOf(
+  facts: ReleaseFacts[],
+  incidentRecords: IncidentRecord[],
+): ReleaseFootprint[] {
+  const promotions = facts.flatMap(r =>
+    r.environment === 'production' && r.promotedAt
+      ? [{ ...r, promotedAt: r.promotedAt }]
+      : [],
+  );
+  const attributions = attributeIncidents(incidentRecords, promotions);
+  return facts.map(r =>
+    releaseFootprint({
+      ...r,
+      incidents: incidentRecords.flatMap((incident, i) => {
+        const attribution = attributions[i];
+        return attribution.method !== 'unattributed' &&
+          attribution.releaseId === r.releaseId
+          ? [{ ...incident, attribution: attribution.method }]
+          : [];
+      }),
+    }),
+  );
+}
+
+const footprints = footprintsOf(releases, incidents);
+const twoWeeks = {
+  from: '2026-03-02T00:00:00Z',
+  to: '2026-03-16T00:00:00Z',
+};
+const close = (value: number) => expect.closeTo(value, 3);
+
+describe('computeDoraMetrics', () => {
+  it('attributes the history as described', () => {
+    const promotions = releases.flatMap(r =>
+      r.environment === 'production' && r.promotedAt
+        ? [{ ...r, promotedAt: r.promotedAt }]
+        : [],
+    );
+    expect(attributeIncidents(incidents, promotions)).toEqual([
+      { incidentId: 'INC-1', method: 'explicit', releaseId: 'payments@3' },
+      { incidentId: 'INC-2', method: 'window', releaseId: 'payments@4' },
+      { incidentId: 'INC-3', method: 'window', releaseId: 'payments@5' },
+      { incidentId: 'INC-4', method: 'unattributed' },
+      { incidentId: 'INC-5', method: 'explicit', releaseId: 'payments@10' },
+    ]);
+  });
+
+  it('computes every figure of the history by its definition', () => {
+    const metrics = computeDoraMetrics(footprints, twoWeeks);
+    expect(metrics).toEqual({
+      from: '2026-03-02T00:00:00.000Z',
+      to: '2026-03-16T00:00:00.000Z',
+      bandSet: 'dora-2023',
+      minSamples: 5,
+      // Promotions of releases 0, 1, 3, 4, 5, 6, 10, 8 on 2, 4, 5, 9, 12
+      // and 15 March, over two weeks.
+      deploymentFrequency: {
+        sampleSize: 8,
+        notEnoughData: false,
+        band: 'elite',
+        deploys: 8,
+        deploysPerWeek: 4,
+        deployDays: 6,
+        deployDaysPerWeek: 3,
+      },
+      // Lead times 1, 1, 2, 2, 2, 3, 5, 10, 24 h: median 2 h;
+      // p90 at rank 7.2 = 10 + 0.2 × (24 − 10) = 12.8 h.
+      leadTime: {
+        sampleSize: 9,
+        notEnoughData: false,
+        band: 'elite',
+        p50Ms: 2 * HOUR,
+        p90Ms: close(12.8 * HOUR),
+      },
+      // Started 1, 2, 3, 4, 5, 6, 10, 8; failed 2, 3, 4, 10.
+      changeFailureRate: {
+        sampleSize: 8,
+        notEnoughData: false,
+        band: 'low',
+        deployments: 8,
+        failures: 4,
+        rate: 0.5,
+      },
+      // Restored in 0, 1, 2 h; release 10 not restored. Median 1 h;
+      // p95 at rank 1.9 = 1 + 0.9 × (2 − 1) = 1.9 h. Three samples: no band.
+      timeToRestore: {
+        sampleSize: 3,
+        notEnoughData: true,
+        p50Ms: 1 * HOUR,
+        p95Ms: close(1.9 * HOUR),
+        unrestored: 1,
+      },
+      trend: [
+        {
+          weekStart: '2026-03-02T00:00:00.000Z',
+          partial: false,
+          deploys: 4,
+          deployDays: 3,
+          // 1, 2, 2, 3, 5, 10, 24 h: median 3 h; p90 at rank 5.4 = 15.6 h.
+          changes: 7,
+          leadTimeP50Ms: 3 * HOUR,
+          leadTimeP90Ms: close(15.6 * HOUR),
+          deployments: 4,
+          failures: 3,
+          changeFailureRate: 0.75,
+          restored: 3,
+          timeToRestoreP50Ms: 1 * HOUR,
+          timeToRestoreP95Ms: close(1.9 * HOUR),
+        },
+        {
+          weekStart: '2026-03-09T00:00:00.000Z',
+          partial: false,
+          deploys: 4,
+          deployDays: 3,
+          // 1, 2 h: median 1.5 h; p90 at rank 0.9 = 1.9 h.
+          changes: 2,
+          leadTimeP50Ms: 1.5 * HOUR,
+          leadTimeP90Ms: close(1.9 * HOUR),
+          deployments: 4,
+          failures: 1,
+          changeFailureRate: 0.25,
+          restored: 0,
+        },
+      ],
+    });
+  });
+
+  it.each`
+    bandSet        | minSamples | deploymentFrequency | leadTime     | changeFailureRate | timeToRestore
+    ${'dora-2023'} | ${5}       | ${'elite'}          | ${'elite'}   | ${'low'}          | ${undefined}
+    ${'dora-2021'} | ${5}       | ${'elite'}          | ${'high'}    | ${'low'}          | ${undefined}
+    ${'dora-2023'} | ${3}       | ${'elite'}          | ${'elite'}   | ${'low'}          | ${'elite'}
+    ${'dora-2023'} | ${9}       | ${undefined}        | ${'elite'}   | ${undefined}      | ${undefined}
+    ${'dora-2023'} | ${10}      | ${undefined}        | ${undefined} | ${undefined}      | ${undefined}
+  `(
+    'bands the history on $bandSet with at least $minSamples samples',
+    ({ bandSet, minSamples, ...bands }) => {
+      const metrics = computeDoraMetrics(footprints, {
+        ...twoWeeks,
+        bandSet: BAND_SETS[bandSet as keyof typeof BAND_SETS],
+        minSamples,
+      });
+      expect({
+        deploymentFrequency: metrics.deploymentFrequency.band,
+        leadTime: metrics.leadTime.band,
+        changeFailureRate: metrics.changeFailureRate.band,
+        timeToRestore: metrics.timeToRestore.band,
+      }).toEqual(bands);
+      expect(metrics.bandSet).toBe(bandSet);
+    },
+  );
+
+  it('counts only what falls inside a window that starts and ends mid-week', () => {
+    const metrics = computeDoraMetrics(footprints, {
+      from: '2026-03-04T12:00:00Z',
+      to: '2026-03-11T12:00:00Z',
+      minSamples: 1,
+    });
+    // Promotions of 4, 5, 6 (3 is promoted at 10:00, before the window).
+    expect(metrics.deploymentFrequency).toMatchObject({
+      deploys: 3,
+      deploysPerWeek: 3,
+      deployDays: 2,
+      deployDaysPerWeek: 2,
+    });
+    // 1, 2, 5, 10 h: median 3.5 h; p90 at rank 2.7 = 5 + 0.7 × 5 = 8.5 h.
+    expect(metrics.leadTime).toMatchObject({
+      sampleSize: 4,
+      p50Ms: 3.5 * HOUR,
+      p90Ms: close(8.5 * HOUR),
+    });
+    // Started 4, 5, 6; failed 4.
+    expect(metrics.changeFailureRate).toMatchObject({
+      deployments: 3,
+      failures: 1,
+      rate: close(1 / 3),
+    });
+    // INC-1 starts exactly at `from` (inclusive), so release 3's 2 h counts
+    // although the release started before the window; release 4's 1 h too.
+    expect(metrics.timeToRestore).toMatchObject({
+      sampleSize: 2,
+      p50Ms: 1.5 * HOUR,
+      p95Ms: close(1.95 * HOUR),
+      unrestored: 0,
+    });
+    expect(metrics.trend).toEqual([
+      expect.objectContaining({
+        weekStart: '2026-03-02T00:00:00.000Z',
+        partial: true,
+        deploys: 1,
+        deployDays: 1,
+        changes: 2,
+        deployments: 1,
+        failures: 1,
+        restored: 2,
+      }),
+      expect.objectContaining({
+        weekStart: '2026-03-09T00:00:00.000Z',
+        partial: true,
+        deploys: 2,
+        deployDays: 1,
+        changes: 2,
+        deployments: 2,
+        failures: 0,
+        changeFailureRate: 0,
+        restored: 0,
+      }),
+    ]);
+  });
+
+  it('puts Sunday 23:59:59.999Z and the next Monday 00:00Z in different weeks', () => {
+    const metrics = computeDoraMetrics(
+      [
+        release(1, { promotedAt: '2026-03-15T23:59:59.999Z' }),
+        release(2, { promotedAt: '2026-03-16T00:00:00.000Z' }),
+      ].map(r => releaseFootprint({ ...r, incidents: [] })),
+      { from: '2026-03-09T00:00:00Z', to: '2026-03-23T00:00:00Z' },
+    );
+    expect(metrics.deploymentFrequency.deployDays).toBe(2);
+    expect(
+      metrics.trend.map(({ weekStart, deploys, deployDays }) => ({
+        weekStart,
+        deploys,
+        deployDays,
+      })),
+    ).toEqual([
+      { weekStart: '2026-03-09T00:00:00.000Z', deploys: 1, deployDays: 1 },
+      { weekStart: '2026-03-16T00:00:00.000Z', deploys: 1, deployDays: 1 },
+    ]);
+  });
+
+  it.each`
+    season            | from                      | to                        | promotedAt                | weekStarts
+    ${'late March'}   | ${'2026-03-23T00:00:00Z'} | ${'2026-04-06T00:00:00Z'} | ${'2026-03-29T01:30:00Z'} | ${['2026-03-23', '2026-03-30']}
+    ${'late October'} | ${'2026-10-19T00:00:00Z'} | ${'2026-11-02T00:00:00Z'} | ${'2026-10-25T01:30:00Z'} | ${['2026-10-19', '2026-10-26']}
+  `(
+    'keeps 7-day UTC weeks across the $season clock change',
+    ({ from, to, promotedAt, weekStarts }) => {
+      const metrics = computeDoraMetrics(
+        [releaseFootprint({ ...release(1, { promotedAt }), incidents: [] })],
+        { from, to },
+      );
+      expect(metrics.deploymentFrequency.deploysPerWeek).toBe(0.5);
+      expect(
+        metrics.trend.map(({ weekStart, partial, deploys }) => ({
+          weekStart,
+          partial,
+          deploys,
+        })),
+      ).toEqual([
+        {
+          weekStart: `${weekStarts[0]}T00:00:00.000Z`,
+          partial: false,
+          deploys: 1,
+        },
+        {
+          weekStart: `${weekStarts[1]}T00:00:00.000Z`,
+          partial: false,
+          deploys: 0,
+        },
+      ]);
+    },
+  );
+
+  it.each`
+    name                             | input
+    ${'no releases'}                 | ${[]}
+    ${'releases outside the window'} | ${footprints}
+  `('reports an empty 90-day window ($name) without NaN', ({ input }) => {
+    const metrics = computeDoraMetrics(input, {
+      from: '2025-01-06T00:00:00Z',
+      to: '2025-04-06T00:00:00Z',
+    });
+    const empty = { sampleSize: 0, notEnoughData: true };
+    expect(metrics.deploymentFrequency).toEqual({
+      ...empty,
+      deploys: 0,
+      deploysPerWeek: 0,
+      deployDays: 0,
+      deployDaysPerWeek: 0,
+    });
+    expect(metrics.leadTime).toEqual(empty);
+    expect(metrics.changeFailureRate).toEqual({
+      ...empty,
+      deployments: 0,
+      failures: 0,
+    });
+    expect(metrics.timeToRestore).toEqual({ ...empty, unrestored: 0 });
+    // 6 January to 31 March: 13 Mondays, the last week cut short on 6 April.
+    expect(metrics.trend).toHaveLength(13);
+    expect(metrics.trend[12]).toEqual({
+      weekStart: '2025-03-31T00:00:00.000Z',
+      partial: true,
+      deploys: 0,
+      deployDays: 0,
+      changes: 0,
+      deployments: 0,
+      failures: 0,
+      restored: 0,
+    });
+    expect(JSON.stringify(metrics)).not.toMatch(/null|NaN|Infinity/);
+    const numbers = JSON.stringify(metrics).match(/-?\d+(\.\d+)?/g) ?? [];
+    expect(numbers.every(n => Number.isFinite(Number(n)))).toBe(true);
+  });
+
+  it.each`
+    days                                          | deployDaysPerWeek | band
+    ${['2026-01-05', '2026-02-05', '2026-03-05']} | ${7 / 30}         | ${'medium'}
+    ${['2026-01-05', '2026-01-05', '2026-03-05']} | ${7 / 45}         | ${'low'}
+  `(
+    'bands $days.length promotions in 90 days on deploy days: $band',
+    ({ days, deployDaysPerWeek, band }) => {
+      const metrics = computeDoraMetrics(
+        days.map((day: string, i: number) =>
+          releaseFootprint({
+            ...release(i, { promotedAt: `${day}T10:00:00Z` }),
+            incidents: [],
+          }),
+        ),
+        {
+          from: '2026-01-05T00:00:00Z',
+          to: '2026-04-05T00:00:00Z',
+          minSamples: 1,
+        },
+      );
+      // Exactly "once a month" (7/30 per week) must reach Medium, not miss it
+      // by a rounding error.
+      expect(metrics.deploymentFrequency).toMatchObject({
+        deploys: 3,
+        deployDaysPerWeek,
+        band,
+      });
+    },
+  );
+
+  it('does not depend on the order of footprints', () => {
+    const expected = computeDoraMetrics(footprints, twoWeeks);
+    fc.assert(
+      fc.property(
+        fc.shuffledSubarray(footprints, { minLength: footprints.length }),
+        shuffled => {
+          expect(computeDoraMetrics(shuffled, twoWeeks)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it.each`
+    options                                                         | message
+    ${{ from: '2026-03-16T00:00:00Z', to: '2026-03-02T00:00:00Z' }} | ${"from and to must be ISO 8601 date-times with from before to, got '2026-03-16T00:00:00Z' and '2026-03-02T00:00:00Z'"}
+    ${{ from: '2026-03-02T00:00:00Z', to: '2026-03-02T00:00:00Z' }} | ${'with from before to'}
+    ${{ from: 'last week', to: '2026-03-02T00:00:00Z' }}            | ${"got 'last week'"}
+    ${{ ...twoWeeks, minSamples: -1 }}                              | ${'minSamples must be a non-negative integer, got -1'}
+    ${{ ...twoWeeks, minSamples: 2.5 }}                             | ${'minSamples must be a non-negative integer, got 2.5'}
+  `('refuses $options', ({ options, message }) => {
+    expect(() => computeDoraMetrics([], options)).toThrow(message);
+  });
+});

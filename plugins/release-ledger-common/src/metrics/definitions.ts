@@ -1,0 +1,134 @@
+/**
+ * The four DORA metrics, in the order the UI shows them.
+ *
+ * @public
+ */
+export const METRIC_IDS = [
+  'deploymentFrequency',
+  'leadTime',
+  'changeFailureRate',
+  'timeToRestore',
+] as const;
+
+/** @public */
+export type MetricId = (typeof METRIC_IDS)[number];
+
+/**
+ * What the UI shows next to a metric.
+ *
+ * @public
+ */
+export type MetricDefinition = {
+  title: string;
+  /** The unit band thresholds are written in; durations in the API are milliseconds. */
+  unit: string;
+  /** The definition from DESIGN.md, shown verbatim next to every number. */
+  definition: string;
+};
+
+/**
+ * Title, band unit and definition of each metric. The definitions are the
+ * design's own words so the number and its explanation never drift apart.
+ *
+ * @public
+ */
+export const METRIC_DEFINITIONS: Readonly<Record<MetricId, MetricDefinition>> =
+  {
+    deploymentFrequency: {
+      title: 'Deployment frequency',
+      unit: 'deploy days per week',
+      definition:
+        'Deployment: a release that started in production. Deployment frequency: promoted releases per week, and deploy days per week for the band.',
+    },
+    leadTime: {
+      title: 'Lead time for changes',
+      unit: 'hours',
+      definition:
+        'Lead time for changes: for each merged change in a release, promoted time − merged time; report median and p90 over changes promoted in the window.',
+    },
+    changeFailureRate: {
+      title: 'Change failure rate',
+      unit: 'fraction of deployments',
+      definition:
+        'Change failure rate: releases started in the window that were rolled back or have an attributed SEV-1/SEV-2 incident, ÷ releases started in the window.',
+    },
+    timeToRestore: {
+      title: 'Time to restore',
+      unit: 'hours',
+      definition:
+        'Time to restore: for each failure, first failure signal (incident_started, gate_failed or rolled_back) → rolled_back or slo_restored, whichever restores service first; median and p95.',
+    },
+  };
+
+/**
+ * The windows metrics are offered over.
+ *
+ * @public
+ */
+export const METRIC_WINDOWS = ['7d', '30d', '90d', '365d'] as const;
+
+/** @public */
+export type MetricWindow = (typeof METRIC_WINDOWS)[number];
+
+const WINDOW_DAYS: Record<MetricWindow, number> = {
+  '7d': 7,
+  '30d': 30,
+  '90d': 90,
+  '365d': 365,
+};
+
+/**
+ * Whether a string (e.g. a query parameter) names a metric window.
+ *
+ * @public
+ */
+export function isMetricWindow(value: unknown): value is MetricWindow {
+  return (
+    typeof value === 'string' &&
+    (METRIC_WINDOWS as readonly string[]).includes(value)
+  );
+}
+
+/**
+ * The length of a window in days.
+ *
+ * @public
+ */
+export function windowDays(window: MetricWindow): number {
+  return WINDOW_DAYS[window];
+}
+
+/**
+ * Only production counts for DORA: a deployment is a release that started
+ * here, and only promotions here ship changes to users.
+ *
+ * @public
+ */
+export const DORA_ENVIRONMENT = 'production';
+
+/**
+ * Incident severities that make a release a failure (and start its time to
+ * restore clock).
+ *
+ * @public
+ */
+export const FAILURE_INCIDENT_SEVERITIES = ['SEV-1', 'SEV-2'] as const;
+
+/**
+ * How long after a promotion an incident without a release id is still
+ * blamed on it. Three days covers a release that goes out on Friday and
+ * breaks something on Monday morning, without blaming a release for an
+ * incident a week later.
+ *
+ * @public
+ */
+export const DEFAULT_INCIDENT_ATTRIBUTION_HOURS = 72;
+
+/**
+ * Fewest samples a figure needs before it is given a band. Below five, one
+ * sample moves a change failure rate by 20 points or more and p90/p95 are
+ * just the maximum, so a band would be noise presented as a verdict.
+ *
+ * @public
+ */
+export const DEFAULT_MIN_SAMPLES = 5;
