@@ -5,6 +5,13 @@ describe('readReleaseLedgerConfig', () => {
   it('starts with no releaseLedger section at all', () => {
     expect(readReleaseLedgerConfig(new ConfigReader({}))).toEqual({
       maxBodySize: '5mb',
+      metrics: {
+        bandSet: 'dora-2023',
+        customBandSets: {},
+        changeFailureRateTarget: 0.15,
+        minSamples: 5,
+        incidentAttributionWindowHours: 72,
+      },
     });
   });
 
@@ -29,17 +36,67 @@ describe('readReleaseLedgerConfig', () => {
       { metrics: { changeFailureRateTarget: 15 } },
       'releaseLedger.metrics.changeFailureRateTarget: must be between 0 and 1, got 15',
     ],
+    [
+      { metrics: { minSamples: 0 } },
+      'releaseLedger.metrics.minSamples: must be a whole number of at least 1, got 0',
+    ],
+    [
+      { metrics: { incidentAttributionWindowHours: -1 } },
+      'releaseLedger.metrics.incidentAttributionWindowHours: must be more than 0 and at most 2160 (90 days), got -1',
+    ],
+    [
+      {
+        metrics: {
+          bandSets: {
+            strict: {
+              deploymentFrequency: [{ band: 'elite', min: 5 }],
+              leadTime: [
+                { band: 'elite', max: 24 },
+                { band: 'high', max: 12 },
+              ],
+              changeFailureRate: [{ band: 'elite', max: 0.05 }],
+              timeToRestore: [{ band: 'elite', max: 1 }],
+            },
+          },
+        },
+      },
+      "releaseLedger.metrics.bandSets.strict.leadTime[1].max: must be greater than the previous step's max (24)",
+    ],
   ])('refuses %j naming the key', (releaseLedger, message) => {
     expect(() =>
       readReleaseLedgerConfig(new ConfigReader({ releaseLedger })),
     ).toThrow(message);
   });
 
+  it('accepts a custom band set and makes it selectable as the default', () => {
+    const config = readReleaseLedgerConfig(
+      new ConfigReader({
+        releaseLedger: {
+          metrics: {
+            bandSet: 'strict',
+            bandSets: {
+              strict: {
+                deploymentFrequency: [{ band: 'elite', min: 5 }],
+                leadTime: [{ band: 'elite', max: 12 }],
+                changeFailureRate: [{ band: 'elite', max: 0.02 }],
+                timeToRestore: [{ band: 'elite', max: 0.5 }],
+              },
+            },
+          },
+        },
+      }),
+    );
+    expect(config.metrics.bandSet).toBe('strict');
+    expect(config.metrics.customBandSets.strict.leadTime).toEqual([
+      { band: 'elite', max: 12 },
+    ]);
+  });
+
   it('accepts a byte count', () => {
     expect(
       readReleaseLedgerConfig(
         new ConfigReader({ releaseLedger: { ingest: { maxBodySize: 1024 } } }),
-      ),
-    ).toEqual({ maxBodySize: '1024b' });
+      ).maxBodySize,
+    ).toBe('1024b');
   });
 });

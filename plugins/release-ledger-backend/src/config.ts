@@ -1,9 +1,31 @@
 import { Config } from '@backstage/config';
+import {
+  BAND_SETS,
+  BandSet,
+  DEFAULT_BAND_SET_NAME,
+  DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
+  DEFAULT_MIN_SAMPLES,
+  parseCustomBandSets,
+} from '@release-ledger/plugin-release-ledger-common';
 
 /** The parts of `releaseLedger` config this plugin reads, with defaults applied. */
 export type ReleaseLedgerConfig = {
   maxBodySize: string;
+  metrics: MetricsConfig;
 };
+
+/** `releaseLedger.metrics`, with defaults applied. */
+export type MetricsConfig = {
+  /** Default band set name. */
+  bandSet: string;
+  /** Custom band sets from config, by name. */
+  customBandSets: Record<string, BandSet>;
+  changeFailureRateTarget: number;
+  minSamples: number;
+  incidentAttributionWindowHours: number;
+};
+
+const DEFAULT_CFR_TARGET = 0.15;
 
 const SIZE = /^\d+(\.\d+)?\s*(b|kb|mb)$/i;
 
@@ -33,21 +55,56 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
       `releaseLedger.prometheus.url: must be an http(s) URL, got '${promUrl}'`,
     );
   }
-  const bandSet = config.getOptionalString('releaseLedger.metrics.bandSet');
-  if (bandSet !== undefined && !['dora-2023', 'dora-2021'].includes(bandSet)) {
+  return { maxBodySize, metrics: readMetricsConfig(config) };
+}
+
+function readMetricsConfig(config: Config): MetricsConfig {
+  const customBandSets = parseCustomBandSets(
+    config.getOptional('releaseLedger.metrics.bandSets') ?? {},
+  );
+  const known = [...Object.keys(BAND_SETS), ...Object.keys(customBandSets)];
+  const bandSet =
+    config.getOptionalString('releaseLedger.metrics.bandSet') ??
+    DEFAULT_BAND_SET_NAME;
+  if (!known.includes(bandSet)) {
     throw new Error(
-      `releaseLedger.metrics.bandSet: unknown band set '${bandSet}'; known: dora-2023, dora-2021`,
+      `releaseLedger.metrics.bandSet: unknown band set '${bandSet}'; known: ${known.join(
+        ', ',
+      )}`,
     );
   }
-  const target = config.getOptionalNumber(
-    'releaseLedger.metrics.changeFailureRateTarget',
-  );
-  if (target !== undefined && !(target >= 0 && target <= 1)) {
+  const target =
+    config.getOptionalNumber('releaseLedger.metrics.changeFailureRateTarget') ??
+    DEFAULT_CFR_TARGET;
+  if (!(target >= 0 && target <= 1)) {
     throw new Error(
       `releaseLedger.metrics.changeFailureRateTarget: must be between 0 and 1, got ${target}`,
     );
   }
-  return { maxBodySize };
+  const minSamples =
+    config.getOptionalNumber('releaseLedger.metrics.minSamples') ??
+    DEFAULT_MIN_SAMPLES;
+  if (!Number.isInteger(minSamples) || minSamples < 1) {
+    throw new Error(
+      `releaseLedger.metrics.minSamples: must be a whole number of at least 1, got ${minSamples}`,
+    );
+  }
+  const windowHours =
+    config.getOptionalNumber(
+      'releaseLedger.metrics.incidentAttributionWindowHours',
+    ) ?? DEFAULT_INCIDENT_ATTRIBUTION_HOURS;
+  if (!(windowHours > 0 && windowHours <= 24 * 90)) {
+    throw new Error(
+      `releaseLedger.metrics.incidentAttributionWindowHours: must be more than 0 and at most 2160 (90 days), got ${windowHours}`,
+    );
+  }
+  return {
+    bandSet,
+    customBandSets,
+    changeFailureRateTarget: target,
+    minSamples,
+    incidentAttributionWindowHours: windowHours,
+  };
 }
 
 function isHttpUrl(value: string): boolean {

@@ -5,8 +5,10 @@ import {
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
 import { readReleaseLedgerConfig } from './config';
+import { DatabaseMetricsStore } from './database/DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from './database/DatabaseReleaseLedgerStore';
 import { EventIntake } from './ledger/EventIntake';
+import { MetricsService } from './metrics/MetricsService';
 import { createRouter } from './service/router';
 
 /**
@@ -35,6 +37,16 @@ export const releaseLedgerPlugin = createBackendPlugin({
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
         const store = await DatabaseReleaseLedgerStore.create({
           database: deps.database,
+          incidentAttributionWindowHours:
+            config.metrics.incidentAttributionWindowHours,
+        });
+        const metricsStore = new DatabaseMetricsStore(
+          await deps.database.getClient(),
+        );
+        const metrics = new MetricsService({
+          store: metricsStore,
+          catalog: deps.catalog,
+          config: config.metrics,
         });
         const intake = new EventIntake({
           store,
@@ -46,6 +58,8 @@ export const releaseLedgerPlugin = createBackendPlugin({
           await createRouter({
             store,
             intake,
+            metrics,
+            metricsStore,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger: deps.logger,

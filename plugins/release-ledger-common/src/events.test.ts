@@ -38,6 +38,14 @@ describe('validateReleaseEvent', () => {
     ],
     [{ type: 'promoted' }, 'releaseId', 'is required'],
     [
+      {
+        type: 'incident_started',
+        attributes: { incidentId: 'INC-1', severity: 'SEV-2' },
+      },
+      'entityRef',
+      'is required when releaseId is absent, so the incident can be attributed',
+    ],
+    [
       { ...ok, releaseId: 'has space' },
       'releaseId',
       'may only contain letters, digits and . _ : @ / + -',
@@ -114,5 +122,23 @@ describe('validateReleaseEvent', () => {
         },
       ],
     });
+  });
+
+  it.each([
+    [
+      'incident_started with an entity',
+      {
+        type: 'incident_started',
+        entityRef: 'component:default/payments-api',
+        attributes: { incidentId: 'INC-7', severity: 'SEV-1' },
+      },
+    ],
+    [
+      'incident_resolved with only its incident id',
+      { type: 'incident_resolved', attributes: { incidentId: 'INC-7' } },
+    ],
+  ])('accepts %s without a releaseId', (_name, raw) => {
+    const result = validateReleaseEvent(raw);
+    expect(result.ok).toBe(true);
   });
 });

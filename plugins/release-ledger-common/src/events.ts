@@ -152,13 +152,14 @@ const envelopeSchema = z
       .optional(),
     type: z.string({ required_error: 'is required' }),
     releaseId: z
-      .string({ required_error: 'is required' })
+      .string()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
       .regex(
         /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/,
         'may only contain letters, digits and . _ : @ / + -',
-      ),
+      )
+      .optional(),
     entityRef: z
       .string()
       .min(1, 'must not be empty')
@@ -178,11 +179,25 @@ const envelopeSchema = z
   })
   .strict();
 
+/**
+ * Incident tools often do not know which release caused an incident: these
+ * types may omit `releaseId` (with an `entityRef` for `incident_started`),
+ * and the ledger attributes the incident to the entity's latest release
+ * promoted within the attribution window before it started.
+ *
+ * @public
+ */
+export const RELEASE_OPTIONAL_EVENT_TYPES: readonly ReleaseEventType[] = [
+  'incident_started',
+  'incident_resolved',
+];
+
 /** An event as a pipeline sends it. @public */
 export type ReleaseEventInput = {
   eventId?: string;
   type: string;
-  releaseId: string;
+  /** Required, except for the types in RELEASE_OPTIONAL_EVENT_TYPES. */
+  releaseId?: string;
   entityRef?: string;
   timestamp?: string;
   environment?: string;
@@ -283,6 +298,18 @@ export function validateReleaseEvent(
         100,
       )}'; known types: ${RELEASE_EVENT_TYPES.join(', ')}`,
     });
+  }
+  const data = parsed.success ? parsed.data : undefined;
+  if (data && data.releaseId === undefined && isEventType(data.type)) {
+    if (!RELEASE_OPTIONAL_EVENT_TYPES.includes(data.type)) {
+      issues.push({ field: at('releaseId'), message: 'is required' });
+    } else if (data.type === 'incident_started' && !data.entityRef) {
+      issues.push({
+        field: at('entityRef'),
+        message:
+          'is required when releaseId is absent, so the incident can be attributed',
+      });
+    }
   }
   if (!parsed.success || issues.length > 0) {
     return { ok: false, issues };

@@ -7,5 +7,6 @@
 export * from './annotations';
 export * from './events';
 export * from './metrics';
+export * from './metricsApi';
 export * from './permissions';
 export * from './releases';

@@ -17,8 +17,15 @@ export const releaseLedgerReadPermission = createPermission({
   attributes: { action: 'read' },
 });
 
+/** Writing leadership's weekly note on the metrics page. @public */
+export const releaseLedgerNoteUpdatePermission = createPermission({
+  name: 'release-ledger.note.update',
+  attributes: { action: 'update' },
+});
+
 /** Every permission Release Ledger declares. @public */
 export const releaseLedgerPermissions = [
   releaseLedgerEventCreatePermission,
   releaseLedgerReadPermission,
+  releaseLedgerNoteUpdatePermission,
 ];

@@ -1,4 +1,5 @@
 import type { IncidentSeverity, ReleaseEvent } from './events';
+import type { ReleaseDoraFootprint } from './metricsApi';
 
 /**
  * Where a release is in its life: started → canary → promoted | rolled_back →
@@ -85,8 +86,16 @@ export type Release = {
   eventCount: number;
 };
 
-/** A release with its events in time order. @public */
-export type ReleaseWithEvents = Release & { events: ReleaseEvent[] };
+/**
+ * A release with its events in time order and, for releases the metrics
+ * know about, its DORA footprint.
+ *
+ * @public
+ */
+export type ReleaseWithEvents = Release & {
+  events: ReleaseEvent[];
+  footprint?: ReleaseDoraFootprint;
+};
 
 /** One page of releases, newest first. @public */
 export type ReleasePage = {
@@ -99,6 +108,7 @@ export type ReleasePage = {
 export type IngestResult = {
   index: number;
   eventId: string;
-  releaseId: string;
+  /** Absent for incidents sent without a release (the ledger attributes them). */
+  releaseId?: string;
   status: 'created' | 'duplicate';
 };

@@ -40,10 +40,25 @@ function component(name: string, owner: string): Entity {
   };
 }
 
+function group(name: string, title: string, parent?: string): Entity {
+  return {
+    apiVersion: 'backstage.io/v1alpha1',
+    kind: 'Group',
+    metadata: { name, namespace: 'default', title },
+    spec: { type: 'team', children: [], ...(parent ? { parent } : {}) },
+    relations: parent
+      ? [{ type: 'childOf', targetRef: `group:default/${parent}` }]
+      : [],
+  };
+}
+
 /** The catalog the API tests see: the ledger's only outside dependency. */
 export const testEntities: Entity[] = [
   component('payments-api', 'team-payments'),
   component('cart-service', 'team-storefront'),
+  group('engineering', 'Engineering'),
+  group('team-payments', 'Payments', 'engineering'),
+  group('team-storefront', 'Storefront', 'engineering'),
 ];
 
 export async function startTestLedger(

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
-import { AcceptedEvent } from './ReleaseLedgerStore';
+import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
 
 jest.setTimeout(60_000);
 
@@ -14,7 +14,7 @@ function event(
   type: ReleaseEventType,
   minute: number,
   attributes: Record<string, unknown> = {},
-): AcceptedEvent {
+): AcceptedReleaseEvent {
   return {
     eventId,
     type,

@@ -3,7 +3,8 @@ import {
   resolvePackagePath,
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
-import type {
+import {
+  DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
   Release,
   ReleaseEvent,
   ReleaseEventType,
@@ -12,17 +13,24 @@ import type {
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
 import { compareEvents, projectRelease } from '../ledger/projectRelease';
+import { BulkWriter, bulkWriterFor } from './bulkWrites';
 import {
-  BulkWriter,
-  bulkWriterFor,
+  ProjectedRelease,
+  refreshMetricsProjection,
+} from './metricsProjection';
+import {
+  EVENTS,
   EventRow,
-  EVENTS_TABLE as EVENTS,
-  RELEASES_TABLE as RELEASES,
+  INCIDENTS,
+  IncidentRow,
+  RELEASES,
   ReleaseWriteRow,
-} from './bulkWrites';
+} from './tables';
 import { GroupCommit } from './GroupCommit';
 import {
   AcceptedEvent,
+  AcceptedReleaseEvent,
+  belongsToRelease,
   ReleaseFilter,
   ReleaseLedgerStore,
 } from './ReleaseLedgerStore';
@@ -35,9 +43,23 @@ type ReleaseRow = {
   entity_ref: string;
   owner_ref: string | null;
   status: string;
+  promoted_at: string | null;
   sort_at: string;
   projection: string;
 };
+
+/** The incident an incident event is about. */
+function incidentIdOf(event: AcceptedEvent): string | undefined {
+  if (event.type !== 'incident_started' && event.type !== 'incident_resolved')
+    return undefined;
+  const id = event.attributes.incidentId;
+  return typeof id === 'string' ? id : undefined;
+}
+
+/** PostgreSQL's deadlock_detected. */
+function isDeadlock(error: unknown): boolean {
+  return (error as { code?: string })?.code === '40P01';
+}
 
 const migrationsDir = resolvePackagePath(
   '@release-ledger/plugin-release-ledger-backend',
@@ -51,10 +73,10 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
-function toRow(event: ReleaseEvent, receivedAt: string): EventRow {
+function toRow(event: AcceptedEvent, receivedAt: string): EventRow {
   return {
     event_id: event.eventId,
-    release_id: event.releaseId,
+    release_id: event.releaseId ?? null,
     type: event.type,
     entity_ref: event.entityRef ?? null,
     occurred_at: event.timestamp,
@@ -63,6 +85,7 @@ function toRow(event: ReleaseEvent, receivedAt: string): EventRow {
     commit: event.commit ?? null,
     attributes: JSON.stringify(event.attributes),
     received_at: receivedAt,
+    incident_id: incidentIdOf(event) ?? null,
   };
 }
 
@@ -70,7 +93,7 @@ function fromRow(row: EventRow): ReleaseEvent {
   return {
     eventId: row.event_id,
     type: row.type as ReleaseEventType,
-    releaseId: row.release_id,
+    releaseId: row.release_id!,
     entityRef: row.entity_ref ?? undefined,
     timestamp: row.occurred_at,
     environment: row.environment,
@@ -102,6 +125,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
+    /** Hours after a promotion in which an incident without a release is attributed to it (default 72). */
+    incidentAttributionWindowHours?: number;
   }): Promise<DatabaseReleaseLedgerStore> {
     const client = await options.database.getClient();
     if (client.client.config.client.includes('sqlite')) {
@@ -112,13 +137,23 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseReleaseLedgerStore(client);
+    return new DatabaseReleaseLedgerStore(
+      client,
+      options.incidentAttributionWindowHours ??
+        DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
+    );
   }
 
   readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
   readonly #bulk: BulkWriter;
 
-  private constructor(private readonly db: Knex) {
+  readonly #attributionWindowHours: number;
+
+  private constructor(
+    private readonly db: Knex,
+    attributionWindowHours: number,
+  ) {
+    this.#attributionWindowHours = attributionWindowHours;
     this.#bulk = bulkWriterFor(db);
     this.#groupCommit = new GroupCommit(
       events => this.#appendInTransaction(events),
@@ -133,7 +168,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   async getReleaseEntities(releaseIds: string[]): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     for (const ids of chunks([...new Set(releaseIds)], 500)) {
-      const rows = await this.db<ReleaseRow>(RELEASES)
+      const rows = await this.db<ReleaseRow>(RELEASES.table)
         .whereIn('release_id', ids)
         .select('release_id', 'entity_ref');
       for (const row of rows) result.set(row.release_id, row.entity_ref);
@@ -151,52 +186,110 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     return this.#groupCommit.submit(events);
   }
 
-  #appendInTransaction(
+  async #appendInTransaction(
+    events: AcceptedEvent[],
+  ): Promise<Array<'created' | 'duplicate'>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.db.transaction(tx => this.#append(tx, events));
+      } catch (error) {
+        // PostgreSQL breaks a rare lock cycle by aborting one transaction;
+        // nothing of it was committed, so it is safe to run again.
+        if (!isDeadlock(error) || attempt >= 3) throw error;
+      }
+    }
+  }
+
+  async #append(
+    tx: Knex.Transaction,
     events: AcceptedEvent[],
   ): Promise<Array<'created' | 'duplicate'>> {
     const receivedAt = new Date().toISOString();
-    return this.db.transaction(async tx => {
-      const releaseIds = [...new Set(events.map(e => e.releaseId))].sort();
-      await this.lockReleases(tx, events, releaseIds);
+    const releaseEvents = events.filter(belongsToRelease);
+    const releaseIds = [...new Set(releaseEvents.map(e => e.releaseId))].sort();
+    await this.#lock(tx, events);
+    await this.#insertMissingReleases(tx, releaseEvents, releaseIds);
 
-      // The first occurrence of an eventId in the batch is the candidate;
-      // later ones in the same batch are duplicates by definition.
-      const firstIndex = new Map<string, number>();
-      events.forEach((e, i) => {
-        if (!firstIndex.has(e.eventId)) firstIndex.set(e.eventId, i);
-      });
-      const candidates = [...firstIndex.values()].map(i => events[i]);
-
-      const created = await this.#bulk.insertEvents(
-        tx,
-        candidates.map(e => toRow(e, receivedAt)),
-      );
-
-      const touched = new Set(
-        candidates.filter(e => created.has(e.eventId)).map(e => e.releaseId),
-      );
-      await this.reproject(tx, [...touched].sort());
-
-      return events.map((e, i) =>
-        firstIndex.get(e.eventId) === i && created.has(e.eventId)
-          ? 'created'
-          : 'duplicate',
-      );
+    // The first occurrence of an eventId in the batch is the candidate;
+    // later ones in the same batch are duplicates by definition.
+    const firstIndex = new Map<string, number>();
+    events.forEach((e, i) => {
+      if (!firstIndex.has(e.eventId)) firstIndex.set(e.eventId, i);
     });
+    const candidates = [...firstIndex.values()].map(i => events[i]);
+
+    const created = await this.#bulk.insertNew(
+      tx,
+      EVENTS,
+      candidates.map(e => toRow(e, receivedAt)),
+    );
+    const fresh = candidates.filter(e => created.has(e.eventId));
+
+    const projected = await this.#reproject(tx, [
+      ...new Set(fresh.filter(belongsToRelease).map(e => e.releaseId)),
+    ]);
+    await refreshMetricsProjection(tx, this.#bulk, {
+      projected,
+      incidentIds: [
+        ...new Set(
+          fresh.flatMap(e => (incidentIdOf(e) ? [incidentIdOf(e)!] : [])),
+        ),
+      ],
+      attributionWindowHours: this.#attributionWindowHours,
+    });
+
+    return events.map((e, i) =>
+      firstIndex.get(e.eventId) === i && created.has(e.eventId)
+        ? 'created'
+        : 'duplicate',
+    );
   }
 
   /**
-   * Creates missing release rows and locks all of them for the transaction, so
-   * concurrent ingests of the same release (several backend instances) project
-   * from the complete set of events instead of overwriting each other.
+   * On PostgreSQL, serialises transactions that touch the same entity or
+   * incident (several backend instances): each projects from the complete
+   * set of events and attributes incidents against committed promotions.
+   * Transaction-scoped advisory locks, taken in one sorted order so two
+   * transactions cannot wait on each other. SQLite has one writer anyway.
    */
-  private async lockReleases(
+  async #lock(tx: Knex.Transaction, events: AcceptedEvent[]) {
+    if (!this.isPostgres) return;
+    const keys = new Set<string>();
+    const unknownEntity: string[] = [];
+    for (const e of events) {
+      const entityRef = belongsToRelease(e) ? e.releaseEntityRef : e.entityRef;
+      if (entityRef) keys.add(`entity:${entityRef}`);
+      const incidentId = incidentIdOf(e);
+      if (incidentId) {
+        keys.add(`incident:${incidentId}`);
+        if (!entityRef) unknownEntity.push(incidentId);
+      }
+    }
+    if (unknownEntity.length > 0) {
+      // incident_resolved with neither release nor entity: the incident's.
+      const rows = await tx<IncidentRow>(INCIDENTS.table)
+        .whereIn('incident_id', unknownEntity)
+        .whereNotNull('entity_ref')
+        .select('entity_ref');
+      for (const row of rows) keys.add(`entity:${row.entity_ref}`);
+    }
+    if (keys.size === 0) return;
+    // Volatile functions run after ORDER BY, so locks are taken in key order.
+    await tx.raw(
+      `SELECT pg_advisory_xact_lock(hashtextextended(k, 0))
+         FROM unnest(?::text[]) WITH ORDINALITY AS t(k, i) ORDER BY i`,
+      [[...keys].sort()],
+    );
+  }
+
+  /** Creates release rows for releases seen for the first time. */
+  async #insertMissingReleases(
     tx: Knex.Transaction,
-    events: AcceptedEvent[],
+    events: AcceptedReleaseEvent[],
     releaseIds: string[],
   ) {
     const now = new Date().toISOString();
-    const byRelease = new Map<string, AcceptedEvent[]>();
+    const byRelease = new Map<string, AcceptedReleaseEvent[]>();
     for (const e of events) {
       const list = byRelease.get(e.releaseId) ?? [];
       list.push(e);
@@ -223,16 +316,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         updated_at: now,
       };
     });
-    await this.#bulk.insertMissingReleases(tx, placeholders);
-    if (this.isPostgres) {
-      for (const ids of chunks(releaseIds, 500)) {
-        await tx(RELEASES)
-          .whereIn('release_id', ids)
-          .orderBy('release_id')
-          .forUpdate()
-          .select('release_id');
-      }
-    }
+    await this.#bulk.insertNew(tx, RELEASES, placeholders);
   }
 
   /**
@@ -240,27 +324,37 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
    * their events and one upsert, so a batch costs a handful of statements
    * however many releases it touches.
    */
-  private async reproject(tx: Knex.Transaction, releaseIds: string[]) {
+  async #reproject(
+    tx: Knex.Transaction,
+    releaseIds: string[],
+  ): Promise<Map<string, ProjectedRelease>> {
     const now = new Date().toISOString();
-    for (const ids of chunks(releaseIds, 300)) {
-      const rows = await tx<ReleaseRow>(RELEASES)
+    const projected = new Map<string, ProjectedRelease>();
+    for (const ids of chunks(releaseIds.sort(), 300)) {
+      const rows = await tx<ReleaseRow>(RELEASES.table)
         .whereIn('release_id', ids)
-        .select('release_id', 'entity_ref', 'owner_ref');
-      const eventRows = await tx<EventRow>(EVENTS)
+        .select('release_id', 'entity_ref', 'owner_ref', 'promoted_at');
+      const eventRows = await tx<EventRow>(EVENTS.table)
         .whereIn('release_id', ids)
         .select();
       const eventsByRelease = new Map<string, ReleaseEvent[]>();
       for (const row of eventRows) {
-        const list = eventsByRelease.get(row.release_id) ?? [];
+        const list = eventsByRelease.get(row.release_id!) ?? [];
         list.push(fromRow(row));
-        eventsByRelease.set(row.release_id, list);
+        eventsByRelease.set(row.release_id!, list);
       }
       const updates = rows.map((row): ReleaseWriteRow => {
+        const events = eventsByRelease.get(row.release_id) ?? [];
         const release = projectRelease({
           releaseId: row.release_id,
           entityRef: row.entity_ref,
           ownerRef: row.owner_ref ?? undefined,
-          events: eventsByRelease.get(row.release_id) ?? [],
+          events,
+        });
+        projected.set(row.release_id, {
+          release,
+          events,
+          previousPromotedAt: row.promoted_at ?? undefined,
         });
         return {
           release_id: row.release_id,
@@ -278,12 +372,13 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           updated_at: now,
         };
       });
-      await this.#bulk.upsertReleases(tx, updates);
+      await this.#bulk.upsert(tx, RELEASES, updates);
     }
+    return projected;
   }
 
   async listReleases(filter: ReleaseFilter): Promise<ReleasePage> {
-    const query = this.db<ReleaseRow>(RELEASES)
+    const query = this.db<ReleaseRow>(RELEASES.table)
       .whereNot('projection', '{}')
       .orderBy([
         { column: 'sort_at', order: 'desc' },
@@ -319,12 +414,12 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   }
 
   async getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined> {
-    const row = await this.db<ReleaseRow>(RELEASES)
+    const row = await this.db<ReleaseRow>(RELEASES.table)
       .where('release_id', releaseId)
       .whereNot('projection', '{}')
       .first('projection');
     if (!row) return undefined;
-    const eventRows = await this.db<EventRow>(EVENTS)
+    const eventRows = await this.db<EventRow>(EVENTS.table)
       .where('release_id', releaseId)
       .select();
     const events = eventRows.map(fromRow).sort(compareEvents);
@@ -332,8 +427,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   }
 
   async countRows(): Promise<{ events: number; releases: number }> {
-    const [e] = await this.db(EVENTS).count({ n: '*' });
-    const [r] = await this.db(RELEASES).count({ n: '*' });
+    const [e] = await this.db(EVENTS.table).count({ n: '*' });
+    const [r] = await this.db(RELEASES.table).count({ n: '*' });
     return { events: Number(e.n), releases: Number(r.n) };
   }
 }

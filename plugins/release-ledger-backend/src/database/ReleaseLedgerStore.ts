@@ -6,13 +6,31 @@ import type {
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
 
-/** An event that passed validation, with its release's entity resolved. */
-export type AcceptedEvent = ReleaseEvent & {
+/** An event of a release that passed validation, with the release's entity resolved. */
+export type AcceptedReleaseEvent = ReleaseEvent & {
   /** The entity the release belongs to (from this event or an earlier one). */
   releaseEntityRef: string;
   /** Owner group of that entity now; stored only when the release is new. */
   ownerRef?: string;
 };
+
+/**
+ * An incident event sent without a release (incident_started with an
+ * entity, or incident_resolved); the ledger attributes the incident.
+ */
+export type AcceptedIncidentEvent = Omit<ReleaseEvent, 'releaseId'> & {
+  releaseId?: undefined;
+};
+
+/** An event that passed validation. */
+export type AcceptedEvent = AcceptedReleaseEvent | AcceptedIncidentEvent;
+
+/** Whether the event belongs to a release. */
+export function belongsToRelease(
+  event: AcceptedEvent,
+): event is AcceptedReleaseEvent {
+  return event.releaseId !== undefined;
+}
 
 /** Filters for the release list, all optional; times are inclusive bounds on the release's start. */
 export type ReleaseFilter = {

@@ -1,15 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import {
-  BulkWriter,
-  bulkWriterFor,
-  EventRow,
-  EVENTS_TABLE,
-  portableBulkWriter,
-  RELEASES_TABLE,
-  ReleaseWriteRow,
-} from './bulkWrites';
+import { BulkWriter, bulkWriterFor, portableBulkWriter } from './bulkWrites';
+import { EventRow, EVENTS, RELEASES, ReleaseWriteRow } from './tables';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 
 jest.setTimeout(60_000);
@@ -28,6 +21,7 @@ function eventRow(eventId: string, releaseId: string): EventRow {
     commit: 'abc123',
     attributes: '{"plan":"canary 5% → 100%"}',
     received_at: '2026-11-27T10:00:01.000Z',
+    incident_id: null,
   };
 }
 
@@ -73,13 +67,16 @@ describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
       const knex = await migrated();
       const writer = writerFor(knex);
       await knex.transaction(tx =>
-        writer.insertEvents(tx, [eventRow('e1', 'r1')]),
+        writer.insertNew(tx, EVENTS, [eventRow('e1', 'r1')]),
       );
       const inserted = await knex.transaction(tx =>
-        writer.insertEvents(tx, [eventRow('e1', 'r1'), eventRow('e2', 'r1')]),
+        writer.insertNew(tx, EVENTS, [
+          eventRow('e1', 'r1'),
+          eventRow('e2', 'r1'),
+        ]),
       );
       expect([...inserted]).toEqual(['e2']);
-      const rows = await knex<EventRow>(EVENTS_TABLE)
+      const rows = await knex<EventRow>(EVENTS.table)
         .orderBy('event_id')
         .select();
       expect(rows.map(r => [r.event_id, r.commit, r.version])).toEqual([
@@ -93,14 +90,14 @@ describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
       const knex = await migrated();
       const writer = writerFor(knex);
       await knex.transaction(tx =>
-        writer.insertMissingReleases(tx, [
+        writer.insertNew(tx, RELEASES, [
           releaseRow('r1', { status: 'promoted' }),
         ]),
       );
       await knex.transaction(tx =>
-        writer.insertMissingReleases(tx, [releaseRow('r1'), releaseRow('r2')]),
+        writer.insertNew(tx, RELEASES, [releaseRow('r1'), releaseRow('r2')]),
       );
-      const rows = await knex(RELEASES_TABLE)
+      const rows = await knex(RELEASES.table)
         .orderBy('release_id')
         .select('release_id', 'status');
       expect(rows).toEqual([
@@ -113,10 +110,10 @@ describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
       const knex = await migrated();
       const writer = writerFor(knex);
       await knex.transaction(tx =>
-        writer.insertMissingReleases(tx, [releaseRow('r1')]),
+        writer.insertNew(tx, RELEASES, [releaseRow('r1')]),
       );
       await knex.transaction(tx =>
-        writer.upsertReleases(tx, [
+        writer.upsert(tx, RELEASES, [
           releaseRow('r1', {
             status: 'promoted',
             owner_ref: 'group:default/team-payments',
@@ -127,7 +124,7 @@ describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
           releaseRow('r2'),
         ]),
       );
-      const rows = await knex(RELEASES_TABLE)
+      const rows = await knex(RELEASES.table)
         .orderBy('release_id')
         .select(
           'release_id',
@@ -163,11 +160,11 @@ describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
       const knex = await migrated();
       const writer = writerFor(knex);
       await knex.transaction(async tx => {
-        expect((await writer.insertEvents(tx, [])).size).toBe(0);
-        await writer.insertMissingReleases(tx, []);
-        await writer.upsertReleases(tx, []);
+        expect((await writer.insertNew(tx, EVENTS, [])).size).toBe(0);
+        await writer.insertNew(tx, RELEASES, []);
+        await writer.upsert(tx, RELEASES, []);
       });
-      const [{ n }] = await knex(RELEASES_TABLE).count({ n: '*' });
+      const [{ n }] = await knex(RELEASES.table).count({ n: '*' });
       expect(Number(n)).toBe(0);
     });
   });

@@ -1,4 +1,11 @@
 import { Knex } from 'knex';
+import {
+  EventRow,
+  FootprintRow,
+  IncidentRow,
+  ReleaseWriteRow,
+  TableSpec,
+} from './tables';
 
 /**
  * The multi-row writes of the ingest path, one implementation per database.
@@ -12,143 +19,71 @@ import { Knex } from 'knex';
  * gets the portable chunked inserts.
  */
 export interface BulkWriter {
-  /** Inserts events whose event_id is new; answers the event_ids inserted. */
-  insertEvents(tx: Knex.Transaction, rows: EventRow[]): Promise<Set<string>>;
-  /** Inserts releases that do not exist yet; existing rows are left alone. */
-  insertMissingReleases(
+  /**
+   * Inserts the rows whose key is new, leaving existing rows alone; answers
+   * the keys of the rows it inserted.
+   */
+  insertNew<R>(
     tx: Knex.Transaction,
-    rows: ReleaseWriteRow[],
-  ): Promise<void>;
-  /** Inserts releases or replaces every column of existing ones. */
-  upsertReleases(tx: Knex.Transaction, rows: ReleaseWriteRow[]): Promise<void>;
+    spec: TableSpec<R>,
+    rows: R[],
+  ): Promise<Set<string>>;
+  /** Inserts rows, or replaces every column of the existing row with the same key. */
+  upsert<R>(tx: Knex.Transaction, spec: TableSpec<R>, rows: R[]): Promise<void>;
 }
 
-export const EVENTS_TABLE = 'release_ledger_events';
-export const RELEASES_TABLE = 'release_ledger_releases';
-
-/** A row of release_ledger_events. */
-export type EventRow = {
-  seq?: number;
-  event_id: string;
-  release_id: string;
-  type: string;
-  entity_ref: string | null;
-  occurred_at: string;
-  environment: string;
-  version: string | null;
-  commit: string | null;
-  attributes: string;
-  received_at: string;
-};
-
-/** Every written column of release_ledger_releases. */
-export type ReleaseWriteRow = {
-  release_id: string;
-  entity_ref: string;
-  owner_ref: string | null;
-  status: string;
-  environment: string;
-  version: string | null;
-  started_at: string | null;
-  promoted_at: string | null;
-  finished_at: string | null;
-  sort_at: string;
-  has_anomalies: boolean;
-  projection: string;
-  updated_at: string;
-};
-
-const EVENT_COLUMNS = [
-  'event_id',
-  'release_id',
-  'type',
-  'entity_ref',
-  'occurred_at',
-  'environment',
-  'version',
-  'commit',
-  'attributes',
-  'received_at',
-] as const satisfies ReadonlyArray<keyof EventRow>;
-
-const RELEASE_COLUMNS = [
-  'release_id',
-  'entity_ref',
-  'owner_ref',
-  'status',
-  'environment',
-  'version',
-  'started_at',
-  'promoted_at',
-  'finished_at',
-  'sort_at',
-  'has_anomalies',
-  'projection',
-  'updated_at',
-] as const satisfies ReadonlyArray<keyof ReleaseWriteRow>;
+export type { EventRow, FootprintRow, IncidentRow, ReleaseWriteRow };
 
 const quoted = (columns: readonly string[]) =>
   columns.map(c => `"${c}"`).join(', ');
 
+const updateAll = <R>(spec: TableSpec<R>) =>
+  spec.columns
+    .filter(c => c !== spec.key)
+    .map(c => `"${c}" = excluded."${c}"`)
+    .join(', ');
+
 // ---------------------------------------------------------------------------
 // PostgreSQL: one statement per table and batch, one array per column.
 
-const pgArrayType = (column: string) =>
-  column === 'has_anomalies' ? 'boolean[]' : 'text[]';
-
-function unnestSelect(columns: readonly string[]): string {
-  return `SELECT * FROM unnest(${columns
-    .map(c => `?::${pgArrayType(c)}`)
+function unnestSelect<R>(spec: TableSpec<R>): string {
+  return `SELECT * FROM unnest(${spec.columns
+    .map(c => `?::${spec.types?.[c] ?? 'text'}[]`)
     .join(', ')})`;
 }
 
-function columnArrays<R>(rows: R[], columns: readonly (keyof R)[]) {
-  return columns.map(c => rows.map(r => r[c]));
+function columnArrays<R>(spec: TableSpec<R>, rows: R[]): Knex.RawBinding[] {
+  return spec.columns.map(c => rows.map(r => r[c])) as Knex.RawBinding[];
 }
 
 const postgresWriter: BulkWriter = {
-  async insertEvents(tx, rows) {
+  async insertNew(tx, spec, rows) {
     if (rows.length === 0) return new Set();
     const result = await tx.raw(
-      `INSERT INTO ${EVENTS_TABLE} (${quoted(EVENT_COLUMNS)}) ${unnestSelect(
-        EVENT_COLUMNS,
-      )} ON CONFLICT (event_id) DO NOTHING RETURNING event_id`,
-      columnArrays(rows, EVENT_COLUMNS) as Knex.RawBinding[],
+      `INSERT INTO ${spec.table} (${quoted(spec.columns)}) ${unnestSelect(
+        spec,
+      )} ON CONFLICT ("${spec.key}") DO NOTHING RETURNING "${spec.key}"`,
+      columnArrays(spec, rows),
     );
     return new Set(
-      (result.rows as Array<{ event_id: string }>).map(r => r.event_id),
+      (result.rows as Array<Record<string, string>>).map(r => r[spec.key]),
     );
   },
 
-  async insertMissingReleases(tx, rows) {
+  async upsert(tx, spec, rows) {
     if (rows.length === 0) return;
     await tx.raw(
-      `INSERT INTO ${RELEASES_TABLE} (${quoted(
-        RELEASE_COLUMNS,
-      )}) ${unnestSelect(RELEASE_COLUMNS)} ON CONFLICT (release_id) DO NOTHING`,
-      columnArrays(rows, RELEASE_COLUMNS) as Knex.RawBinding[],
-    );
-  },
-
-  async upsertReleases(tx, rows) {
-    if (rows.length === 0) return;
-    const updates = RELEASE_COLUMNS.filter(c => c !== 'release_id')
-      .map(c => `"${c}" = excluded."${c}"`)
-      .join(', ');
-    await tx.raw(
-      `INSERT INTO ${RELEASES_TABLE} (${quoted(
-        RELEASE_COLUMNS,
-      )}) ${unnestSelect(
-        RELEASE_COLUMNS,
-      )} ON CONFLICT (release_id) DO UPDATE SET ${updates}`,
-      columnArrays(rows, RELEASE_COLUMNS) as Knex.RawBinding[],
+      `INSERT INTO ${spec.table} (${quoted(spec.columns)}) ${unnestSelect(
+        spec,
+      )} ON CONFLICT ("${spec.key}") DO UPDATE SET ${updateAll(spec)}`,
+      columnArrays(spec, rows),
     );
   },
 };
 
 // ---------------------------------------------------------------------------
 // SQLite (better-sqlite3): prepared single-row statements on the
-// transaction's own connection, prepared once per connection.
+// transaction's own connection, prepared once per connection and SQL.
 
 type SqliteStatement = {
   run(...params: unknown[]): { changes: number };
@@ -192,94 +127,88 @@ function prepared(connection: SqliteConnection, sql: string): SqliteStatement {
   return statement;
 }
 
-const placeholders = (columns: readonly string[]) =>
-  columns.map(() => '?').join(', ');
-
 /** better-sqlite3 binds numbers, strings, null, bigint and buffers only. */
 function sqliteValue(v: unknown) {
   if (typeof v === 'boolean') return v ? 1 : 0;
   return v ?? null;
 }
 
-const INSERT_EVENT_SQL = `INSERT INTO ${EVENTS_TABLE} (${quoted(
-  EVENT_COLUMNS,
-)}) VALUES (${placeholders(EVENT_COLUMNS)}) ON CONFLICT (event_id) DO NOTHING`;
-const INSERT_RELEASE_SQL = `INSERT INTO ${RELEASES_TABLE} (${quoted(
-  RELEASE_COLUMNS,
-)}) VALUES (${placeholders(
-  RELEASE_COLUMNS,
-)}) ON CONFLICT (release_id) DO NOTHING`;
-const UPSERT_RELEASE_SQL = `INSERT INTO ${RELEASES_TABLE} (${quoted(
-  RELEASE_COLUMNS,
-)}) VALUES (${placeholders(
-  RELEASE_COLUMNS,
-)}) ON CONFLICT (release_id) DO UPDATE SET ${RELEASE_COLUMNS.filter(
-  c => c !== 'release_id',
-)
-  .map(c => `"${c}" = excluded."${c}"`)
-  .join(', ')}`;
+function sqliteInsert<R>(spec: TableSpec<R>, onConflict: string): string {
+  return `INSERT INTO ${spec.table} (${quoted(
+    spec.columns,
+  )}) VALUES (${spec.columns.map(() => '?').join(', ')}) ON CONFLICT ("${
+    spec.key
+  }") ${onConflict}`;
+}
 
 async function runEach<R>(
   tx: Knex.Transaction,
   sql: string,
+  spec: TableSpec<R>,
   rows: R[],
-  columns: readonly (keyof R)[],
   onRow?: (row: R, changes: number) => void,
 ) {
   if (rows.length === 0) return;
   const statement = prepared(await sqliteConnection(tx), sql);
   for (const row of rows) {
-    const { changes } = statement.run(columns.map(c => sqliteValue(row[c])));
+    const { changes } = statement.run(
+      spec.columns.map(c => sqliteValue(row[c])),
+    );
     onRow?.(row, changes);
   }
 }
 
 const sqliteWriter: BulkWriter = {
-  async insertEvents(tx, rows) {
+  async insertNew(tx, spec, rows) {
     const inserted = new Set<string>();
-    await runEach(tx, INSERT_EVENT_SQL, rows, EVENT_COLUMNS, (row, changes) => {
-      if (changes > 0) inserted.add(row.event_id);
-    });
+    await runEach(
+      tx,
+      sqliteInsert(spec, 'DO NOTHING'),
+      spec,
+      rows,
+      (row, changes) => {
+        if (changes > 0) inserted.add(String(row[spec.key]));
+      },
+    );
     return inserted;
   },
-  insertMissingReleases: (tx, rows) =>
-    runEach(tx, INSERT_RELEASE_SQL, rows, RELEASE_COLUMNS),
-  upsertReleases: (tx, rows) =>
-    runEach(tx, UPSERT_RELEASE_SQL, rows, RELEASE_COLUMNS),
+  upsert: (tx, spec, rows) =>
+    runEach(
+      tx,
+      sqliteInsert(spec, `DO UPDATE SET ${updateAll(spec)}`),
+      spec,
+      rows,
+    ),
 };
 
 // ---------------------------------------------------------------------------
 // Any other knex client: portable multi-row inserts in chunks that stay under
-// the usual bound-parameter limits.
+// the usual bound-parameter limits (999 on old SQLite builds).
 
-function chunks<T>(items: T[], size: number): T[][] {
-  const out: T[][] = [];
-  for (let i = 0; i < items.length; i += size)
-    out.push(items.slice(i, i + size));
+function chunksFor<R>(spec: TableSpec<R>, rows: R[]): R[][] {
+  const size = Math.max(1, Math.floor(900 / spec.columns.length));
+  const out: R[][] = [];
+  for (let i = 0; i < rows.length; i += size) out.push(rows.slice(i, i + size));
   return out;
 }
 
 /** Portable knex inserts; exported for the parity test. */
 export const portableBulkWriter: BulkWriter = {
-  async insertEvents(tx, rows) {
+  async insertNew(tx, spec, rows) {
     const inserted = new Set<string>();
-    for (const batch of chunks(rows, 200)) {
-      const result: Array<{ event_id: string }> = await tx(EVENTS_TABLE)
+    for (const batch of chunksFor(spec, rows)) {
+      const result: Array<Record<string, unknown>> = await tx(spec.table)
         .insert(batch)
-        .onConflict('event_id')
+        .onConflict(spec.key)
         .ignore()
-        .returning('event_id');
-      for (const row of result) inserted.add(row.event_id);
+        .returning(spec.key);
+      for (const row of result) inserted.add(String(row[spec.key]));
     }
     return inserted;
   },
-  async insertMissingReleases(tx, rows) {
-    for (const batch of chunks(rows, 200))
-      await tx(RELEASES_TABLE).insert(batch).onConflict('release_id').ignore();
-  },
-  async upsertReleases(tx, rows) {
-    for (const batch of chunks(rows, 50))
-      await tx(RELEASES_TABLE).insert(batch).onConflict('release_id').merge();
+  async upsert(tx, spec, rows) {
+    for (const batch of chunksFor(spec, rows))
+      await tx(spec.table).insert(batch).onConflict(spec.key).merge();
   },
 };
 

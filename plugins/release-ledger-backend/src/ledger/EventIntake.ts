@@ -27,6 +27,9 @@ export type IntakeOutcome =
 
 type CatalogFacts = { ownerRef?: string };
 
+/** An event that passed the contract; incidents may come without a release. */
+type ValidatedEvent = Omit<ReleaseEvent, 'releaseId'> & { releaseId?: string };
+
 /** Entities rarely disappear; a short cache keeps catalog round-trips off the ingest path. */
 const CATALOG_CACHE_TTL_MS = 60_000;
 
@@ -111,7 +114,7 @@ export class EventIntake {
     const prefix = (i: number) => (isBatch ? `events[${i}]` : '');
     const field = (i: number, f: string) => (isBatch ? `events[${i}].${f}` : f);
     const now = this.#now().toISOString();
-    const events: Array<ReleaseEvent | undefined> = raws.map((raw, i) => {
+    const events: Array<ValidatedEvent | undefined> = raws.map((raw, i) => {
       const result = validateReleaseEvent(raw, prefix(i));
       if (!result.ok) {
         issues.push(...result.issues);
@@ -146,13 +149,13 @@ export class EventIntake {
     });
 
     // Every event must resolve to exactly one catalog entity for its release.
-    const valid = events.filter((e): e is ReleaseEvent => e !== undefined);
+    const valid = events.filter((e): e is ValidatedEvent => e !== undefined);
     const known = await this.#store.getReleaseEntities(
-      valid.map(e => e.releaseId),
+      valid.flatMap(e => (e.releaseId ? [e.releaseId] : [])),
     );
     const refsInBatch = new Map<string, string>();
     events.forEach((e, i) => {
-      if (!e?.entityRef) return;
+      if (!e?.entityRef || !e.releaseId) return;
       const existing = known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
       if (existing && existing !== e.entityRef) {
         issues.push({
@@ -176,6 +179,11 @@ export class EventIntake {
         });
         return;
       }
+      if (!e.releaseId) {
+        // An incident without a release: the ledger attributes it.
+        accepted.push({ ...e, releaseId: undefined });
+        return;
+      }
       const releaseEntityRef =
         known.get(e.releaseId) ?? refsInBatch.get(e.releaseId);
       if (!releaseEntityRef) {
@@ -187,6 +195,7 @@ export class EventIntake {
       }
       accepted.push({
         ...e,
+        releaseId: e.releaseId,
         releaseEntityRef,
         ownerRef: known.has(e.releaseId)
           ? undefined

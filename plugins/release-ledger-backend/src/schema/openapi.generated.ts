@@ -215,6 +215,11 @@ export const spec = {
                             $ref: '#/components/schemas/Event',
                           },
                         },
+                        footprint: {
+                          type: 'object',
+                          description:
+                            "The release's DORA footprint and the incidents attributed to it.",
+                        },
                       },
                     },
                   ],
@@ -226,6 +231,158 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/metrics': {
+      get: {
+        operationId: 'GetMetrics',
+        summary:
+          'The four DORA figures for an entity, a group (with its child groups) or the org.',
+        parameters: [
+          {
+            name: 'scope',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['entity', 'group', 'org'],
+              default: 'org',
+            },
+          },
+          {
+            name: 'ref',
+            in: 'query',
+            description:
+              'Entity ref for scope=entity, group ref for scope=group.',
+            schema: {
+              type: 'string',
+              maxLength: 400,
+            },
+          },
+          {
+            name: 'window',
+            in: 'query',
+            schema: {
+              type: 'string',
+              enum: ['7d', '30d', '90d', '365d'],
+              default: '30d',
+            },
+          },
+          {
+            name: 'bandSet',
+            in: 'query',
+            description:
+              'A built-in band set (dora-2023, dora-2021) or one from config; default from config.',
+            schema: {
+              type: 'string',
+              maxLength: 100,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description: 'Figures with sample sizes, bands and a weekly trend.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/MetricsResponse',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/notes/{week}': {
+      parameters: [
+        {
+          name: 'week',
+          in: 'path',
+          required: true,
+          description: "The week's Monday (UTC), YYYY-MM-DD.",
+          schema: {
+            type: 'string',
+            maxLength: 10,
+          },
+        },
+      ],
+      get: {
+        operationId: 'GetWeeklyNote',
+        summary: "Leadership's human note for one week.",
+        responses: {
+          '200': {
+            description: 'The note.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WeeklyNote',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+      put: {
+        operationId: 'PutWeeklyNote',
+        summary:
+          "Write the week's note (permission release-ledger.note.update).",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                required: ['text'],
+                properties: {
+                  text: {
+                    type: 'string',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The stored note.',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/WeeklyNote',
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
             $ref: '#/components/responses/Error',
           },
         },
@@ -323,7 +480,7 @@ export const spec = {
         type: 'object',
         description:
           "One event. Field-level rules (types, formats, type-specific attributes)\nare enforced by the ledger's event contract, which reports every\nproblem by field name; the schema here documents the shape.\n",
-        required: ['type', 'releaseId'],
+        required: ['type'],
         properties: {
           eventId: {
             type: 'string',
@@ -335,6 +492,9 @@ export const spec = {
           },
           releaseId: {
             type: 'string',
+            description: 'Required',
+            'except on incident_started (with an entityRef) and incident_resolved; such incidents are attributed by the ledger.':
+              null,
             example: 'payments@2026.11.27.142',
           },
           entityRef: {
@@ -375,7 +535,7 @@ export const spec = {
       },
       IngestResult: {
         type: 'object',
-        required: ['index', 'eventId', 'releaseId', 'status'],
+        required: ['index', 'eventId', 'status'],
         properties: {
           index: {
             type: 'integer',
@@ -385,6 +545,7 @@ export const spec = {
           },
           releaseId: {
             type: 'string',
+            description: 'Absent for incidents sent without a release.',
           },
           status: {
             type: 'string',
@@ -552,6 +713,89 @@ export const spec = {
           },
           eventCount: {
             type: 'integer',
+          },
+        },
+      },
+      MetricsResponse: {
+        type: 'object',
+        required: [
+          'scope',
+          'window',
+          'generatedAt',
+          'changeFailureRateTarget',
+          'bandSets',
+          'metrics',
+          'unattributedIncidents',
+        ],
+        properties: {
+          scope: {
+            type: 'string',
+            enum: ['entity', 'group', 'org'],
+          },
+          ref: {
+            type: 'string',
+          },
+          window: {
+            type: 'string',
+          },
+          generatedAt: {
+            type: 'string',
+            format: 'date-time',
+          },
+          changeFailureRateTarget: {
+            type: 'number',
+          },
+          bandSets: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          metrics: {
+            type: 'object',
+          },
+          groups: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+          teams: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          topContributors: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+          unattributedIncidents: {
+            type: 'array',
+            items: {
+              type: 'object',
+            },
+          },
+        },
+      },
+      WeeklyNote: {
+        type: 'object',
+        required: ['week', 'text', 'author', 'updatedAt'],
+        properties: {
+          week: {
+            type: 'string',
+          },
+          text: {
+            type: 'string',
+          },
+          author: {
+            type: 'string',
+          },
+          updatedAt: {
+            type: 'string',
+            format: 'date-time',
           },
         },
       },

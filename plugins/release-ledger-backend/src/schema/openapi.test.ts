@@ -11,6 +11,8 @@ describe('openapi.generated.ts', () => {
       '/events',
       '/releases',
       '/releases/{releaseId}',
+      '/metrics',
+      '/notes/{week}',
     ]);
   });
 });

@@ -8,19 +8,25 @@ import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   releaseLedgerEventCreatePermission,
+  releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
   ReleaseStatus,
   RELEASE_STATUSES,
+  utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import type { MetricsStore } from '../database/DatabaseMetricsStore';
 import { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
+import { MetricsService } from '../metrics/MetricsService';
 import { spec } from '../schema/openapi.generated';
 
 export type RouterOptions = {
   store: ReleaseLedgerStore;
   intake: EventIntake;
+  metrics: MetricsService;
+  metricsStore: MetricsStore;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -29,6 +35,7 @@ export type RouterOptions = {
 };
 
 const DEFAULT_PAGE_SIZE = 20;
+const MAX_NOTE_LENGTH = 10_000;
 const MAX_PAGE_SIZE = 200;
 
 /** Answers in Backstage's error shape, for statuses the error middleware has no error class for. */
@@ -100,6 +107,25 @@ function parseJson(limit: string): RequestHandler {
     parser(req, res, err => (err ? bodyErrors(err, req, res, next) : next()));
 }
 
+/** A week is named by its Monday (UTC), `YYYY-MM-DD`. */
+function parseWeek(raw: string): string {
+  const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw)
+    ? Date.parse(`${raw}T00:00:00Z`)
+    : NaN;
+  if (Number.isNaN(ms) || new Date(ms).toISOString().slice(0, 10) !== raw) {
+    throw new InputError(
+      `week: must be a date like 2026-11-23, got '${raw.slice(0, 50)}'`,
+    );
+  }
+  if (utcWeekStart(ms) !== ms) {
+    const monday = new Date(utcWeekStart(ms)).toISOString().slice(0, 10);
+    throw new InputError(
+      `week: must be a Monday (the week of ${raw} starts ${monday})`,
+    );
+  }
+  return raw;
+}
+
 function queryString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
@@ -110,7 +136,8 @@ function queryString(value: unknown, name: string): string | undefined {
 export async function createRouter(
   options: RouterOptions,
 ): Promise<express.Router> {
-  const { store, intake, httpAuth, permissions } = options;
+  const { store, intake, metrics, metricsStore, httpAuth, permissions } =
+    options;
 
   const router = createValidatedOpenApiRouter(spec as any, {
     middleware: [requireJson, parseJson(options.maxBodySize)],
@@ -131,6 +158,7 @@ export async function createRouter(
         );
       }
     }
+    return credentials;
   };
 
   router.post('/events', async (req, res) => {
@@ -214,11 +242,69 @@ export async function createRouter(
 
   router.get('/releases/:releaseId', async (req, res) => {
     await authorizeRead(req);
-    const release = await store.getRelease(req.params.releaseId);
+    const [release, footprint] = await Promise.all([
+      store.getRelease(req.params.releaseId),
+      metrics.getReleaseFootprint(req.params.releaseId),
+    ]);
     if (!release) {
       throw new NotFoundError(`release ${req.params.releaseId} not found`);
     }
-    res.json(release);
+    res.json(footprint ? { ...release, footprint } : release);
+  });
+
+  router.get('/metrics', async (req, res) => {
+    const credentials = await authorizeRead(req);
+    const q = req.query;
+    res.json(
+      await metrics.getMetrics(
+        {
+          scope: queryString(q.scope, 'scope'),
+          ref: queryString(q.ref, 'ref'),
+          window: queryString(q.window, 'window'),
+          bandSet: queryString(q.bandSet, 'bandSet'),
+        },
+        credentials,
+      ),
+    );
+  });
+
+  router.get('/notes/:week', async (req, res) => {
+    await authorizeRead(req);
+    const week = parseWeek(req.params.week);
+    const note = await metricsStore.getWeeklyNote(week);
+    if (!note) throw new NotFoundError(`no note for the week of ${week}`);
+    res.json(note);
+  });
+
+  router.put('/notes/:week', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
+    const [decision] = await permissions.authorize(
+      [{ permission: releaseLedgerNoteUpdatePermission }],
+      { credentials },
+    );
+    if (decision.result !== AuthorizeResult.ALLOW) {
+      throw new NotAllowedError(
+        'writing the weekly note needs the permission release-ledger.note.update',
+      );
+    }
+    const week = parseWeek(req.params.week);
+    const text = (req.body as { text?: unknown })?.text;
+    if (typeof text !== 'string' || text.trim().length === 0) {
+      throw new InputError('text: must be a non-empty string');
+    }
+    if (text.length > MAX_NOTE_LENGTH) {
+      throw new InputError(
+        `text: must be at most ${MAX_NOTE_LENGTH} characters, got ${text.length}`,
+      );
+    }
+    res.json(
+      await metricsStore.putWeeklyNote({
+        week,
+        text,
+        author: credentials.principal.userEntityRef,
+        updatedAt: new Date().toISOString(),
+      }),
+    );
   });
 
   return router;

@@ -1,0 +1,320 @@
+import {
+  attributeIncidents,
+  DORA_ENVIRONMENT,
+  Release,
+  ReleaseEvent,
+  ReleaseEventType,
+} from '@release-ledger/plugin-release-ledger-common';
+import { Knex } from 'knex';
+import { projectIncident } from '../ledger/projectIncident';
+import { footprintInput, footprintRow } from '../metrics/footprints';
+import { BulkWriter } from './bulkWrites';
+import {
+  EVENTS,
+  EventRow,
+  FOOTPRINTS,
+  INCIDENTS,
+  IncidentRow,
+  RELEASES,
+} from './tables';
+
+const HOUR_MS = 3_600_000;
+
+/** A release the transaction re-projected, with what its footprint needs. */
+export type ProjectedRelease = {
+  release: Release;
+  events: ReleaseEvent[];
+  /** promoted_at before this transaction; a change moves incident attribution. */
+  previousPromotedAt?: string;
+};
+
+/** Time ranges per entity in which incident attribution must be recomputed. */
+class EntityRanges {
+  readonly byEntity = new Map<string, { lo: string; hi: string }>();
+
+  add(entityRef: string, lo: string, hi: string) {
+    const r = this.byEntity.get(entityRef);
+    if (!r) this.byEntity.set(entityRef, { lo, hi });
+    else {
+      if (lo < r.lo) r.lo = lo;
+      if (hi > r.hi) r.hi = hi;
+    }
+  }
+}
+
+/**
+ * Keeps the metrics projections current inside the ingest transaction:
+ * incidents (with their attribution) and release footprints. Runs after the
+ * touched releases were re-projected and written.
+ *
+ * 1. Incidents with new events are re-projected from all their events.
+ * 2. Incidents without an explicit release are re-attributed where it can
+ *    have changed: for those incidents, and around every production
+ *    promotion that appeared or moved (± the attribution window).
+ * 3. Footprints are recomputed for the re-projected releases and for every
+ *    release that gained or lost an incident.
+ */
+export async function refreshMetricsProjection(
+  tx: Knex.Transaction,
+  bulk: BulkWriter,
+  options: {
+    projected: Map<string, ProjectedRelease>;
+    incidentIds: string[];
+    attributionWindowHours: number;
+  },
+): Promise<void> {
+  const { projected } = options;
+  const windowMs = options.attributionWindowHours * HOUR_MS;
+  const footprintsToRefresh = new Set(projected.keys());
+  const ranges = new EntityRanges();
+
+  // 1. Incidents with new events.
+  if (options.incidentIds.length > 0) {
+    const changed = await reprojectIncidents(tx, bulk, options.incidentIds, {
+      projected,
+    });
+    for (const { before, after } of changed) {
+      if (before?.release_id) footprintsToRefresh.add(before.release_id);
+      if (after.release_id) footprintsToRefresh.add(after.release_id);
+      if (after.attribution !== 'explicit' && after.entity_ref) {
+        if (after.started_at)
+          ranges.add(after.entity_ref, after.started_at, after.started_at);
+      }
+    }
+  }
+
+  // 2. Attribution around promotions that appeared or moved.
+  for (const { release, previousPromotedAt } of projected.values()) {
+    if (release.environment !== DORA_ENVIRONMENT) continue;
+    if (release.promotedAt === previousPromotedAt) continue;
+    const times = [release.promotedAt, previousPromotedAt].filter(
+      (t): t is string => t !== undefined,
+    );
+    const lo = times.reduce((a, b) => (a < b ? a : b));
+    const hi = times.reduce((a, b) => (a > b ? a : b));
+    ranges.add(release.entityRef, lo, addMs(hi, windowMs));
+  }
+  for (const releaseId of await reattribute(tx, bulk, ranges, windowMs)) {
+    footprintsToRefresh.add(releaseId);
+  }
+
+  // 3. Footprints.
+  await refreshFootprints(tx, bulk, [...footprintsToRefresh], projected);
+}
+
+async function reprojectIncidents(
+  tx: Knex.Transaction,
+  bulk: BulkWriter,
+  incidentIds: string[],
+  context: { projected: Map<string, ProjectedRelease> },
+): Promise<Array<{ before?: IncidentRow; after: IncidentRow }>> {
+  const eventRows = await tx<EventRow>(EVENTS.table)
+    .whereIn('incident_id', incidentIds)
+    .select(
+      'event_id',
+      'type',
+      'release_id',
+      'entity_ref',
+      'occurred_at',
+      'attributes',
+      'incident_id',
+    );
+  const existing = new Map(
+    (
+      await tx<IncidentRow>(INCIDENTS.table)
+        .whereIn('incident_id', incidentIds)
+        .select()
+    ).map(row => [row.incident_id, row]),
+  );
+  const releaseIds = [
+    ...new Set(eventRows.flatMap(r => (r.release_id ? [r.release_id] : []))),
+  ].filter(id => !context.projected.has(id));
+  const releaseEntities = new Map<string, string>(
+    releaseIds.length
+      ? (
+          await tx(RELEASES.table)
+            .whereIn('release_id', releaseIds)
+            .select('release_id', 'entity_ref')
+        ).map(r => [r.release_id as string, r.entity_ref as string])
+      : [],
+  );
+  const entityOfRelease = (id: string) =>
+    context.projected.get(id)?.release.entityRef ?? releaseEntities.get(id);
+
+  const changes: Array<{ before?: IncidentRow; after: IncidentRow }> = [];
+  for (const incidentId of incidentIds) {
+    const incident = projectIncident(
+      incidentId,
+      eventRows
+        .filter(r => r.incident_id === incidentId)
+        .map(r => ({
+          eventId: r.event_id,
+          type: r.type as ReleaseEventType,
+          releaseId: r.release_id ?? undefined,
+          entityRef: r.entity_ref ?? undefined,
+          timestamp: r.occurred_at,
+          attributes: JSON.parse(r.attributes),
+        })),
+      entityOfRelease,
+    );
+    const before = existing.get(incidentId);
+    const explicit = incident.explicitReleaseId;
+    // A window attribution stays until re-attribution (step 2) revisits it.
+    const keepsWindow =
+      !explicit &&
+      before?.attribution === 'window' &&
+      before.entity_ref === (incident.entityRef ?? null) &&
+      before.started_at === (incident.startedAt ?? null);
+    const after: IncidentRow = {
+      incident_id: incidentId,
+      entity_ref: incident.entityRef ?? null,
+      severity: incident.severity ?? null,
+      title: incident.title ?? null,
+      started_at: incident.startedAt ?? null,
+      resolved_at: incident.resolvedAt ?? null,
+      explicit_release_id: explicit ?? null,
+      release_id: explicit ?? (keepsWindow ? before!.release_id : null),
+      attribution: explicit
+        ? 'explicit'
+        : (keepsWindow && 'window') || 'unattributed',
+    };
+    changes.push({ before, after });
+  }
+  await bulk.upsert(
+    tx,
+    INCIDENTS,
+    changes.map(c => c.after),
+  );
+  return changes;
+}
+
+/**
+ * Recomputes window attribution for the incidents in `ranges`; writes the
+ * ones that changed and answers the releases that gained or lost one.
+ */
+async function reattribute(
+  tx: Knex.Transaction,
+  bulk: BulkWriter,
+  ranges: EntityRanges,
+  windowMs: number,
+): Promise<Set<string>> {
+  const touched = new Set<string>();
+  if (ranges.byEntity.size === 0) return touched;
+  const entities = [...ranges.byEntity.keys()];
+  const lo = [...ranges.byEntity.values()]
+    .map(r => r.lo)
+    .reduce((a, b) => (a < b ? a : b));
+  const hi = [...ranges.byEntity.values()]
+    .map(r => r.hi)
+    .reduce((a, b) => (a > b ? a : b));
+
+  const incidents = await tx<IncidentRow>(INCIDENTS.table)
+    .whereIn('entity_ref', entities)
+    .whereNull('explicit_release_id')
+    .whereBetween('started_at', [lo, hi])
+    .select();
+  const relevant = incidents.filter(i => {
+    const r = ranges.byEntity.get(i.entity_ref!)!;
+    return i.started_at! >= r.lo && i.started_at! <= r.hi;
+  });
+  if (relevant.length === 0) return touched;
+
+  const promotions = await tx(RELEASES.table)
+    .whereIn('entity_ref', entities)
+    .where('environment', DORA_ENVIRONMENT)
+    .whereBetween('promoted_at', [addMs(lo, -windowMs), hi])
+    .select('release_id', 'entity_ref', 'promoted_at');
+  const attributions = attributeIncidents(
+    relevant.map(i => ({
+      incidentId: i.incident_id,
+      entityRef: i.entity_ref!,
+      severity: i.severity as never,
+      startedAt: i.started_at!,
+    })),
+    promotions.map(p => ({
+      releaseId: p.release_id,
+      entityRef: p.entity_ref,
+      promotedAt: p.promoted_at,
+    })),
+    { windowHours: windowMs / HOUR_MS },
+  );
+  const updates: IncidentRow[] = [];
+  attributions.forEach((a, i) => {
+    const row = relevant[i];
+    const releaseId = a.method === 'window' ? a.releaseId : null;
+    const attribution = a.method === 'window' ? 'window' : 'unattributed';
+    if (row.release_id === releaseId && row.attribution === attribution) return;
+    if (row.release_id) touched.add(row.release_id);
+    if (releaseId) touched.add(releaseId);
+    updates.push({ ...row, release_id: releaseId, attribution });
+  });
+  await bulk.upsert(tx, INCIDENTS, updates);
+  return touched;
+}
+
+async function refreshFootprints(
+  tx: Knex.Transaction,
+  bulk: BulkWriter,
+  releaseIds: string[],
+  projected: Map<string, ProjectedRelease>,
+) {
+  if (releaseIds.length === 0) return;
+  const incidents = await tx<IncidentRow>(INCIDENTS.table)
+    .whereIn('release_id', releaseIds)
+    .select();
+  const incidentsOf = groupBy(incidents, i => i.release_id!);
+
+  // Releases whose footprint changed only through attribution.
+  const others = releaseIds.filter(id => !projected.has(id));
+  const loaded = new Map<string, ProjectedRelease>();
+  if (others.length > 0) {
+    const rows = await tx(RELEASES.table)
+      .whereIn('release_id', others)
+      .whereNot('projection', '{}')
+      .select('release_id', 'projection');
+    const signals = await tx<EventRow>(EVENTS.table)
+      .whereIn('release_id', others)
+      .whereIn('type', ['gate_failed', 'slo_restored'])
+      .select('release_id', 'type', 'occurred_at');
+    const signalsOf = groupBy(signals, s => s.release_id!);
+    for (const row of rows) {
+      loaded.set(row.release_id, {
+        release: JSON.parse(row.projection) as Release,
+        events: (signalsOf.get(row.release_id) ?? []).map(
+          s =>
+            ({
+              type: s.type,
+              timestamp: s.occurred_at,
+            } as ReleaseEvent),
+        ),
+      });
+    }
+  }
+
+  const rows = releaseIds.flatMap(id => {
+    const p = projected.get(id) ?? loaded.get(id);
+    if (!p) return [];
+    return [
+      footprintRow(
+        footprintInput(p.release, p.events, incidentsOf.get(id) ?? []),
+        p.release.firstEventAt,
+      ),
+    ];
+  });
+  await bulk.upsert(tx, FOOTPRINTS, rows);
+}
+
+function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = out.get(k);
+    if (list) list.push(item);
+    else out.set(k, [item]);
+  }
+  return out;
+}
+
+function addMs(iso: string, ms: number): string {
+  return new Date(Date.parse(iso) + ms).toISOString();
+}

@@ -1,0 +1,173 @@
+/**
+ * The plugin's tables as the store writes them (see migrations/). Times are
+ * UTC ISO 8601 strings with milliseconds: they sort as text and read back
+ * identically on SQLite and PostgreSQL.
+ */
+
+/** How bulk writes address a table: its columns and its unique key. */
+export type TableSpec<R> = {
+  table: string;
+  columns: ReadonlyArray<keyof R & string>;
+  key: keyof R & string;
+  /** PostgreSQL element types of non-text columns (for unnest arrays). */
+  types?: Partial<Record<keyof R & string, 'boolean' | 'bigint'>>;
+};
+
+/** A row of release_ledger_events (the append-only log). */
+export type EventRow = {
+  seq?: number;
+  event_id: string;
+  /** Null for incidents sent without a release. */
+  release_id: string | null;
+  type: string;
+  entity_ref: string | null;
+  occurred_at: string;
+  environment: string;
+  version: string | null;
+  commit: string | null;
+  attributes: string;
+  received_at: string;
+  /** The incident an incident event is about. */
+  incident_id: string | null;
+};
+
+export const EVENTS: TableSpec<EventRow> = {
+  table: 'release_ledger_events',
+  key: 'event_id',
+  columns: [
+    'event_id',
+    'release_id',
+    'type',
+    'entity_ref',
+    'occurred_at',
+    'environment',
+    'version',
+    'commit',
+    'attributes',
+    'received_at',
+    'incident_id',
+  ],
+};
+
+/** Every written column of release_ledger_releases. */
+export type ReleaseWriteRow = {
+  release_id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  status: string;
+  environment: string;
+  version: string | null;
+  started_at: string | null;
+  promoted_at: string | null;
+  finished_at: string | null;
+  sort_at: string;
+  has_anomalies: boolean;
+  /** The projected Release as JSON; '{}' until the first projection. */
+  projection: string;
+  updated_at: string;
+};
+
+export const RELEASES: TableSpec<ReleaseWriteRow> = {
+  table: 'release_ledger_releases',
+  key: 'release_id',
+  columns: [
+    'release_id',
+    'entity_ref',
+    'owner_ref',
+    'status',
+    'environment',
+    'version',
+    'started_at',
+    'promoted_at',
+    'finished_at',
+    'sort_at',
+    'has_anomalies',
+    'projection',
+    'updated_at',
+  ],
+  types: { has_anomalies: 'boolean' },
+};
+
+/** A row of release_ledger_incidents: one incident and its attribution. */
+export type IncidentRow = {
+  incident_id: string;
+  entity_ref: string | null;
+  severity: string | null;
+  title: string | null;
+  started_at: string | null;
+  resolved_at: string | null;
+  /** The release the incident's own events name, if any. */
+  explicit_release_id: string | null;
+  /** The release it is attributed to (explicit or by window); null when unattributed. */
+  release_id: string | null;
+  attribution: 'explicit' | 'window' | 'unattributed';
+};
+
+export const INCIDENTS: TableSpec<IncidentRow> = {
+  table: 'release_ledger_incidents',
+  key: 'incident_id',
+  columns: [
+    'incident_id',
+    'entity_ref',
+    'severity',
+    'title',
+    'started_at',
+    'resolved_at',
+    'explicit_release_id',
+    'release_id',
+    'attribution',
+  ],
+};
+
+/** A row of release_ledger_footprints: one release's DORA footprint. */
+export type FootprintRow = {
+  release_id: string;
+  entity_ref: string;
+  owner_ref: string | null;
+  environment: string;
+  is_deployment: boolean;
+  started_at: string | null;
+  promoted_at: string | null;
+  failed: boolean;
+  /** Comma-separated FailureCause values. */
+  failure_causes: string | null;
+  first_failure_at: string | null;
+  restored_at: string | null;
+  restore_ms: number | null;
+  /** Comma-separated lead times in ms, one per change; null when none. */
+  lead_times_ms: string | null;
+  /** Latest of start, promotion and first failure signal (or first event). */
+  activity_at: string;
+};
+
+export const FOOTPRINTS: TableSpec<FootprintRow> = {
+  table: 'release_ledger_footprints',
+  key: 'release_id',
+  columns: [
+    'release_id',
+    'entity_ref',
+    'owner_ref',
+    'environment',
+    'is_deployment',
+    'started_at',
+    'promoted_at',
+    'failed',
+    'failure_causes',
+    'first_failure_at',
+    'restored_at',
+    'restore_ms',
+    'lead_times_ms',
+    'activity_at',
+  ],
+  types: { is_deployment: 'boolean', failed: 'boolean', restore_ms: 'bigint' },
+};
+
+/** A row of release_ledger_weekly_notes. */
+export type WeeklyNoteRow = {
+  week: string;
+  text: string;
+  author: string;
+  updated_at: string;
+};
+
+export const WEEKLY_NOTES = 'release_ledger_weekly_notes';

@@ -1,0 +1,270 @@
+import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
+import { InputError, NotFoundError } from '@backstage/errors';
+import { CatalogService } from '@backstage/plugin-catalog-node';
+import {
+  BAND_SETS,
+  computeDoraMetrics,
+  isMetricWindow,
+  METRIC_WINDOWS,
+  METRICS_SCOPES,
+  MetricsResponse,
+  MetricsScope,
+  MetricWindow,
+  ReleaseDoraFootprint,
+  resolveBandSet,
+  windowDays,
+} from '@release-ledger/plugin-release-ledger-common';
+import type { MetricsConfig } from '../config';
+import type { MetricsStore } from '../database/DatabaseMetricsStore';
+import { normaliseEntityRef } from '../ledger/EventIntake';
+import { groupTree, groupWithDescendants } from './groupHierarchy';
+import { teamRows, topContributors } from './rollups';
+
+const DAY_MS = 86_400_000;
+/** Unattributed incidents listed per answer. */
+const UNATTRIBUTED_LIMIT = 100;
+
+/** The query of `GET /metrics`, as received. */
+export type MetricsQuery = {
+  scope?: string;
+  ref?: string;
+  window?: string;
+  bandSet?: string;
+};
+
+/**
+ * Answers DORA metrics for an entity, a group with its child groups, or the
+ * org, from the footprints that ingest keeps current. Scopes are resolved
+ * against the catalog with the caller's credentials, so a user sees metrics
+ * only for what the catalog lets them see.
+ */
+export class MetricsService {
+  readonly #store: MetricsStore;
+  readonly #catalog: CatalogService;
+  readonly #config: MetricsConfig;
+  readonly #now: () => Date;
+
+  constructor(options: {
+    store: MetricsStore;
+    catalog: CatalogService;
+    config: MetricsConfig;
+    now?: () => Date;
+  }) {
+    this.#store = options.store;
+    this.#catalog = options.catalog;
+    this.#config = options.config;
+    this.#now = options.now ?? (() => new Date());
+  }
+
+  /** Band sets a caller may choose: built-in first, then configured. */
+  get bandSetNames(): string[] {
+    return [
+      ...Object.keys(BAND_SETS),
+      ...Object.keys(this.#config.customBandSets),
+    ];
+  }
+
+  async getMetrics(
+    query: MetricsQuery,
+    credentials: BackstageCredentials,
+  ): Promise<MetricsResponse> {
+    const scope = parseScope(query.scope);
+    const window = parseWindow(query.window);
+    const bandSetName = query.bandSet || this.#config.bandSet;
+    let bandSet;
+    try {
+      bandSet = resolveBandSet(bandSetName, this.#config.customBandSets);
+    } catch (e) {
+      throw new InputError(`bandSet: ${(e as Error).message}`);
+    }
+    const now = this.#now();
+    const to = now.toISOString();
+    const from = new Date(
+      now.getTime() - windowDays(window) * DAY_MS,
+    ).toISOString();
+    const base = {
+      window,
+      generatedAt: to,
+      changeFailureRateTarget: this.#config.changeFailureRateTarget,
+      bandSets: this.bandSetNames,
+    };
+    const compute = (footprints: Parameters<typeof computeDoraMetrics>[0]) =>
+      computeDoraMetrics(footprints, {
+        from,
+        to,
+        bandSet,
+        minSamples: this.#config.minSamples,
+      });
+
+    if (scope === 'entity') {
+      const ref = this.#parseRef(query.ref, 'component');
+      await this.#requireEntity(ref, credentials);
+      const [footprints, unattributedIncidents] = await Promise.all([
+        this.#store.listFootprints({ kind: 'entity', entityRef: ref }, from),
+        this.#store.listUnattributedIncidents({
+          from,
+          entityRefs: [ref],
+          limit: UNATTRIBUTED_LIMIT,
+        }),
+      ]);
+      return {
+        scope,
+        ref,
+        ...base,
+        metrics: compute(footprints),
+        unattributedIncidents,
+      };
+    }
+
+    if (scope === 'group') {
+      const ref = this.#parseRef(query.ref, 'group');
+      if (!ref.startsWith('group:')) {
+        throw new InputError(
+          `ref: must be a group ref for scope=group, got '${ref}'`,
+        );
+      }
+      const tree = groupTree(await this.#groups(credentials));
+      if (!tree.has(ref))
+        throw new NotFoundError(`group ${ref} not found in the catalog`);
+      const groups = groupWithDescendants(tree, ref).sort();
+      const [footprints, owned] = await Promise.all([
+        this.#store.listFootprints({ kind: 'owners', ownerRefs: groups }, from),
+        this.#ownedEntities(groups, credentials),
+      ]);
+      return {
+        scope,
+        ref,
+        ...base,
+        metrics: compute(footprints),
+        groups,
+        topContributors: topContributors(footprints, { from, to }),
+        unattributedIncidents: await this.#store.listUnattributedIncidents({
+          from,
+          entityRefs: owned,
+          limit: UNATTRIBUTED_LIMIT,
+        }),
+      };
+    }
+
+    const [footprints, groups, unattributedIncidents] = await Promise.all([
+      this.#store.listFootprints({ kind: 'org' }, from),
+      this.#groups(credentials),
+      this.#store.listUnattributedIncidents({
+        from,
+        limit: UNATTRIBUTED_LIMIT,
+      }),
+    ]);
+    const titles = new Map(
+      [...groupTree(groups).values()].map(g => [g.ref, g.title]),
+    );
+    return {
+      scope,
+      ...base,
+      metrics: compute(footprints),
+      teams: teamRows(footprints, {
+        from,
+        to,
+        bandSet,
+        minSamples: this.#config.minSamples,
+        titles,
+      }),
+      topContributors: topContributors(footprints, { from, to }),
+      unattributedIncidents,
+    };
+  }
+
+  /** A release's footprint with the incidents attributed to it. */
+  async getReleaseFootprint(
+    releaseId: string,
+  ): Promise<ReleaseDoraFootprint | undefined> {
+    const [footprint, incidents] = await Promise.all([
+      this.#store.getFootprint(releaseId),
+      this.#store.listReleaseIncidents(releaseId),
+    ]);
+    return footprint ? { ...footprint, incidents } : undefined;
+  }
+
+  #parseRef(raw: string | undefined, defaultKind: string): string {
+    if (!raw) throw new InputError('ref: is required for this scope');
+    const ref =
+      defaultKind === 'group'
+        ? normaliseGroupRef(raw)
+        : normaliseEntityRef(raw);
+    if (!ref) {
+      throw new InputError(`ref: '${raw.slice(0, 100)}' is not an entity ref`);
+    }
+    return ref;
+  }
+
+  async #requireEntity(ref: string, credentials: BackstageCredentials) {
+    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
+    if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
+  }
+
+  async #groups(credentials: BackstageCredentials): Promise<Entity[]> {
+    const { items } = await this.#catalog.getEntities(
+      {
+        filter: { kind: 'group' },
+        fields: [
+          'kind',
+          'metadata.name',
+          'metadata.namespace',
+          'metadata.title',
+          'spec.profile.displayName',
+          'spec.parent',
+          'spec.children',
+          'relations',
+        ],
+      },
+      { credentials },
+    );
+    return items;
+  }
+
+  async #ownedEntities(
+    groups: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    const { items } = await this.#catalog.getEntities(
+      {
+        filter: { 'relations.ownedBy': groups },
+        fields: ['kind', 'metadata.name', 'metadata.namespace'],
+      },
+      { credentials },
+    );
+    return items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US'));
+  }
+}
+
+function parseScope(raw: string | undefined): MetricsScope {
+  const scope = raw || 'org';
+  if (!(METRICS_SCOPES as readonly string[]).includes(scope)) {
+    throw new InputError(
+      `scope: must be one of ${METRICS_SCOPES.join(', ')}, got '${scope.slice(
+        0,
+        50,
+      )}'`,
+    );
+  }
+  return scope as MetricsScope;
+}
+
+function parseWindow(raw: string | undefined): MetricWindow {
+  const window = raw || '30d';
+  if (!isMetricWindow(window)) {
+    throw new InputError(
+      `window: must be one of ${METRIC_WINDOWS.join(', ')}, got '${window.slice(
+        0,
+        50,
+      )}'`,
+    );
+  }
+  return window;
+}
+
+function normaliseGroupRef(raw: string): string | undefined {
+  // `team-payments` means group:default/team-payments here.
+  const withKind = raw.includes(':') ? raw : `group:${raw}`;
+  return normaliseEntityRef(withKind);
+}
