@@ -273,11 +273,17 @@ function buildHistory(days) {
           const incidentId = `INC-${incidentNo}`;
           const at = t + Math.floor((1 + random() * 20) * 3_600_000);
           const severity = pick(['SEV-1', 'SEV-2', 'SEV-2', 'SEV-3', 'SEV-4']);
+          // Half the incidents come from the incident tool, which knows the
+          // service but not the release: the ledger attributes them.
+          const fromIncidentTool = random() < 0.5;
+          const incidentBase = fromIncidentTool
+            ? { entityRef, environment: 'production' }
+            : base;
           events.push({
             eventId: id('incident'),
             type: 'incident_started',
             timestamp: iso(at),
-            ...base,
+            ...incidentBase,
             attributes: {
               incidentId,
               severity,
@@ -296,10 +302,28 @@ function buildHistory(days) {
             eventId: id('incident-resolved'),
             type: 'incident_resolved',
             timestamp: iso(restored + 30 * minute),
-            ...base,
+            ...incidentBase,
             attributes: { incidentId },
           });
         }
+      }
+      // Now and then an incident no release explains (a dependency, the
+      // cloud): attributed only if a promotion happened in the window.
+      if (random() < 0.04) {
+        incidentNo += 1;
+        const at = start - Math.floor((2 + random() * 40) * 3_600_000);
+        events.push({
+          eventId: `demo-${svc.name}-${n}-unrelated-incident`,
+          type: 'incident_started',
+          entityRef,
+          environment: 'production',
+          timestamp: iso(at),
+          attributes: {
+            incidentId: `INC-${incidentNo}`,
+            severity: pick(['SEV-2', 'SEV-3', 'SEV-3', 'SEV-4']),
+            title: `Upstream latency seen by ${svc.name}`,
+          },
+        });
       }
       day -= Math.max(1, Math.round(svc.cadenceDays * (0.5 + random())));
     }
