@@ -1,4 +1,5 @@
 import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
 import {
   ApiBlueprint,
   coreExtensionData,
@@ -12,13 +13,16 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import {
   FakeReleaseLedgerApi,
   makeEvent,
   makeRelease,
 } from './__testUtils__/fakeReleaseLedgerApi';
-import { paymentsApi } from './__testUtils__/renderWithApis';
+import { paymentsApi, teamPayments } from './__testUtils__/renderWithApis';
 import { releaseLedgerApiRef } from './api';
 import { rootRouteRef } from './routes';
 import plugin from './alpha';
@@ -53,7 +57,7 @@ const releases = [
 ];
 
 describe('release-ledger alpha plugin', () => {
-  it('is the release-ledger plugin with its API, entity content and page', () => {
+  it('is the release-ledger plugin with its API, entity content, card and page', () => {
     expect(plugin.pluginId).toBe('release-ledger');
     expect(plugin.title).toBe('Release Ledger');
     expect(plugin.routes.root).toBe(rootRouteRef);
@@ -121,7 +125,7 @@ describe('release-ledger alpha plugin', () => {
     expect(tester.get(coreExtensionData.icon)).toBeDefined();
   });
 
-  it('renders recent releases across the org on the page', async () => {
+  it('renders delivery metrics across the org on the page', async () => {
     const api = new FakeReleaseLedgerApi(releases);
     const tester = createExtensionTester(
       plugin.getExtension('page:release-ledger'),
@@ -135,11 +139,41 @@ describe('release-ledger alpha plugin', () => {
     });
 
     expect(
-      await screen.findByText(
-        'Recent releases across the org',
-        {},
+      await screen.findByRole(
+        'region',
+        { name: 'Change failure rate' },
         { timeout: 5_000 },
       ),
+    ).toHaveTextContent('12.5 %');
+    expect(api.metricsCalls[0]).toMatchObject({ scope: 'org', window: '30d' });
+    expect(
+      screen.getByRole('tab', { name: 'Recent releases' }),
+    ).toBeInTheDocument();
+  });
+
+  it('lists recent releases across the org in the page’s second tab', async () => {
+    const api = new FakeReleaseLedgerApi(releases);
+    const tester = createExtensionTester(
+      plugin.getExtension('page:release-ledger'),
+      {
+        apis: [[releaseLedgerApiRef, api]],
+      },
+    );
+    renderInTestApp(tester.reactElement(), {
+      apis: [[releaseLedgerApiRef, api]],
+      mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+    });
+
+    await userEvent.click(
+      await screen.findByRole(
+        'tab',
+        { name: 'Recent releases' },
+        { timeout: 5_000 },
+      ),
+    );
+
+    expect(
+      await screen.findByText('Recent releases across the org'),
     ).toBeInTheDocument();
     expect(await screen.findByText('4.2.0')).toBeInTheDocument();
     expect(screen.getByText('1.0.0')).toBeInTheDocument();
@@ -150,6 +184,62 @@ describe('release-ledger alpha plugin', () => {
         name: 'Details of release cart-service@4.2.0',
       }),
     ).toHaveAttribute('href', '/release-ledger/releases/cart-service%404.2.0');
+  });
+
+  it('offers the DORA card on component and group overviews', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-card:release-ledger/dora-metrics'),
+    );
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter).toBeDefined();
+    expect(filter!(paymentsApi)).toBe(true);
+    expect(filter!(teamPayments)).toBe(true);
+    expect(filter!({ ...paymentsApi, kind: 'System' })).toBe(false);
+    expect(filter!({ ...paymentsApi, kind: 'User' })).toBe(false);
+    expect(
+      filter!({
+        ...paymentsApi,
+        metadata: {
+          ...paymentsApi.metadata,
+          annotations: { 'release-ledger/enabled': 'false' },
+        },
+      }),
+    ).toBe(false);
+  });
+
+  it('renders the team’s figures in the card on a group page', async () => {
+    const api = new FakeReleaseLedgerApi(releases);
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-card:release-ledger/dora-metrics'),
+    );
+    renderInTestApp(
+      <EntityProvider entity={teamPayments}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [[releaseLedgerApiRef, api]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+
+    expect(
+      await screen.findByRole(
+        'region',
+        { name: 'Deployment frequency' },
+        { timeout: 5_000 },
+      ),
+    ).toHaveTextContent('4.2 deploys/week');
+    expect(screen.getByText('DORA metrics')).toBeInTheDocument();
+    expect(api.metricsCalls).toEqual([
+      {
+        scope: 'group',
+        ref: 'group:default/team-payments',
+        window: '30d',
+        bandSet: undefined,
+      },
+    ]);
   });
 
   it('routes /release-ledger/releases/:releaseId to the details page', async () => {

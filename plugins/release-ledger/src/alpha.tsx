@@ -5,10 +5,13 @@ import {
   discoveryApiRef,
   fetchApiRef,
 } from '@backstage/frontend-plugin-api';
-import { EntityContentBlueprint } from '@backstage/plugin-catalog-react/alpha';
+import {
+  EntityCardBlueprint,
+  EntityContentBlueprint,
+} from '@backstage/plugin-catalog-react/alpha';
 import HistoryIcon from '@material-ui/icons/History';
 import { ReleaseLedgerClient, releaseLedgerApiRef } from './api';
-import { isReleaseLedgerAvailable } from './predicates';
+import { isDoraMetricsAvailable, isReleaseLedgerAvailable } from './predicates';
 import { rootRouteRef } from './routes';
 
 /**
@@ -46,8 +49,25 @@ export const releaseLedgerEntityContent = EntityContentBlueprint.make({
 });
 
 /**
+ * The DORA metrics card (`entity-card:release-ledger/dora-metrics`) on the
+ * Overview of components and groups; on a group it shows the team's rollup.
+ *
+ * @alpha
+ */
+export const releaseLedgerDoraCard = EntityCardBlueprint.make({
+  name: 'dora-metrics',
+  params: {
+    type: 'content',
+    filter: isDoraMetricsAvailable,
+    loader: () =>
+      import('./components/EntityDoraCard').then(m => <m.EntityDoraCard />),
+  },
+});
+
+/**
  * The Release Ledger page (`page:release-ledger`) at `/release-ledger`:
- * recent releases across the organisation, and one release's details at
+ * delivery metrics across the organisation, recent releases at
+ * `/release-ledger/releases`, and one release's details at
  * `/release-ledger/releases/:releaseId`. Its title and icon make the nav item.
  *
  * @alpha
@@ -77,5 +97,10 @@ export default createFrontendPlugin({
   routes: {
     root: rootRouteRef,
   },
-  extensions: [releaseLedgerApi, releaseLedgerEntityContent, releaseLedgerPage],
+  extensions: [
+    releaseLedgerApi,
+    releaseLedgerEntityContent,
+    releaseLedgerDoraCard,
+    releaseLedgerPage,
+  ],
 });

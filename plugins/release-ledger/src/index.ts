@@ -1,6 +1,7 @@
 /**
- * Release Ledger: release timelines on entity pages, release details and an
- * organisation-wide release list.
+ * Release Ledger: release timelines and DORA metrics on entity pages,
+ * release details, and an organisation-wide page with delivery metrics and
+ * recent releases.
  *
  * The new frontend system plugin is the default export of `/alpha`.
  *
@@ -9,17 +10,30 @@
 export {
   releaseLedgerPlugin,
   EntityReleasesContent,
+  EntityDoraCard,
   ReleaseDetailsPage,
   ReleaseLedgerPage,
 } from './plugin';
 export { rootRouteRef, releaseRouteRef } from './routes';
 export { releaseLedgerApiRef, ReleaseLedgerClient } from './api';
-export type { ReleaseLedgerApi, ListReleasesFilter } from './api';
-export { isReleaseLedgerAvailable } from './predicates';
+export type {
+  GetMetricsRequest,
+  ReleaseLedgerApi,
+  ListReleasesFilter,
+} from './api';
+export { isDoraMetricsAvailable, isReleaseLedgerAvailable } from './predicates';
 export { ReleaseStatusChip } from './components/ReleaseStatusChip';
 export type { ReleaseStatusChipProps } from './components/ReleaseStatusChip';
 export { ReleaseTimeline } from './components/ReleaseTimeline';
 export type { ReleaseTimelineProps } from './components/ReleaseTimeline';
+export type { EntityDoraCardProps } from './components/EntityDoraCard';
+export { BandChip } from './components/BandChip';
+export type { BandChipProps } from './components/BandChip';
+export { MetricFigure, DoraFigures } from './components/MetricFigure';
+export type {
+  MetricFigureProps,
+  DoraFiguresProps,
+} from './components/MetricFigure';
 export type {
   Release,
   ReleaseWithEvents,
@@ -27,4 +41,7 @@ export type {
   ReleaseEvent,
   ReleaseEventType,
   ReleaseStatus,
+  MetricsResponse,
+  DoraMetrics,
+  WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';

@@ -49,6 +49,23 @@ export const EntityReleasesContent = releaseLedgerPlugin.provide(
 );
 
 /**
+ * The DORA metrics card for an entity's Overview: a component's own
+ * releases, or on a Group page the team's (child groups included). Needs the
+ * entity in context; show it where `isDoraMetricsAvailable` holds.
+ *
+ * @public
+ */
+export const EntityDoraCard = releaseLedgerPlugin.provide(
+  createComponentExtension({
+    name: 'EntityDoraCard',
+    component: {
+      lazy: () =>
+        import('./components/EntityDoraCard').then(m => m.EntityDoraCard),
+    },
+  }),
+);
+
+/**
  * One release's details; mount it on a route with a `:releaseId` param, e.g.
  * `/release-ledger/releases/:releaseId`.
  *
@@ -64,8 +81,8 @@ export const ReleaseDetailsPage = releaseLedgerPlugin.provide(
 );
 
 /**
- * The Release Ledger page: recent releases across the organisation, with
- * release details below it at `releases/:releaseId`.
+ * The Release Ledger page: delivery metrics across the organisation, recent
+ * releases at `releases`, and release details at `releases/:releaseId`.
  *
  * @public
  */

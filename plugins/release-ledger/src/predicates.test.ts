@@ -1,5 +1,5 @@
 import type { Entity } from '@backstage/catalog-model';
-import { isReleaseLedgerAvailable } from './predicates';
+import { isDoraMetricsAvailable, isReleaseLedgerAvailable } from './predicates';
 
 const entity = (
   kind: string,
@@ -36,5 +36,23 @@ describe('isReleaseLedgerAvailable', () => {
   it('is false for other kinds', () => {
     expect(isReleaseLedgerAvailable(entity('System'))).toBe(false);
     expect(isReleaseLedgerAvailable(entity('Group'))).toBe(false);
+  });
+});
+
+describe('isDoraMetricsAvailable', () => {
+  it('is true for components and groups, whatever the case of the kind', () => {
+    expect(isDoraMetricsAvailable(entity('Component'))).toBe(true);
+    expect(isDoraMetricsAvailable(entity('Group'))).toBe(true);
+    expect(isDoraMetricsAvailable(entity('group'))).toBe(true);
+  });
+
+  it('is false for other kinds and for components that opt out', () => {
+    expect(isDoraMetricsAvailable(entity('System'))).toBe(false);
+    expect(isDoraMetricsAvailable(entity('User'))).toBe(false);
+    expect(
+      isDoraMetricsAvailable(
+        entity('Component', { 'release-ledger/enabled': 'false' }),
+      ),
+    ).toBe(false);
   });
 });

@@ -15,3 +15,17 @@ export function isReleaseLedgerAvailable(entity: Entity): boolean {
     entity.metadata.annotations?.[RELEASE_LEDGER_ANNOTATIONS.enabled];
   return enabled?.trim().toLocaleLowerCase('en-US') !== 'false';
 }
+
+/**
+ * Whether the DORA metrics card belongs on an entity's page: components that
+ * have the Releases tab (their own releases), and groups (every release their
+ * team and child teams own).
+ *
+ * @public
+ */
+export function isDoraMetricsAvailable(entity: Entity): boolean {
+  return (
+    entity.kind.toLocaleLowerCase('en-US') === 'group' ||
+    isReleaseLedgerAvailable(entity)
+  );
+}

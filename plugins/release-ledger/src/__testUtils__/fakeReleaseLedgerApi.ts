@@ -1,11 +1,18 @@
 import { ResponseError } from '@backstage/errors';
 import type {
+  MetricsResponse,
   Release,
   ReleaseEvent,
   ReleasePage,
   ReleaseWithEvents,
+  WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
-import type { ListReleasesFilter, ReleaseLedgerApi } from '../api';
+import type {
+  GetMetricsRequest,
+  ListReleasesFilter,
+  ReleaseLedgerApi,
+} from '../api';
+import { makeMetricsResponse } from './metricsFixtures';
 
 /** A release with sensible defaults; override what a test cares about. */
 export function makeRelease(overrides: Partial<Release> = {}): Release {
@@ -77,12 +84,28 @@ export function responseError(
 
 /**
  * An in-memory `ReleaseLedgerApi`: newest first, cursor = offset, the way the
- * backend pages.
+ * backend pages. Metrics answer with `metrics` (a response or a function of
+ * the request); notes live in `notes`, keyed by week.
  */
 export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly listCalls: ListReleasesFilter[] = [];
   readonly getCalls: string[] = [];
+  readonly metricsCalls: GetMetricsRequest[] = [];
+  readonly noteCalls: string[] = [];
+  readonly savedNotes: Array<{ week: string; text: string }> = [];
+  readonly notes = new Map<string, WeeklyNote>();
   listError?: Error;
+  metricsError?: Error;
+  saveNoteError?: Error;
+  metrics: MetricsResponse | ((request: GetMetricsRequest) => MetricsResponse) =
+    request =>
+      makeMetricsResponse({
+        scope: request.scope,
+        ref: request.ref,
+        window: request.window ?? '30d',
+      });
+  /** Who `saveWeeklyNote` records as the author. */
+  noteAuthor = 'user:default/amara';
   private readonly releases: ReleaseWithEvents[];
 
   constructor(
@@ -129,5 +152,35 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
       );
     }
     return release;
+  }
+
+  async getMetrics(request: GetMetricsRequest): Promise<MetricsResponse> {
+    this.metricsCalls.push(request);
+    if (this.metricsError) {
+      throw this.metricsError;
+    }
+    return typeof this.metrics === 'function'
+      ? this.metrics(request)
+      : this.metrics;
+  }
+
+  async getWeeklyNote(week: string): Promise<WeeklyNote | undefined> {
+    this.noteCalls.push(week);
+    return this.notes.get(week);
+  }
+
+  async saveWeeklyNote(week: string, text: string): Promise<WeeklyNote> {
+    this.savedNotes.push({ week, text });
+    if (this.saveNoteError) {
+      throw this.saveNoteError;
+    }
+    const note: WeeklyNote = {
+      week,
+      text,
+      author: this.noteAuthor,
+      updatedAt: new Date().toISOString(),
+    };
+    this.notes.set(week, note);
+    return note;
   }
 }

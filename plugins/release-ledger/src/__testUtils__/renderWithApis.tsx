@@ -5,11 +5,14 @@ import {
   EntityProvider,
   entityRouteRef,
 } from '@backstage/plugin-catalog-react';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
+import { permissionApiRef } from '@backstage/plugin-permission-react';
 import {
   TestApiProvider,
   mockApis,
   renderInTestApp,
 } from '@backstage/test-utils';
+import { SWRConfig } from 'swr';
 import { type ReleaseLedgerApi, releaseLedgerApiRef } from '../api';
 
 export const paymentsApi: Entity = {
@@ -19,15 +22,25 @@ export const paymentsApi: Entity = {
   spec: { type: 'service', owner: 'team-payments', lifecycle: 'production' },
 };
 
+export const teamPayments: Entity = {
+  apiVersion: 'backstage.io/v1alpha1',
+  kind: 'Group',
+  metadata: { name: 'team-payments', namespace: 'default' },
+  spec: { type: 'team', children: [] },
+};
+
 /**
  * Renders in a legacy test app with a fake ledger API, a fake discovery API
- * (`http://backend.test/api/<plugin>`) and, optionally, an entity in context.
+ * (`http://backend.test/api/<plugin>`), a permission API that allows
+ * everything unless `permission: 'deny'`, and, optionally, an entity in
+ * context.
  */
 export function renderWithApis(
   element: ReactNode,
   options: {
     api: ReleaseLedgerApi;
     entity?: Entity;
+    permission?: 'allow' | 'deny';
     routeEntries?: string[];
     mountedRoutes?: Parameters<typeof renderInTestApp>[1] extends infer O
       ? O extends { mountedRoutes?: infer M }
@@ -36,7 +49,7 @@ export function renderWithApis(
       : never;
   },
 ) {
-  const { api, entity, routeEntries, mountedRoutes } = options;
+  const { api, entity, routeEntries, mountedRoutes, permission } = options;
   return renderInTestApp(
     <TestApiProvider
       apis={[
@@ -45,13 +58,25 @@ export function renderWithApis(
           discoveryApiRef,
           mockApis.discovery({ baseUrl: 'http://backend.test' }),
         ],
+        [
+          permissionApiRef,
+          mockApis.permission({
+            authorize:
+              permission === 'deny'
+                ? AuthorizeResult.DENY
+                : AuthorizeResult.ALLOW,
+          }),
+        ],
       ]}
     >
-      {entity ? (
-        <EntityProvider entity={entity}>{element}</EntityProvider>
-      ) : (
-        element
-      )}
+      {/* usePermission caches answers in SWR; a fresh cache per render keeps tests apart. */}
+      <SWRConfig value={{ provider: () => new Map() }}>
+        {entity ? (
+          <EntityProvider entity={entity}>{element}</EntityProvider>
+        ) : (
+          element
+        )}
+      </SWRConfig>
     </TestApiProvider>,
     {
       routeEntries,

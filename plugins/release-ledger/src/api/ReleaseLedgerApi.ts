@@ -1,8 +1,12 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
+  MetricWindow,
+  MetricsResponse,
+  MetricsScope,
   ReleasePage,
   ReleaseStatus,
   ReleaseWithEvents,
+  WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 
 /**
@@ -28,7 +32,24 @@ export type ListReleasesFilter = {
 };
 
 /**
- * Reads releases from the Release Ledger backend.
+ * What {@link ReleaseLedgerApi.getMetrics} asks for.
+ *
+ * @public
+ */
+export type GetMetricsRequest = {
+  /** One entity, a group with its child groups, or the whole organisation. */
+  scope: MetricsScope;
+  /** Entity or group ref; required for the `entity` and `group` scopes. */
+  ref?: string;
+  /** The backend defaults to `30d`. */
+  window?: MetricWindow;
+  /** Name of a band set; the backend defaults to the configured one. */
+  bandSet?: string;
+};
+
+/**
+ * Reads releases, DORA metrics and weekly notes from the Release Ledger
+ * backend.
  *
  * @public
  */
@@ -40,6 +61,21 @@ export interface ReleaseLedgerApi {
    * whose `statusCode` is 404 when the release is unknown.
    */
   getRelease(releaseId: string): Promise<ReleaseWithEvents>;
+  /**
+   * DORA metrics for an entity, a group or the organisation. Rejects with a
+   * `ResponseError` (400 with a message) for bad parameters.
+   */
+  getMetrics(request: GetMetricsRequest): Promise<MetricsResponse>;
+  /**
+   * The note for one UTC week (its Monday, `YYYY-MM-DD`); `undefined` when
+   * nobody has written one.
+   */
+  getWeeklyNote(week: string): Promise<WeeklyNote | undefined>;
+  /**
+   * Writes the note for one UTC week. Rejects with a `ResponseError` whose
+   * `statusCode` is 403 unless the user may update notes.
+   */
+  saveWeeklyNote(week: string, text: string): Promise<WeeklyNote>;
 }
 
 /** @public */

@@ -110,4 +110,131 @@ describe('ReleaseLedgerClient', () => {
     expect(error.statusCode).toBe(400);
     expect(error.cause.message).toBe('limit: must be an integer from 1 to 200');
   });
+
+  describe('metrics', () => {
+    it('asks for org metrics with only the scope', async () => {
+      const { client, fetch } = setup(() => json({ scope: 'org' }));
+
+      await expect(client.getMetrics({ scope: 'org' })).resolves.toEqual({
+        scope: 'org',
+      });
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/metrics?scope=org`);
+    });
+
+    it('encodes scope, ref, window and band set into the query string', async () => {
+      const { client, fetch } = setup(() => json({}));
+
+      await client.getMetrics({
+        scope: 'group',
+        ref: 'group:default/team-payments',
+        window: '90d',
+        bandSet: 'dora-2021',
+      });
+
+      const url = new URL(String(fetch.mock.calls[0][0]));
+      expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/metrics`);
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        scope: 'group',
+        ref: 'group:default/team-payments',
+        window: '90d',
+        bandSet: 'dora-2021',
+      });
+      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+    });
+
+    it('leaves out an undefined ref and empty band set', async () => {
+      const { client, fetch } = setup(() => json({}));
+
+      await client.getMetrics({
+        scope: 'entity',
+        ref: 'component:default/payments-api',
+        window: '7d',
+        bandSet: '',
+      });
+
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/metrics?scope=entity&ref=component%3Adefault%2Fpayments-api&window=7d`,
+      );
+    });
+
+    it('throws the server’s message for bad parameters', async () => {
+      const { client } = setup(() =>
+        errorResponse(400, 'InputError', "unknown band set 'nope'"),
+      );
+
+      const error = await client
+        .getMetrics({ scope: 'org', bandSet: 'nope' })
+        .catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(400);
+      expect(error.cause.message).toBe("unknown band set 'nope'");
+    });
+  });
+
+  describe('weekly notes', () => {
+    const note = {
+      week: '2026-11-23',
+      text: 'CFR spiked: the payments migration.',
+      author: 'user:default/amara',
+      updatedAt: '2026-11-24T09:00:00.000Z',
+    };
+
+    it('gets the note of a week', async () => {
+      const { client, fetch } = setup(() => json(note));
+
+      await expect(client.getWeeklyNote('2026-11-23')).resolves.toEqual(note);
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/notes/2026-11-23`);
+    });
+
+    it('answers undefined when the week has no note', async () => {
+      const { client } = setup(() =>
+        errorResponse(404, 'NotFoundError', 'no note for 2026-11-23'),
+      );
+
+      await expect(client.getWeeklyNote('2026-11-23')).resolves.toBeUndefined();
+    });
+
+    it('throws other errors when getting a note', async () => {
+      const { client } = setup(() =>
+        errorResponse(500, 'Error', 'database is locked'),
+      );
+
+      const error = await client.getWeeklyNote('2026-11-23').catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(500);
+    });
+
+    it('saves a note with PUT and a JSON body', async () => {
+      const { client, fetch } = setup(() => json(note));
+
+      await expect(
+        client.saveWeeklyNote('2026-11-23', note.text),
+      ).resolves.toEqual(note);
+
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${BASE}/notes/2026-11-23`);
+      expect(init?.method).toBe('PUT');
+      expect(init?.headers).toEqual({
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      });
+      expect(JSON.parse(String(init?.body))).toEqual({ text: note.text });
+    });
+
+    it('throws a 403 ResponseError when the user may not write notes', async () => {
+      const { client } = setup(() =>
+        errorResponse(403, 'NotAllowedError', 'not allowed to update notes'),
+      );
+
+      const error = await client
+        .saveWeeklyNote('2026-11-23', 'hello')
+        .catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe('not allowed to update notes');
+    });
+  });
 });

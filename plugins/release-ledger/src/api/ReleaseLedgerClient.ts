@@ -1,10 +1,16 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  MetricsResponse,
   ReleasePage,
   ReleaseWithEvents,
+  WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
-import type { ListReleasesFilter, ReleaseLedgerApi } from './ReleaseLedgerApi';
+import type {
+  GetMetricsRequest,
+  ListReleasesFilter,
+  ReleaseLedgerApi,
+} from './ReleaseLedgerApi';
 
 const FILTER_KEYS = [
   'entityRef',
@@ -15,6 +21,29 @@ const FILTER_KEYS = [
   'limit',
   'cursor',
 ] as const satisfies ReadonlyArray<keyof ListReleasesFilter>;
+
+const METRICS_KEYS = [
+  'scope',
+  'ref',
+  'window',
+  'bandSet',
+] as const satisfies ReadonlyArray<keyof GetMetricsRequest>;
+
+/** `?a=1&b=2` from the defined, non-empty values; `''` when there are none. */
+function queryString<T extends object>(
+  values: T,
+  keys: ReadonlyArray<keyof T & string>,
+): string {
+  const query = new URLSearchParams();
+  for (const key of keys) {
+    const value = values[key];
+    if (value !== undefined && value !== '') {
+      query.set(key, String(value));
+    }
+  }
+  const qs = query.toString();
+  return qs ? `?${qs}` : '';
+}
 
 /**
  * Talks to the Release Ledger backend over HTTP.
@@ -34,27 +63,56 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
   }
 
   async listReleases(filter: ListReleasesFilter = {}): Promise<ReleasePage> {
-    const query = new URLSearchParams();
-    for (const key of FILTER_KEYS) {
-      const value = filter[key];
-      if (value !== undefined && value !== '') {
-        query.set(key, String(value));
-      }
-    }
-    const qs = query.toString();
-    return this.get<ReleasePage>(`/releases${qs ? `?${qs}` : ''}`);
+    return this.request<ReleasePage>(
+      `/releases${queryString(filter, FILTER_KEYS)}`,
+    );
   }
 
   async getRelease(releaseId: string): Promise<ReleaseWithEvents> {
-    return this.get<ReleaseWithEvents>(
+    return this.request<ReleaseWithEvents>(
       `/releases/${encodeURIComponent(releaseId)}`,
     );
   }
 
-  private async get<T>(path: string): Promise<T> {
+  async getMetrics(request: GetMetricsRequest): Promise<MetricsResponse> {
+    return this.request<MetricsResponse>(
+      `/metrics${queryString(request, METRICS_KEYS)}`,
+    );
+  }
+
+  async getWeeklyNote(week: string): Promise<WeeklyNote | undefined> {
+    try {
+      return await this.request<WeeklyNote>(
+        `/notes/${encodeURIComponent(week)}`,
+      );
+    } catch (error) {
+      if (ResponseError.is(error) && error.statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async saveWeeklyNote(week: string, text: string): Promise<WeeklyNote> {
+    return this.request<WeeklyNote>(`/notes/${encodeURIComponent(week)}`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ text }),
+    });
+  }
+
+  private async request<T>(
+    path: string,
+    init: {
+      method?: string;
+      headers?: Record<string, string>;
+      body?: string;
+    } = {},
+  ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('release-ledger');
     const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      headers: { Accept: 'application/json' },
+      ...init,
+      headers: { Accept: 'application/json', ...init.headers },
     });
     if (!response.ok) {
       throw await ResponseError.fromResponse(response);

@@ -1,3 +1,7 @@
 export { releaseLedgerApiRef } from './ReleaseLedgerApi';
-export type { ReleaseLedgerApi, ListReleasesFilter } from './ReleaseLedgerApi';
+export type {
+  GetMetricsRequest,
+  ReleaseLedgerApi,
+  ListReleasesFilter,
+} from './ReleaseLedgerApi';
 export { ReleaseLedgerClient } from './ReleaseLedgerClient';

@@ -21,6 +21,23 @@ function useOptionalRouteRef<TRef extends RouteRef<any>>(
 }
 
 /**
+ * The path of the Release Ledger page, without a trailing slash: where the
+ * app mounts it, or `/release-ledger` when it is not mounted.
+ */
+export function useReleaseLedgerRootPath(): string {
+  const rootPage = useOptionalRouteRef(rootRouteRef);
+  return (rootPage?.() ?? DEFAULT_ROOT_PATH).replace(/\/+$/, '');
+}
+
+/** The anchor of the metric definitions on the Release Ledger page. */
+export const DEFINITIONS_ANCHOR = 'dora-definitions';
+
+/** A link to the metric definitions on the Release Ledger page. */
+export function useDefinitionsLink(): string {
+  return `${useReleaseLedgerRootPath()}#${DEFINITIONS_ANCHOR}`;
+}
+
+/**
  * Returns a function building the link to a release's details page:
  * the legacy `ReleaseDetailsPage` route when the app mounts it, otherwise
  * `<Release Ledger page>/releases/<encoded id>`.

@@ -198,11 +198,68 @@ describe('ReleaseDetailsPage', () => {
     ).toBeInTheDocument();
   });
 
+  it('shows the release’s DORA footprint when the backend sends one', async () => {
+    const api = new FakeReleaseLedgerApi([
+      {
+        ...release,
+        footprint: {
+          releaseId: RELEASE_ID,
+          entityRef: 'component:default/payments-api',
+          environment: 'production',
+          isDeployment: true,
+          startedAt: '2026-11-27T10:00:00.000Z',
+          leadTimesMs: [],
+          failed: true,
+          failureCauses: ['rolled_back'],
+          firstFailureSignalAt: '2026-11-27T10:08:00.000Z',
+          restoredAt: '2026-11-27T10:12:00.000Z',
+          timeToRestoreMs: 4 * 60_000,
+          incidents: [
+            {
+              incidentId: 'INC-321',
+              entityRef: 'component:default/payments-api',
+              severity: 'SEV-2',
+              startedAt: '2026-11-27T10:08:00.000Z',
+              attribution: 'explicit',
+              releaseId: RELEASE_ID,
+            },
+          ],
+        },
+      } as never,
+    ]);
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    expect(await screen.findByText('DORA footprint')).toBeInTheDocument();
+    expect(screen.getByText('Yes — rolled back')).toBeInTheDocument();
+    expect(
+      within(
+        screen.getByRole('list', { name: 'Attributed incidents' }),
+      ).getByText('explicit'),
+    ).toBeInTheDocument();
+  });
+
+  it('leaves the footprint out when there is none', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    expect(
+      await screen.findByRole('heading', { level: 1, name: RELEASE_ID }),
+    ).toBeInTheDocument();
+    expect(screen.queryByText('DORA footprint')).not.toBeInTheDocument();
+  });
+
   it('shows other errors as errors', async () => {
     const error = await responseError(500, 'Error', 'database is locked');
     const api: ReleaseLedgerApi = {
       listReleases: jest.fn(),
       getRelease: jest.fn().mockRejectedValue(error),
+      getMetrics: jest.fn(),
+      getWeeklyNote: jest.fn(),
+      saveWeeklyNote: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,

@@ -29,6 +29,7 @@ import {
   releaseDuration,
   shortCommit,
 } from '../../utils/format';
+import { ReleaseFootprintCard } from '../ReleaseFootprintCard';
 import { ReleaseStatusChip } from '../ReleaseStatusChip';
 import { ReleaseTimeline } from '../ReleaseTimeline';
 
@@ -301,6 +302,11 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
         </Grid>
         <Grid item xs={12} md={6}>
           <Grid container spacing={3} direction="column">
+            {release.footprint && (
+              <Grid item>
+                <ReleaseFootprintCard footprint={release.footprint} />
+              </Grid>
+            )}
             <Grid item>
               <Incidents release={release} />
             </Grid>

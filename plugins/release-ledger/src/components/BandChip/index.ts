@@ -1,0 +1,2 @@
+export { BandChip } from './BandChip';
+export type { BandChipProps } from './BandChip';

@@ -1,0 +1,2 @@
+export { MetricWindowPicker } from './MetricWindowPicker';
+export type { MetricWindowPickerProps } from './MetricWindowPicker';

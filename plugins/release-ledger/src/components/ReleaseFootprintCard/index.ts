@@ -1,0 +1,2 @@
+export { ReleaseFootprintCard } from './ReleaseFootprintCard';
+export type { ReleaseFootprintCardProps } from './ReleaseFootprintCard';

@@ -1,0 +1,2 @@
+export { WeeklyNote } from './WeeklyNote';
+export type { WeeklyNoteProps } from './WeeklyNote';
