@@ -4,7 +4,8 @@
  * spare ports with a fresh embedded SQLite database, seeds the demo history
  * through the HTTP API, then drives Debian's Chromium with playwright-core:
  * open a demo service, open Releases, see a release and its timeline, open the
- * release page. Screenshots land in artifacts/e2e/.
+ * release page with its DORA footprint; the service's and a team's DORA card;
+ * the org-wide Delivery metrics page. Screenshots land in artifacts/e2e/.
  */
 'use strict';
 
@@ -69,6 +70,39 @@ function run(cmd, args, env) {
         : reject(new Error(`${cmd} ${args.join(' ')} exited ${code}`)),
     );
   });
+}
+
+/**
+ * Waits until a DORA view shows its four figures with numbers: change failure
+ * rate as a percentage and lead time as a duration.
+ */
+async function expectFigures(page, where) {
+  for (const title of [
+    'Deployment frequency',
+    'Lead time for changes',
+    'Change failure rate',
+    'Time to restore',
+  ]) {
+    await page.getByRole('heading', { name: title }).first().waitFor();
+  }
+  const cfr = page
+    .locator('section', {
+      has: page.getByRole('heading', { name: 'Change failure rate' }),
+    })
+    .first();
+  const text = await cfr.innerText();
+  if (!/\d+(\.\d+)?\s?%/.test(text))
+    throw new Error(
+      `${where}: change failure rate shows no percentage: ${text}`,
+    );
+  const lead = await page
+    .locator('section', {
+      has: page.getByRole('heading', { name: 'Lead time for changes' }),
+    })
+    .first()
+    .innerText();
+  if (!/\d+(\.\d+)?\s?(min|h|d)\b/.test(lead))
+    throw new Error(`${where}: lead time shows no duration: ${lead}`);
 }
 
 async function main() {
@@ -174,8 +208,41 @@ async function main() {
       .getByText(/release started/i)
       .first()
       .waitFor();
+    await page.getByText('DORA footprint').first().waitFor();
     await page.screenshot({
       path: path.join(artifacts, 'release-details.png'),
+      fullPage: true,
+    });
+
+    // The service's DORA card on its Overview.
+    await page.goto(`${appUrl}/catalog/default/component/payments-api`);
+    await expectFigures(page, 'the service DORA card');
+    await page.screenshot({
+      path: path.join(artifacts, 'service-dora-card.png'),
+      fullPage: true,
+    });
+
+    // A team's page: the same card, rolled up for the group.
+    await page.goto(`${appUrl}/catalog/default/group/team-payments`);
+    await expectFigures(page, 'the team DORA card');
+    await page.screenshot({
+      path: path.join(artifacts, 'team-dora-card.png'),
+      fullPage: true,
+    });
+
+    // Leadership's page: figures, charts, the teams table.
+    await page.goto(`${appUrl}/release-ledger?window=90d`);
+    await page.getByRole('heading', { name: 'Delivery metrics' }).waitFor();
+    await expectFigures(page, 'the Delivery metrics page');
+    for (const team of ['Payments', 'Storefront', 'Platform']) {
+      await page
+        .getByRole('link', { name: new RegExp(team) })
+        .first()
+        .waitFor();
+    }
+    await page.getByText('Top contributing systems').first().waitFor();
+    await page.screenshot({
+      path: path.join(artifacts, 'org-metrics.png'),
       fullPage: true,
     });
     console.log(

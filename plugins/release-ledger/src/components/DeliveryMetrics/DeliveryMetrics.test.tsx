@@ -140,7 +140,7 @@ describe('DeliveryMetrics', () => {
     });
     const [first, second] = within(contributors).getAllByRole('listitem');
     expect(first).toHaveTextContent(
-      'checkout-web3 failures in 12 deployments (25 %) · owned by team-checkout',
+      'checkout-web3 failures in 12 deployments (25 %)owned by team-checkout',
     );
     expect(
       within(first).getByRole('link', { name: /checkout-web/ }),

@@ -12,6 +12,8 @@ const useStyles = makeStyles(
   theme => ({
     muted: { color: theme.palette.text.secondary },
     text: { minWidth: 0, overflowWrap: 'anywhere' },
+    // On its own line, so a long team name never pushes the card wider.
+    owner: { display: 'block' },
     rank: {
       minWidth: theme.spacing(4),
       fontWeight: theme.typography.fontWeightMedium as number,
@@ -69,14 +71,14 @@ export function TopContributors(props: TopContributorsProps) {
                     )}
                     )
                     {contributor.ownerRef && (
-                      <>
-                        {' · owned by '}
+                      <span className={classes.owner}>
+                        owned by{' '}
                         <EntityRefLink
                           entityRef={contributor.ownerRef}
                           defaultKind="group"
                           hideIcon
                         />
-                      </>
+                      </span>
                     )}
                   </>
                 }
