@@ -22,6 +22,14 @@ import { groupTree, groupWithDescendants } from './groupHierarchy';
 import { teamRows, topContributors } from './rollups';
 
 const DAY_MS = 86_400_000;
+/**
+ * Catalog answers (groups, ownership, entity existence) are kept this long per
+ * caller: the catalog itself is eventually consistent, and a leadership page
+ * refreshing its figures should not re-read 150 groups each time. Metrics are
+ * never cached; they always come from the current footprints.
+ */
+const CATALOG_CACHE_TTL_MS = 30_000;
+const CATALOG_CACHE_MAX_ENTRIES = 500;
 /** Unattributed incidents listed per answer. */
 const UNATTRIBUTED_LIMIT = 100;
 
@@ -44,6 +52,10 @@ export class MetricsService {
   readonly #catalog: CatalogService;
   readonly #config: MetricsConfig;
   readonly #now: () => Date;
+  readonly #catalogCache = new Map<
+    string,
+    { expires: number; value: Promise<unknown> }
+  >();
 
   constructor(options: {
     store: MetricsStore;
@@ -197,12 +209,50 @@ export class MetricsService {
     return ref;
   }
 
-  async #requireEntity(ref: string, credentials: BackstageCredentials) {
-    const entity = await this.#catalog.getEntityByRef(ref, { credentials });
-    if (!entity) throw new NotFoundError(`${ref} not found in the catalog`);
+  /**
+   * Caches a catalog answer per caller (so permissions still apply per
+   * caller); failed lookups are not kept.
+   */
+  #cached<T>(
+    credentials: BackstageCredentials,
+    key: string,
+    load: () => Promise<T>,
+  ): Promise<T> {
+    const p = credentials.principal as {
+      type: string;
+      userEntityRef?: string;
+      subject?: string;
+    };
+    const cacheKey = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}|${key}`;
+    const nowMs = Date.now();
+    const hit = this.#catalogCache.get(cacheKey);
+    if (hit && hit.expires > nowMs) return hit.value as Promise<T>;
+    if (this.#catalogCache.size >= CATALOG_CACHE_MAX_ENTRIES) {
+      this.#catalogCache.clear();
+    }
+    const value = load();
+    this.#catalogCache.set(cacheKey, {
+      expires: nowMs + CATALOG_CACHE_TTL_MS,
+      value,
+    });
+    value.catch(() => this.#catalogCache.delete(cacheKey));
+    return value;
   }
 
-  async #groups(credentials: BackstageCredentials): Promise<Entity[]> {
+  async #requireEntity(ref: string, credentials: BackstageCredentials) {
+    const exists = await this.#cached(credentials, `entity:${ref}`, async () =>
+      Boolean(await this.#catalog.getEntityByRef(ref, { credentials })),
+    );
+    if (!exists) throw new NotFoundError(`${ref} not found in the catalog`);
+  }
+
+  #groups(credentials: BackstageCredentials): Promise<Entity[]> {
+    return this.#cached(credentials, 'groups', () =>
+      this.#loadGroups(credentials),
+    );
+  }
+
+  async #loadGroups(credentials: BackstageCredentials): Promise<Entity[]> {
     const { items } = await this.#catalog.getEntities(
       {
         filter: { kind: 'group' },
@@ -222,7 +272,16 @@ export class MetricsService {
     return items;
   }
 
-  async #ownedEntities(
+  #ownedEntities(
+    groups: string[],
+    credentials: BackstageCredentials,
+  ): Promise<string[]> {
+    return this.#cached(credentials, `owned:${groups.join(',')}`, () =>
+      this.#loadOwnedEntities(groups, credentials),
+    );
+  }
+
+  async #loadOwnedEntities(
     groups: string[],
     credentials: BackstageCredentials,
   ): Promise<string[]> {

@@ -3,12 +3,25 @@ import { groupTree, groupWithDescendants } from './groupHierarchy';
 
 const group = (
   name: string,
-  extra: { parent?: string; children?: string[]; relations?: Entity['relations']; title?: string } = {},
+  extra: {
+    parent?: string;
+    children?: string[];
+    relations?: Entity['relations'];
+    title?: string;
+  } = {},
 ): Entity => ({
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Group',
-  metadata: { name, namespace: 'default', ...(extra.title ? { title: extra.title } : {}) },
-  spec: { type: 'team', children: extra.children ?? [], ...(extra.parent ? { parent: extra.parent } : {}) },
+  metadata: {
+    name,
+    namespace: 'default',
+    ...(extra.title ? { title: extra.title } : {}),
+  },
+  spec: {
+    type: 'team',
+    children: extra.children ?? [],
+    ...(extra.parent ? { parent: extra.parent } : {}),
+  },
   relations: extra.relations ?? [],
 });
 
@@ -48,7 +61,11 @@ describe('groupTree and groupWithDescendants', () => {
 
   it('answers just the group for a leaf, or an unknown ref', () => {
     const tree = groupTree([group('a')]);
-    expect(groupWithDescendants(tree, 'group:default/a')).toEqual(['group:default/a']);
-    expect(groupWithDescendants(tree, 'group:default/zz')).toEqual(['group:default/zz']);
+    expect(groupWithDescendants(tree, 'group:default/a')).toEqual([
+      'group:default/a',
+    ]);
+    expect(groupWithDescendants(tree, 'group:default/zz')).toEqual([
+      'group:default/zz',
+    ]);
   });
 });

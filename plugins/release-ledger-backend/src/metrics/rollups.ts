@@ -34,6 +34,7 @@ export function teamRows(
       to: options.to,
       bandSet: options.bandSet,
       minSamples: options.minSamples,
+      trend: false,
     });
     return { groupRef, title: options.titles.get(groupRef), metrics };
   });

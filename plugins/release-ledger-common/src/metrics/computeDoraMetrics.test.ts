@@ -505,3 +505,38 @@ describe('computeDoraMetrics', () => {
     expect(() => computeDoraMetrics([], options)).toThrow(message);
   });
 });
+
+describe('computeDoraMetrics without the trend', () => {
+  it('answers the same figures and an empty series', () => {
+    const footprints = [
+      {
+        releaseId: 'r1',
+        entityRef: 'component:default/a',
+        environment: 'production',
+        isDeployment: true,
+        startedAt: '2026-11-02T10:00:00.000Z',
+        promotedAt: '2026-11-02T11:00:00.000Z',
+        leadTimesMs: [3_600_000, 7_200_000],
+        failed: true,
+        failureCauses: ['rolled_back' as const],
+        firstFailureSignalAt: '2026-11-02T12:00:00.000Z',
+        restoredAt: '2026-11-02T12:30:00.000Z',
+        timeToRestoreMs: 1_800_000,
+      },
+    ];
+    const options = {
+      from: '2026-11-01T00:00:00.000Z',
+      to: '2026-11-29T00:00:00.000Z',
+    };
+    const full = computeDoraMetrics(footprints, options);
+    const { trend, ...figures } = computeDoraMetrics(footprints, {
+      ...options,
+      trend: false,
+    });
+    const { trend: fullTrend, ...fullFigures } = full;
+    expect(trend).toEqual([]);
+    expect(fullTrend).toHaveLength(5);
+    expect(figures).toEqual(fullFigures);
+    expect(figures.changeFailureRate.failures).toBe(1);
+  });
+});

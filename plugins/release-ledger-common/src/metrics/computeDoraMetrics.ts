@@ -126,6 +126,8 @@ export type ComputeDoraMetricsOptions = {
   bandSet?: BandSet;
   /** Default: {@link DEFAULT_MIN_SAMPLES}. */
   minSamples?: number;
+  /** `false` skips the weekly series (answered as `[]`), e.g. for table rows. Default `true`. */
+  trend?: boolean;
 };
 
 type WeekBucket = {
@@ -163,6 +165,7 @@ export function computeDoraMetrics(
     );
   }
 
+  const withTrend = options.trend !== false;
   const weekStarts = weeksInWindow(fromMs, toMs);
   const buckets: WeekBucket[] = weekStarts.map(() => ({
     deploys: 0,
@@ -200,7 +203,7 @@ export function computeDoraMetrics(
       isDeployDay[Math.floor(promotedMs / DAY_MS) - firstDay] = 1;
       for (const ms of footprint.leadTimesMs) {
         leadTimes.push(ms);
-        week.leadTimes.push(ms);
+        if (withTrend) week.leadTimes.push(ms);
       }
     }
     const startedMs = footprint.isDeployment ? parse(footprint.startedAt) : NaN;
@@ -289,7 +292,7 @@ export function computeDoraMetrics(
       p95Ms: percentileOfSorted(sortedRestoreTimes, 0.95),
       unrestored,
     },
-    trend: buckets.map((week, i) => {
+    trend: (withTrend ? buckets : []).map((week, i) => {
       const weekStart = weekStarts[i];
       const weekLeadTimes = sortNumbers(week.leadTimes);
       const weekRestoreTimes = sortNumbers(week.restoreTimes);
