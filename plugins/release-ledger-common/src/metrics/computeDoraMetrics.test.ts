@@ -508,7 +508,7 @@ describe('computeDoraMetrics', () => {
 
 describe('computeDoraMetrics without the trend', () => {
   it('answers the same figures and an empty series', () => {
-    const footprints = [
+    const history = [
       {
         releaseId: 'r1',
         entityRef: 'component:default/a',
@@ -528,8 +528,8 @@ describe('computeDoraMetrics without the trend', () => {
       from: '2026-11-01T00:00:00.000Z',
       to: '2026-11-29T00:00:00.000Z',
     };
-    const full = computeDoraMetrics(footprints, options);
-    const { trend, ...figures } = computeDoraMetrics(footprints, {
+    const full = computeDoraMetrics(history, options);
+    const { trend, ...figures } = computeDoraMetrics(history, {
       ...options,
       trend: false,
     });
