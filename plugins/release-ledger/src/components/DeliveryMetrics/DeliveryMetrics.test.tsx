@@ -20,7 +20,6 @@ import { DeliveryMetrics } from './DeliveryMetrics';
 
 // The whole page with its charts renders several times per test; under a
 // full parallel run that takes longer than Jest's default 5 s.
-jest.setTimeout(20_000);
 
 function orgResponse(overrides: Partial<MetricsResponse> = {}) {
   return makeMetricsResponse({
