@@ -18,9 +18,6 @@ import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import { utcWeekOf } from '../../utils/formatMetrics';
 import { DeliveryMetrics } from './DeliveryMetrics';
 
-// The whole page with its charts renders several times per test; under a
-// full parallel run that takes longer than Jest's default 5 s.
-
 function orgResponse(overrides: Partial<MetricsResponse> = {}) {
   return makeMetricsResponse({
     teams: [
