@@ -1,9 +1,5 @@
 import type { IncidentSeverity } from './events';
-import type {
-  DoraMetrics,
-  MetricWindow,
-  ReleaseFootprint,
-} from './metrics';
+import type { DoraMetrics, MetricWindow, ReleaseFootprint } from './metrics';
 
 /**
  * What a metrics answer covers: one catalog entity, a group with all its

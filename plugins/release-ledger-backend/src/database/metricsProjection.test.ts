@@ -74,13 +74,15 @@ describe.each(databases.eachSupportedId())(
       const { ledger, metrics } = await stores();
       await ledger.appendEvents([incident('i1', 'INC-1', 10)]);
       expect(
-        (await metrics.listUnattributedIncidents({ from: h(0), limit: 10 })).map(
-          i => i.incidentId,
-        ),
+        (
+          await metrics.listUnattributedIncidents({ from: h(0), limit: 10 })
+        ).map(i => i.incidentId),
       ).toEqual(['INC-1']);
 
       await ledger.appendEvents(deploy('r1', 0)); // promoted at hour 1
-      expect(await metrics.listUnattributedIncidents({ from: h(0), limit: 10 })).toEqual([]);
+      expect(
+        await metrics.listUnattributedIncidents({ from: h(0), limit: 10 }),
+      ).toEqual([]);
       expect(await metrics.listReleaseIncidents('r1')).toEqual([
         expect.objectContaining({
           incidentId: 'INC-1',
@@ -97,13 +99,16 @@ describe.each(databases.eachSupportedId())(
 
     it('moves the attribution to a later promotion that arrives late, and clears the earlier release', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([...deploy('r1', 0), incident('i1', 'INC-1', 10)]);
+      await ledger.appendEvents([
+        ...deploy('r1', 0),
+        incident('i1', 'INC-1', 10),
+      ]);
       expect((await metrics.getFootprint('r1'))?.failed).toBe(true);
 
       await ledger.appendEvents(deploy('r2', 5)); // promoted at hour 6, still before the incident
-      expect((await metrics.listReleaseIncidents('r2')).map(i => i.incidentId)).toEqual([
-        'INC-1',
-      ]);
+      expect(
+        (await metrics.listReleaseIncidents('r2')).map(i => i.incidentId),
+      ).toEqual(['INC-1']);
       expect(await metrics.listReleaseIncidents('r1')).toEqual([]);
       expect((await metrics.getFootprint('r1'))?.failed).toBe(false);
       expect((await metrics.getFootprint('r2'))?.failed).toBe(true);
@@ -111,15 +116,28 @@ describe.each(databases.eachSupportedId())(
 
     it('leaves an incident outside the window unattributed, and honours a configured window', async () => {
       const narrow = await stores(6);
-      await narrow.ledger.appendEvents([...deploy('r1', 0), incident('i1', 'INC-1', 8)]);
+      await narrow.ledger.appendEvents([
+        ...deploy('r1', 0),
+        incident('i1', 'INC-1', 8),
+      ]);
       expect(await narrow.metrics.listReleaseIncidents('r1')).toEqual([]);
       expect(
-        (await narrow.metrics.listUnattributedIncidents({ from: h(0), limit: 10 }))[0],
+        (
+          await narrow.metrics.listUnattributedIncidents({
+            from: h(0),
+            limit: 10,
+          })
+        )[0],
       ).toMatchObject({ incidentId: 'INC-1', attribution: 'unattributed' });
 
       const wide = await stores();
-      await wide.ledger.appendEvents([...deploy('r1', 0), incident('i1', 'INC-1', 8)]);
-      expect((await wide.metrics.listReleaseIncidents('r1'))[0].attribution).toBe('window');
+      await wide.ledger.appendEvents([
+        ...deploy('r1', 0),
+        incident('i1', 'INC-1', 8),
+      ]);
+      expect(
+        (await wide.metrics.listReleaseIncidents('r1'))[0].attribution,
+      ).toBe('window');
     });
 
     it('keeps an explicit incident on its release whatever is promoted later', async () => {
@@ -133,14 +151,20 @@ describe.each(databases.eachSupportedId())(
       ]);
       await ledger.appendEvents(deploy('r2', 5));
       expect(await metrics.listReleaseIncidents('r1')).toEqual([
-        expect.objectContaining({ incidentId: 'INC-1', attribution: 'explicit' }),
+        expect.objectContaining({
+          incidentId: 'INC-1',
+          attribution: 'explicit',
+        }),
       ]);
       expect(await metrics.listReleaseIncidents('r2')).toEqual([]);
     });
 
     it('resolves an incident from an event with neither release nor entity', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([...deploy('r1', 0), incident('i1', 'INC-1', 10)]);
+      await ledger.appendEvents([
+        ...deploy('r1', 0),
+        incident('i1', 'INC-1', 10),
+      ]);
       await ledger.appendEvents([
         {
           eventId: 'i1-resolved',
@@ -159,8 +183,13 @@ describe.each(databases.eachSupportedId())(
 
     it('counts a SEV-3 incident as attributed but not as a failure', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([...deploy('r1', 0), incident('i1', 'INC-1', 10, 'SEV-3')]);
-      expect((await metrics.listReleaseIncidents('r1'))[0].attribution).toBe('window');
+      await ledger.appendEvents([
+        ...deploy('r1', 0),
+        incident('i1', 'INC-1', 10, 'SEV-3'),
+      ]);
+      expect((await metrics.listReleaseIncidents('r1'))[0].attribution).toBe(
+        'window',
+      );
       expect((await metrics.getFootprint('r1'))?.failed).toBe(false);
     });
 
@@ -173,19 +202,19 @@ describe.each(databases.eachSupportedId())(
         incident('i2', 'INC-2', 30),
         releaseEvent('r2-rb', 'r2', 'rolled_back', 22, { reason: 'errors' }),
       ];
-      await Promise.all(events.map((e, i) => (i % 2 ? ledger : other).appendEvents([e])));
+      await Promise.all(
+        events.map((e, i) => (i % 2 ? ledger : other).appendEvents([e])),
+      );
       const footprints = await metrics.listFootprints({ kind: 'org' }, h(0));
       expect(
-        footprints
-          .map(f => [f.releaseId, f.failed, f.failureCauses])
-          .sort(),
+        footprints.map(f => [f.releaseId, f.failed, f.failureCauses]).sort(),
       ).toEqual([
         ['r1', true, ['incident']],
         ['r2', true, ['rolled_back', 'incident']],
       ]);
-      expect((await metrics.listReleaseIncidents('r2')).map(i => i.incidentId)).toEqual([
-        'INC-2',
-      ]);
+      expect(
+        (await metrics.listReleaseIncidents('r2')).map(i => i.incidentId),
+      ).toEqual(['INC-2']);
     });
   },
 );

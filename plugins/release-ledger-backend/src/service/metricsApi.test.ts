@@ -90,201 +90,207 @@ function history() {
   ];
 }
 
-describe.each(databases.eachSupportedId())(
-  'metrics API on %p',
-  databaseId => {
-    let server: Awaited<ReturnType<typeof startTestLedger>>['server'];
+describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
+  let server: Awaited<ReturnType<typeof startTestLedger>>['server'];
 
-    beforeAll(async () => {
-      ({ server } = await startTestLedger(databases, databaseId));
-      // Arrival order is not event order: the history goes in reversed.
-      const res = await request(server)
-        .post('/api/release-ledger/events')
-        .set('Authorization', service)
-        .send({ events: history().reverse() });
-      if (res.status !== 201) {
-        throw new Error(`history refused: ${JSON.stringify(res.body)}`);
-      }
+  beforeAll(async () => {
+    ({ server } = await startTestLedger(databases, databaseId));
+    // Arrival order is not event order: the history goes in reversed.
+    const res = await request(server)
+      .post('/api/release-ledger/events')
+      .set('Authorization', service)
+      .send({ events: history().reverse() });
+    if (res.status !== 201) {
+      throw new Error(`history refused: ${JSON.stringify(res.body)}`);
+    }
+  });
+
+  /** `a=b&c=d` with every value URL-encoded, as a browser client sends it. */
+  const get = (query: string) =>
+    request(server)
+      .get(
+        `/api/release-ledger/metrics?${new URLSearchParams(
+          query.split('&').map(kv => kv.split('=') as [string, string]),
+        )}`,
+      )
+      .set('Authorization', user);
+
+  it('computes the org figures exactly as defined', async () => {
+    const res = await get('scope=org&window=30d');
+    expect(res.status).toBe(200);
+    const m = res.body.metrics;
+    expect(m.changeFailureRate).toEqual({
+      deployments: 5,
+      failures: 2,
+      rate: 0.4,
+      sampleSize: 5,
+      notEnoughData: false,
+      band: 'low',
     });
+    expect(m.deploymentFrequency).toMatchObject({
+      deploys: 4,
+      deploysPerWeek: 4 / (30 / 7),
+      sampleSize: 4,
+      notEnoughData: true,
+    });
+    expect(m.deploymentFrequency.band).toBeUndefined();
+    expect(m.leadTime).toEqual({
+      p50Ms: 38 * HOUR,
+      p90Ms: 47.6 * HOUR,
+      sampleSize: 2,
+      notEnoughData: true,
+    });
+    expect(m.timeToRestore).toMatchObject({
+      p50Ms: 1.25 * HOUR,
+      p95Ms: 1.925 * HOUR,
+      sampleSize: 2,
+      unrestored: 0,
+      notEnoughData: true,
+    });
+    expect(res.body.changeFailureRateTarget).toBe(0.15);
+    expect(res.body.bandSets).toEqual(['dora-2023', 'dora-2021']);
+  });
 
-    /** `a=b&c=d` with every value URL-encoded, as a browser client sends it. */
-    const get = (query: string) =>
-      request(server)
-        .get(
-          `/api/release-ledger/metrics?${new URLSearchParams(
-            query.split('&').map(kv => kv.split('=') as [string, string]),
-          )}`,
-        )
-        .set('Authorization', user);
-
-    it('computes the org figures exactly as defined', async () => {
-      const res = await get('scope=org&window=30d');
-      expect(res.status).toBe(200);
-      const m = res.body.metrics;
-      expect(m.changeFailureRate).toEqual({
-        deployments: 5,
+  it('lists teams, the top contributing systems and unattributed incidents for the org', async () => {
+    const res = await get('scope=org&window=30d');
+    expect(
+      res.body.teams.map((t: any) => [
+        t.groupRef,
+        t.title,
+        t.metrics.changeFailureRate.deployments,
+        t.metrics.changeFailureRate.failures,
+      ]),
+    ).toEqual([
+      ['group:default/team-payments', 'Payments', 3, 2],
+      ['group:default/team-storefront', 'Storefront', 2, 0],
+    ]);
+    expect(res.body.teams[0].metrics.trend).toBeUndefined();
+    expect(res.body.topContributors).toEqual([
+      {
+        entityRef: PAYMENTS,
+        ownerRef: 'group:default/team-payments',
         failures: 2,
-        rate: 0.4,
-        sampleSize: 5,
-        notEnoughData: false,
-        band: 'low',
-      });
-      expect(m.deploymentFrequency).toMatchObject({
-        deploys: 4,
-        deploysPerWeek: 4 / (30 / 7),
-        sampleSize: 4,
-        notEnoughData: true,
-      });
-      expect(m.deploymentFrequency.band).toBeUndefined();
-      expect(m.leadTime).toEqual({
-        p50Ms: 38 * HOUR,
-        p90Ms: 47.6 * HOUR,
-        sampleSize: 2,
-        notEnoughData: true,
-      });
-      expect(m.timeToRestore).toMatchObject({
-        p50Ms: 1.25 * HOUR,
-        p95Ms: 1.925 * HOUR,
-        sampleSize: 2,
-        unrestored: 0,
-        notEnoughData: true,
-      });
-      expect(res.body.changeFailureRateTarget).toBe(0.15);
-      expect(res.body.bandSets).toEqual(['dora-2023', 'dora-2021']);
-    });
+        deployments: 3,
+      },
+    ]);
+    expect(res.body.unattributedIncidents).toEqual([
+      {
+        incidentId: 'INC-2',
+        entityRef: CART,
+        severity: 'SEV-1',
+        startedAt: at(8),
+        attribution: 'unattributed',
+      },
+    ]);
+  });
 
-    it('lists teams, the top contributing systems and unattributed incidents for the org', async () => {
-      const res = await get('scope=org&window=30d');
-      expect(
-        res.body.teams.map((t: any) => [
-          t.groupRef,
-          t.title,
-          t.metrics.changeFailureRate.deployments,
-          t.metrics.changeFailureRate.failures,
-        ]),
-      ).toEqual([
-        ['group:default/team-payments', 'Payments', 3, 2],
-        ['group:default/team-storefront', 'Storefront', 2, 0],
-      ]);
-      expect(res.body.teams[0].metrics.trend).toBeUndefined();
-      expect(res.body.topContributors).toEqual([
+  it('rolls a group up with its child groups', async () => {
+    const res = await get('scope=group&ref=group:default/engineering');
+    expect(res.body.error).toBeUndefined();
+    expect(res.status).toBe(200);
+    expect(res.body.groups).toEqual([
+      'group:default/engineering',
+      'group:default/team-payments',
+      'group:default/team-storefront',
+    ]);
+    expect(res.body.metrics.changeFailureRate.rate).toBe(0.4);
+    expect(
+      res.body.unattributedIncidents.map((i: any) => i.incidentId),
+    ).toEqual(['INC-2']);
+
+    const team = await get('scope=group&ref=team-storefront');
+    expect(team.body.ref).toBe('group:default/team-storefront');
+    expect(team.body.metrics.changeFailureRate).toMatchObject({
+      deployments: 2,
+      failures: 0,
+      rate: 0,
+    });
+  });
+
+  it('answers one entity', async () => {
+    const res = await get(`scope=entity&ref=${PAYMENTS}&window=7d`);
+    expect(res.status).toBe(200);
+    // 7 days back: R1 (8 d ago) is out; R2 and R3 both failed.
+    expect(res.body.metrics.changeFailureRate).toMatchObject({
+      deployments: 2,
+      failures: 2,
+      rate: 1,
+    });
+    expect(res.body.unattributedIncidents).toEqual([]);
+  });
+
+  it("shows a release's footprint with how its incidents were attributed", async () => {
+    const res = await request(server)
+      .get('/api/release-ledger/releases/payments@3')
+      .set('Authorization', user);
+    expect(res.status).toBe(200);
+    expect(res.body.footprint).toMatchObject({
+      failed: true,
+      failureCauses: ['incident'],
+      firstFailureSignalAt: at(5, 3),
+      restoredAt: at(5, 5),
+      timeToRestoreMs: 2 * HOUR,
+      incidents: [
         {
-          entityRef: PAYMENTS,
-          ownerRef: 'group:default/team-payments',
-          failures: 2,
-          deployments: 3,
+          incidentId: 'INC-1',
+          attribution: 'window',
+          releaseId: 'payments@3',
+          severity: 'SEV-2',
         },
-      ]);
-      expect(res.body.unattributedIncidents).toEqual([
-        {
-          incidentId: 'INC-2',
-          entityRef: CART,
-          severity: 'SEV-1',
-          startedAt: at(8),
-          attribution: 'unattributed',
-        },
-      ]);
-    });
-
-    it('rolls a group up with its child groups', async () => {
-      const res = await get('scope=group&ref=group:default/engineering');
-      expect(res.body.error).toBeUndefined();
-      expect(res.status).toBe(200);
-      expect(res.body.groups).toEqual([
-        'group:default/engineering',
-        'group:default/team-payments',
-        'group:default/team-storefront',
-      ]);
-      expect(res.body.metrics.changeFailureRate.rate).toBe(0.4);
-      expect(res.body.unattributedIncidents.map((i: any) => i.incidentId)).toEqual(
-        ['INC-2'],
-      );
-
-      const team = await get('scope=group&ref=team-storefront');
-      expect(team.body.ref).toBe('group:default/team-storefront');
-      expect(team.body.metrics.changeFailureRate).toMatchObject({
-        deployments: 2,
-        failures: 0,
-        rate: 0,
-      });
-    });
-
-    it('answers one entity', async () => {
-      const res = await get(`scope=entity&ref=${PAYMENTS}&window=7d`);
-      expect(res.status).toBe(200);
-      // 7 days back: R1 (8 d ago) is out; R2 and R3 both failed.
-      expect(res.body.metrics.changeFailureRate).toMatchObject({
-        deployments: 2,
-        failures: 2,
-        rate: 1,
-      });
-      expect(res.body.unattributedIncidents).toEqual([]);
-    });
-
-    it("shows a release's footprint with how its incidents were attributed", async () => {
-      const res = await request(server)
-        .get('/api/release-ledger/releases/payments@3')
-        .set('Authorization', user);
-      expect(res.status).toBe(200);
-      expect(res.body.footprint).toMatchObject({
-        failed: true,
-        failureCauses: ['incident'],
-        firstFailureSignalAt: at(5, 3),
-        restoredAt: at(5, 5),
-        timeToRestoreMs: 2 * HOUR,
-        incidents: [
-          {
-            incidentId: 'INC-1',
-            attribution: 'window',
-            releaseId: 'payments@3',
-            severity: 'SEV-2',
-          },
-        ],
-      });
-      const r1 = await request(server)
-        .get('/api/release-ledger/releases/payments@1')
-        .set('Authorization', user);
-      expect(r1.body.footprint.leadTimesMs.sort()).toEqual(
-        [26 * HOUR, 50 * HOUR].sort(),
-      );
-      expect(r1.body.footprint.failed).toBe(false);
-    });
-
-    it.each([
-      [
-        'scope=team',
-        'request/query/scope must be equal to one of the allowed values: entity, group, org',
       ],
-      [
-        'window=14d',
-        'request/query/window must be equal to one of the allowed values: 7d, 30d, 90d, 365d',
-      ],
-      ['bandSet=dora-1999', "bandSet: unknown band set 'dora-1999'"],
-      ['scope=entity', 'ref: is required for this scope'],
-      ['scope=group&ref=component:default/payments-api', 'ref: must be a group ref'],
-    ])('refuses %s naming the parameter', async (query, message) => {
-      const res = await get(query);
-      expect(res.body.error.message).toContain(message);
-      expect(res.status).toBe(400);
     });
+    const r1 = await request(server)
+      .get('/api/release-ledger/releases/payments@1')
+      .set('Authorization', user);
+    expect(r1.body.footprint.leadTimesMs.sort()).toEqual(
+      [26 * HOUR, 50 * HOUR].sort(),
+    );
+    expect(r1.body.footprint.failed).toBe(false);
+  });
 
-    it.each([
-      ['scope=entity&ref=component:default/nope', 'component:default/nope not found'],
-      ['scope=group&ref=group:default/nope', 'group group:default/nope not found'],
-    ])('answers 404 for %s', async (query, message) => {
-      const res = await get(query);
-      expect(res.status).toBe(404);
-      expect(res.body.error.message).toContain(message);
-    });
+  it.each([
+    [
+      'scope=team',
+      'request/query/scope must be equal to one of the allowed values: entity, group, org',
+    ],
+    [
+      'window=14d',
+      'request/query/window must be equal to one of the allowed values: 7d, 30d, 90d, 365d',
+    ],
+    ['bandSet=dora-1999', "bandSet: unknown band set 'dora-1999'"],
+    ['scope=entity', 'ref: is required for this scope'],
+    [
+      'scope=group&ref=component:default/payments-api',
+      'ref: must be a group ref',
+    ],
+  ])('refuses %s naming the parameter', async (query, message) => {
+    const res = await get(query);
+    expect(res.body.error.message).toContain(message);
+    expect(res.status).toBe(400);
+  });
 
-    it('needs credentials', async () => {
-      const res = await request(server)
-        .get('/api/release-ledger/metrics')
-        .set('Authorization', mockCredentials.none.header());
-      expect(res.status).toBe(401);
-    });
-  },
-);
+  it.each([
+    [
+      'scope=entity&ref=component:default/nope',
+      'component:default/nope not found',
+    ],
+    [
+      'scope=group&ref=group:default/nope',
+      'group group:default/nope not found',
+    ],
+  ])('answers 404 for %s', async (query, message) => {
+    const res = await get(query);
+    expect(res.status).toBe(404);
+    expect(res.body.error.message).toContain(message);
+  });
+
+  it('needs credentials', async () => {
+    const res = await request(server)
+      .get('/api/release-ledger/metrics')
+      .set('Authorization', mockCredentials.none.header());
+    expect(res.status).toBe(401);
+  });
+});
 
 describe.each(databases.eachSupportedId())(
   'weekly notes API on %p',
@@ -310,10 +316,30 @@ describe.each(databases.eachSupportedId())(
     });
 
     it.each([
-      ['a Tuesday', '2026-11-24', {}, 'week: must be a Monday (the week of 2026-11-24 starts 2026-11-23)'],
-      ['a date that does not exist', '2026-02-30', {}, "week: must be a date like 2026-11-23, got '2026-02-30'"],
-      ['blank text', '2026-11-23', { text: '   ' }, 'text: must be a non-empty string'],
-      ['text over 10,000 characters', '2026-11-23', { text: 'x'.repeat(10_001) }, 'text: must be at most 10000 characters, got 10001'],
+      [
+        'a Tuesday',
+        '2026-11-24',
+        {},
+        'week: must be a Monday (the week of 2026-11-24 starts 2026-11-23)',
+      ],
+      [
+        'a date that does not exist',
+        '2026-02-30',
+        {},
+        "week: must be a date like 2026-11-23, got '2026-02-30'",
+      ],
+      [
+        'blank text',
+        '2026-11-23',
+        { text: '   ' },
+        'text: must be a non-empty string',
+      ],
+      [
+        'text over 10,000 characters',
+        '2026-11-23',
+        { text: 'x'.repeat(10_001) },
+        'text: must be at most 10000 characters, got 10001',
+      ],
     ])('refuses %s', async (_name, week, body, message) => {
       const { server, knex } = await startTestLedger(databases, databaseId);
       const res = await request(server)
@@ -322,7 +348,9 @@ describe.each(databases.eachSupportedId())(
         .send({ text: 'fine', ...body });
       expect(res.status).toBe(400);
       expect(res.body.error.message).toBe(message);
-      const [{ n }] = await knex('release_ledger_weekly_notes').count({ n: '*' });
+      const [{ n }] = await knex('release_ledger_weekly_notes').count({
+        n: '*',
+      });
       expect(Number(n)).toBe(0);
     });
 
@@ -341,7 +369,9 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', service)
         .send({ text: 'hello' });
       expect(asService.status).toBe(403);
-      const [{ n }] = await knex('release_ledger_weekly_notes').count({ n: '*' });
+      const [{ n }] = await knex('release_ledger_weekly_notes').count({
+        n: '*',
+      });
       expect(Number(n)).toBe(0);
     });
 

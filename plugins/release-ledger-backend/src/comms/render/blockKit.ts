@@ -6,7 +6,10 @@ export type TextObject =
   | { type: 'plain_text'; text: string; emoji?: boolean };
 
 export type Block =
-  | { type: 'header'; text: { type: 'plain_text'; text: string; emoji?: boolean } }
+  | {
+      type: 'header';
+      text: { type: 'plain_text'; text: string; emoji?: boolean };
+    }
   | { type: 'section'; text?: TextObject; fields?: TextObject[] }
   | { type: 'context'; elements: TextObject[] }
   | { type: 'divider' };
@@ -48,7 +51,10 @@ export const context = (...texts: string[]): Block => ({
  * the release page, blocks beyond 49 are replaced by one pointing there.
  * Texts must already be escaped mrkdwn (plain_text headers are raw text).
  */
-export function fitMessage(message: SlackMessage, releaseUrl: string): SlackMessage {
+export function fitMessage(
+  message: SlackMessage,
+  releaseUrl: string,
+): SlackMessage {
   const more = ` ${link(releaseUrl, 'full text in Backstage')}`;
   const fitText = (t: TextObject, max: number): TextObject =>
     t.type === 'mrkdwn'
@@ -57,13 +63,20 @@ export function fitMessage(message: SlackMessage, releaseUrl: string): SlackMess
   let blocks = message.blocks.map((b): Block => {
     switch (b.type) {
       case 'header':
-        return { ...b, text: { ...b.text, text: truncate(b.text.text, LIMITS.headerText) } };
+        return {
+          ...b,
+          text: { ...b.text, text: truncate(b.text.text, LIMITS.headerText) },
+        };
       case 'section':
         return {
           ...b,
           ...(b.text ? { text: fitText(b.text, LIMITS.sectionText) } : {}),
           ...(b.fields
-            ? { fields: b.fields.slice(0, LIMITS.fields).map(f => fitText(f, LIMITS.fieldText)) }
+            ? {
+                fields: b.fields
+                  .slice(0, LIMITS.fields)
+                  .map(f => fitText(f, LIMITS.fieldText)),
+              }
             : {}),
         };
       case 'context':
@@ -81,7 +94,12 @@ export function fitMessage(message: SlackMessage, releaseUrl: string): SlackMess
     const hidden = blocks.length - (LIMITS.blocks - 1);
     blocks = [
       ...blocks.slice(0, LIMITS.blocks - 1),
-      context(`${hidden} more ${hidden === 1 ? 'entry' : 'entries'}: ${link(releaseUrl, 'see the release in Backstage')}`),
+      context(
+        `${hidden} more ${hidden === 1 ? 'entry' : 'entries'}: ${link(
+          releaseUrl,
+          'see the release in Backstage',
+        )}`,
+      ),
     ];
   }
   return {

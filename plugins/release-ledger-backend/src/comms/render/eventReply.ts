@@ -1,4 +1,7 @@
-import type { Release, ReleaseEvent } from '@release-ledger/plugin-release-ledger-common';
+import type {
+  Release,
+  ReleaseEvent,
+} from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, section, SlackMessage } from './blockKit';
 import type { MessageContext } from './statusCard';
@@ -6,19 +9,34 @@ import type { MessageContext } from './statusCard';
 /** A thread reply, and whether it is also shown in the channel (reply_broadcast). */
 export type ThreadReply = SlackMessage & { broadcast: boolean };
 
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' ? v : undefined);
-const flag = (v: unknown): string => (v === undefined ? '—' : code(JSON.stringify(v)));
+const str = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : undefined;
+const num = (v: unknown): number | undefined =>
+  typeof v === 'number' ? v : undefined;
+const flag = (v: unknown): string =>
+  v === undefined ? '—' : code(JSON.stringify(v));
 
 /** One measured check of a gate verdict, as a gate evaluation reports it. */
-type Measurement = { check: string; value?: number; condition?: string; result?: string };
+type Measurement = {
+  check: string;
+  value?: number;
+  condition?: string;
+  result?: string;
+};
 
 function measurements(raw: unknown): Measurement[] {
   if (!Array.isArray(raw)) return [];
   return raw.flatMap(m => {
     const check = str(m?.check) ?? str(m?.name);
     if (!check) return [];
-    return [{ check, value: num(m.value), condition: str(m.condition), result: str(m.result) }];
+    return [
+      {
+        check,
+        value: num(m.value),
+        condition: str(m.condition),
+        result: str(m.result),
+      },
+    ];
   });
 }
 
@@ -38,11 +56,19 @@ export function renderEventReply(
     case 'pr_merged': {
       const title = `#${num(a.prNumber)} ${str(a.title) ?? ''}`;
       const pr = str(a.url) ? link(str(a.url)!, title) : escapeText(title);
-      lines = [`🔀 Merged ${pr}${str(a.author) ? ` by ${escapeText(str(a.author)!)}` : ''}`];
+      lines = [
+        `🔀 Merged ${pr}${
+          str(a.author) ? ` by ${escapeText(str(a.author)!)}` : ''
+        }`,
+      ];
       break;
     }
     case 'release_started':
-      lines = [`🟡 Release started${str(a.plan) ? `: ${escapeText(str(a.plan)!)}` : ''}`];
+      lines = [
+        `🟡 Release started${
+          str(a.plan) ? `: ${escapeText(str(a.plan)!)}` : ''
+        }`,
+      ];
       break;
     case 'canary_started':
       lines = [`🐤 Canary at ${num(a.weight)} %`];
@@ -52,30 +78,38 @@ export function renderEventReply(
       break;
     case 'gate_evaluated':
     case 'gate_failed': {
-      const verdict = event.type === 'gate_failed' ? 'fail' : str(a.verdict) ?? 'unknown';
-      const icon = { pass: '✅', fail: '🛑', inconclusive: '❔' }[verdict] ?? '🔎';
+      const verdict =
+        event.type === 'gate_failed' ? 'fail' : str(a.verdict) ?? 'unknown';
+      const icon =
+        { pass: '✅', fail: '🛑', inconclusive: '❔' }[verdict] ?? '🔎';
       lines = [
         `${icon} Gate ${bold(str(a.gate) ?? 'SLO')}: ${escapeText(verdict)}${
           str(a.reason) ? ` — ${escapeText(str(a.reason)!)}` : ''
         }`,
         ...measurements(a.measurements).map(
           m =>
-            `• ${escapeText(m.check)}: ${m.value === undefined ? 'no data' : code(String(m.value))}${
-              m.condition ? ` (${escapeText(m.condition)})` : ''
-            }${m.result ? ` ${escapeText(m.result)}` : ''}`,
+            `• ${escapeText(m.check)}: ${
+              m.value === undefined ? 'no data' : code(String(m.value))
+            }${m.condition ? ` (${escapeText(m.condition)})` : ''}${
+              m.result ? ` ${escapeText(m.result)}` : ''
+            }`,
         ),
       ];
       break;
     }
     case 'promoted':
-      lines = [`✅ Promoted${num(a.weight) !== undefined ? ` to ${num(a.weight)} %` : ''}`];
+      lines = [
+        `✅ Promoted${
+          num(a.weight) !== undefined ? ` to ${num(a.weight)} %` : ''
+        }`,
+      ];
       break;
     case 'rolled_back':
       broadcast = true;
       lines = [
-        `⏪ ${bold('Rolled back')}${str(a.owner) ? ` by ${escapeText(str(a.owner)!)}` : ''}: ${escapeText(
-          str(a.reason) ?? 'no reason given',
-        )}`,
+        `⏪ ${bold('Rolled back')}${
+          str(a.owner) ? ` by ${escapeText(str(a.owner)!)}` : ''
+        }: ${escapeText(str(a.reason) ?? 'no reason given')}`,
       ];
       break;
     case 'release_finished':
@@ -95,19 +129,27 @@ export function renderEventReply(
       lines = [`💚 ${bold(str(a.incidentId) ?? 'Incident')} resolved`];
       break;
     case 'slo_restored':
-      lines = [`💚 SLO restored${str(a.slo) ? `: ${escapeText(str(a.slo)!)}` : ''}`];
+      lines = [
+        `💚 SLO restored${str(a.slo) ? `: ${escapeText(str(a.slo)!)}` : ''}`,
+      ];
       break;
     case 'flag_toggled':
-      lines = [`🚩 Flag ${code(str(a.flag) ?? '?')}: ${flag(a.from)} → ${flag(a.to)}`];
+      lines = [
+        `🚩 Flag ${code(str(a.flag) ?? '?')}: ${flag(a.from)} → ${flag(a.to)}`,
+      ];
       break;
     case 'checklist_item_checked':
       lines = [
-        `☑️ ${escapeText(str(a.item) ?? '')}${str(a.by) ? ` — ${escapeText(str(a.by)!)}` : ''}`,
+        `☑️ ${escapeText(str(a.item) ?? '')}${
+          str(a.by) ? ` — ${escapeText(str(a.by)!)}` : ''
+        }`,
       ];
       break;
     case 'note_added':
       lines = [
-        `📝 ${escapeText(str(a.text) ?? '')}${str(a.author) ? ` — ${escapeText(str(a.author)!)}` : ''}`,
+        `📝 ${escapeText(str(a.text) ?? '')}${
+          str(a.author) ? ` — ${escapeText(str(a.author)!)}` : ''
+        }`,
       ];
       break;
     default:
@@ -116,10 +158,17 @@ export function renderEventReply(
   const body = lines.join('\n');
   const message = fitMessage(
     {
-      text: `${ctx.entityTitle ? `${escapeText(ctx.entityTitle)} ` : ''}${escapeText(
-        release.version ?? release.releaseId,
-      )}: ${lines[0]}`,
-      blocks: [section(body), context(`<!date^${Math.floor(Date.parse(event.timestamp) / 1000)}^{date_short_pretty} {time}|${event.timestamp}>`)],
+      text: `${
+        ctx.entityTitle ? `${escapeText(ctx.entityTitle)} ` : ''
+      }${escapeText(release.version ?? release.releaseId)}: ${lines[0]}`,
+      blocks: [
+        section(body),
+        context(
+          `<!date^${Math.floor(
+            Date.parse(event.timestamp) / 1000,
+          )}^{date_short_pretty} {time}|${event.timestamp}>`,
+        ),
+      ],
     },
     ctx.releaseUrl,
   );

@@ -1,4 +1,7 @@
-import type { Release, ReleaseFootprint } from '@release-ledger/plugin-release-ledger-common';
+import type {
+  Release,
+  ReleaseFootprint,
+} from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, section, SlackMessage } from './blockKit';
 import { formatDuration, median } from './format';
@@ -16,19 +19,28 @@ export function renderReleaseSummary(
 ): SlackMessage {
   const title = `${ctx.entityTitle} ${release.version ?? release.releaseId}`;
   const outcome =
-    release.outcome === 'rolled_back' || release.rolledBackAt ? 'rolled back' : 'promoted';
+    release.outcome === 'rolled_back' || release.rolledBackAt
+      ? 'rolled back'
+      : 'promoted';
   const lines = [
     `🏁 ${bold(`${title}: ${outcome}`)}`,
     [
       `Version ${release.version ? code(release.version) : '—'}`,
       `Risk ${release.risk ? escapeText(release.risk) : 'not stated'}`,
-      `${release.changes.length} change${release.changes.length === 1 ? '' : 's'}`,
+      `${release.changes.length} change${
+        release.changes.length === 1 ? '' : 's'
+      }`,
     ].join(' · '),
   ];
   if (release.flagToggles.length > 0) {
     lines.push(
       `${bold('Flags toggled')} ${release.flagToggles
-        .map(f => `${code(f.flag)} ${code(JSON.stringify(f.from ?? null))} → ${code(JSON.stringify(f.to))}`)
+        .map(
+          f =>
+            `${code(f.flag)} ${code(JSON.stringify(f.from ?? null))} → ${code(
+              JSON.stringify(f.to),
+            )}`,
+        )
         .join(', ')}`,
     );
   }
@@ -43,22 +55,27 @@ export function renderReleaseSummary(
   const lead = median(footprint?.leadTimesMs ?? []);
   if (lead !== undefined) {
     lines.push(
-      `${bold('Lead time')} ${formatDuration(lead)} median over ${footprint!.leadTimesMs.length} change${
-        footprint!.leadTimesMs.length === 1 ? '' : 's'
-      }`,
+      `${bold('Lead time')} ${formatDuration(lead)} median over ${
+        footprint!.leadTimesMs.length
+      } change${footprint!.leadTimesMs.length === 1 ? '' : 's'}`,
     );
   }
   if (footprint?.failed) {
     lines.push(
       footprint.timeToRestoreMs !== undefined
-        ? `${bold('Time to restore')} ${formatDuration(footprint.timeToRestoreMs)}`
+        ? `${bold('Time to restore')} ${formatDuration(
+            footprint.timeToRestoreMs,
+          )}`
         : `${bold('Time to restore')} not restored yet`,
     );
   }
   return fitMessage(
     {
       text: escapeText(`Summary: ${title} ${outcome}`),
-      blocks: [section(lines.join('\n')), context(link(ctx.releaseUrl, 'Release page'))],
+      blocks: [
+        section(lines.join('\n')),
+        context(link(ctx.releaseUrl, 'Release page')),
+      ],
     },
     ctx.releaseUrl,
   );

@@ -29,12 +29,19 @@ function expectGolden(name: string, actual: unknown) {
 }
 
 const ctx: MessageContext = {
-  releaseUrl: 'https://backstage.example.com/release-ledger/releases/payments-api%402026.11.27.142',
-  entityUrl: 'https://backstage.example.com/catalog/default/component/payments-api',
+  releaseUrl:
+    'https://backstage.example.com/release-ledger/releases/payments-api%402026.11.27.142',
+  entityUrl:
+    'https://backstage.example.com/catalog/default/component/payments-api',
   entityTitle: 'payments-api',
   ownerTitle: 'Payments',
   oncall: { mrkdwn: '<!subteam^S0123ABCDE>' },
-  grafanaPanels: [{ title: 'p95 latency', url: 'https://grafana.example.com/d/abc?viewPanel=2' }],
+  grafanaPanels: [
+    {
+      title: 'p95 latency',
+      url: 'https://grafana.example.com/d/abc?viewPanel=2',
+    },
+  ],
 };
 
 const release: Release = {
@@ -53,18 +60,45 @@ const release: Release = {
   firstEventAt: '2026-11-27T09:00:00.000Z',
   lastEventAt: '2026-11-27T10:02:00.000Z',
   changes: [
-    { prNumber: 481, title: 'feat: refunds idempotency keys', author: 'ana', mergedAt: '2026-11-27T08:00:00.000Z', customerVisible: true, url: 'https://github.com/acme/payments/pull/481' },
-    { prNumber: 482, title: 'fix: tax rounding', mergedAt: '2026-11-27T09:00:00.000Z' },
+    {
+      prNumber: 481,
+      title: 'feat: refunds idempotency keys',
+      author: 'ana',
+      mergedAt: '2026-11-27T08:00:00.000Z',
+      customerVisible: true,
+      url: 'https://github.com/acme/payments/pull/481',
+    },
+    {
+      prNumber: 482,
+      title: 'fix: tax rounding',
+      mergedAt: '2026-11-27T09:00:00.000Z',
+    },
   ],
   incidents: [],
-  flagToggles: [{ flag: 'refunds-v2', from: false, to: true, at: '2026-11-27T10:05:00.000Z' }],
+  flagToggles: [
+    {
+      flag: 'refunds-v2',
+      from: false,
+      to: true,
+      at: '2026-11-27T10:05:00.000Z',
+    },
+  ],
   anomalies: [],
   eventCount: 6,
 };
 
 const ATTRIBUTES: Record<ReleaseEventType, Record<string, unknown>> = {
-  pr_merged: { prNumber: 481, title: 'feat: refunds idempotency keys', author: 'ana', url: 'https://github.com/acme/payments/pull/481' },
-  release_started: { changeCount: 2, plan: 'canary 10%/5m, 50%/10m, 100%/10m', risk: 'medium' },
+  pr_merged: {
+    prNumber: 481,
+    title: 'feat: refunds idempotency keys',
+    author: 'ana',
+    url: 'https://github.com/acme/payments/pull/481',
+  },
+  release_started: {
+    changeCount: 2,
+    plan: 'canary 10%/5m, 50%/10m, 100%/10m',
+    risk: 'medium',
+  },
   canary_started: { weight: 10 },
   canary_passed: {},
   gate_evaluated: {
@@ -72,23 +106,47 @@ const ATTRIBUTES: Record<ReleaseEventType, Record<string, unknown>> = {
     verdict: 'pass',
     reason: 'all key checks passed',
     measurements: [
-      { check: 'error-rate', value: 0.004, condition: '< 0.01', result: 'pass' },
-      { check: 'p95-latency', value: 0.231, condition: '<= 0.3', result: 'pass' },
+      {
+        check: 'error-rate',
+        value: 0.004,
+        condition: '< 0.01',
+        result: 'pass',
+      },
+      {
+        check: 'p95-latency',
+        value: 0.231,
+        condition: '<= 0.3',
+        result: 'pass',
+      },
     ],
   },
-  gate_failed: { gate: 'payments-slo', reason: 'error-rate 0.031 > 0.01 three times' },
+  gate_failed: {
+    gate: 'payments-slo',
+    reason: 'error-rate 0.031 > 0.01 three times',
+  },
   promoted: { weight: 100 },
   rolled_back: { reason: 'error rate 3.1% on canary', owner: 'ana (on-call)' },
   release_finished: {},
-  incident_started: { incidentId: 'INC-123', severity: 'SEV-2', title: 'Refund API errors', url: 'https://incidents.example.com/INC-123' },
+  incident_started: {
+    incidentId: 'INC-123',
+    severity: 'SEV-2',
+    title: 'Refund API errors',
+    url: 'https://incidents.example.com/INC-123',
+  },
   incident_resolved: { incidentId: 'INC-123' },
   slo_restored: { slo: 'availability' },
   flag_toggled: { flag: 'refunds-v2', from: false, to: true },
-  checklist_item_checked: { item: 'Migrations are backwards-compatible', by: 'ana' },
+  checklist_item_checked: {
+    item: 'Migrations are backwards-compatible',
+    by: 'ana',
+  },
   note_added: { text: 'Holding at 50% until EU traffic peaks.', author: 'ana' },
 };
 
-const event = (type: ReleaseEventType, attributes = ATTRIBUTES[type]): ReleaseEvent => ({
+const event = (
+  type: ReleaseEventType,
+  attributes = ATTRIBUTES[type],
+): ReleaseEvent => ({
   eventId: `e-${type}`,
   type,
   releaseId: release.releaseId,
@@ -114,9 +172,13 @@ function allTexts(message: SlackMessage): string[] {
 function expectWithinLimits(message: SlackMessage) {
   expect(message.blocks.length).toBeLessThanOrEqual(LIMITS.blocks);
   for (const b of message.blocks) {
-    if (b.type === 'header') expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.headerText);
-    if (b.type === 'section' && b.text) expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
-    if (b.type === 'section') for (const f of b.fields ?? []) expect(f.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
+    if (b.type === 'header')
+      expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.headerText);
+    if (b.type === 'section' && b.text)
+      expect(b.text.text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+    if (b.type === 'section')
+      for (const f of b.fields ?? [])
+        expect(f.text.length).toBeLessThanOrEqual(LIMITS.fieldText);
   }
 }
 
@@ -135,7 +197,12 @@ describe('golden Block Kit messages', () => {
     expectGolden(
       'release-summary',
       renderReleaseSummary(
-        { ...release, status: 'finished', outcome: 'rolled_back', rolledBackAt: '2026-11-27T10:20:00.000Z' },
+        {
+          ...release,
+          status: 'finished',
+          outcome: 'rolled_back',
+          rolledBackAt: '2026-11-27T10:20:00.000Z',
+        },
         {
           releaseId: release.releaseId,
           entityRef: release.entityRef,
@@ -156,7 +223,10 @@ describe('golden Block Kit messages', () => {
       t => renderEventReply(event(t), release, ctx).broadcast,
     );
     expect(broadcast).toEqual(['rolled_back', 'incident_started']);
-    const sev3 = event('incident_started', { incidentId: 'INC-9', severity: 'SEV-3' });
+    const sev3 = event('incident_started', {
+      incidentId: 'INC-9',
+      severity: 'SEV-3',
+    });
     expect(renderEventReply(sev3, release, ctx).broadcast).toBe(false);
   });
 });
@@ -172,13 +242,42 @@ describe('hostile input', () => {
 
   it.each(hostile.map(h => [h]))('never lets %j ping or link', text => {
     const messages = [
-      renderEventReply(event('pr_merged', { prNumber: 1, title: text, author: text }), release, ctx),
-      renderEventReply(event('rolled_back', { reason: text, owner: text }), release, ctx),
-      renderEventReply(event('note_added', { text, author: text }), release, ctx),
-      renderEventReply(event('gate_failed', { gate: text, reason: text }), release, ctx),
-      renderStatusCard({ ...release, plan: text, version: text, rollbackReason: text }, { ...ctx, entityTitle: text, ownerTitle: text }),
+      renderEventReply(
+        event('pr_merged', { prNumber: 1, title: text, author: text }),
+        release,
+        ctx,
+      ),
+      renderEventReply(
+        event('rolled_back', { reason: text, owner: text }),
+        release,
+        ctx,
+      ),
+      renderEventReply(
+        event('note_added', { text, author: text }),
+        release,
+        ctx,
+      ),
+      renderEventReply(
+        event('gate_failed', { gate: text, reason: text }),
+        release,
+        ctx,
+      ),
+      renderStatusCard(
+        { ...release, plan: text, version: text, rollbackReason: text },
+        { ...ctx, entityTitle: text, ownerTitle: text },
+      ),
       renderReleaseSummary(
-        { ...release, changes: [{ prNumber: 2, title: text, mergedAt: release.firstEventAt, customerVisible: true }] },
+        {
+          ...release,
+          changes: [
+            {
+              prNumber: 2,
+              title: text,
+              mergedAt: release.firstEventAt,
+              customerVisible: true,
+            },
+          ],
+        },
         undefined,
         { ...ctx, entityTitle: text },
       ),
@@ -216,7 +315,10 @@ describe('hostile input', () => {
   });
 
   it('keeps a status card with a 5,000-character version inside the header limit', () => {
-    const card = renderStatusCard({ ...release, version: 'v'.repeat(5000) }, ctx);
+    const card = renderStatusCard(
+      { ...release, version: 'v'.repeat(5000) },
+      ctx,
+    );
     expectWithinLimits(card);
   });
 });

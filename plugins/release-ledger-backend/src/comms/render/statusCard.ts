@@ -1,4 +1,7 @@
-import type { Release, ReleaseStatus } from '@release-ledger/plugin-release-ledger-common';
+import type {
+  Release,
+  ReleaseStatus,
+} from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, header, mrkdwn, SlackMessage } from './blockKit';
 import type { OncallMention } from './slackTargets';
@@ -38,7 +41,10 @@ export function statusLabel(release: Release): string {
  * The thread's parent message: the release at a glance, updated in place
  * (chat.update) whenever its status changes.
  */
-export function renderStatusCard(release: Release, ctx: MessageContext): SlackMessage {
+export function renderStatusCard(
+  release: Release,
+  ctx: MessageContext,
+): SlackMessage {
   const title = `${ctx.entityTitle} ${release.version ?? release.releaseId}`;
   const fields = [
     `*Status*\n${statusLabel(release)}`,
@@ -53,7 +59,9 @@ export function renderStatusCard(release: Release, ctx: MessageContext): SlackMe
   if (release.risk) lines.push(`${bold('Risk')} ${escapeText(release.risk)}`);
   if (release.changes.length > 0) {
     lines.push(
-      `${bold('Changes')} ${release.changes.length} merged PR${release.changes.length === 1 ? '' : 's'}`,
+      `${bold('Changes')} ${release.changes.length} merged PR${
+        release.changes.length === 1 ? '' : 's'
+      }`,
     );
   }
   if (release.rollbackReason) {
@@ -69,8 +77,15 @@ export function renderStatusCard(release: Release, ctx: MessageContext): SlackMe
       blocks: [
         header(escapeText(title)),
         { type: 'section', fields: fields.map(mrkdwn) },
-        ...(lines.length ? [{ type: 'section' as const, text: mrkdwn(lines.join('\n')) }] : []),
-        context(links, `Release ${code(release.releaseId)} · ${escapeText(release.environment)}`),
+        ...(lines.length
+          ? [{ type: 'section' as const, text: mrkdwn(lines.join('\n')) }]
+          : []),
+        context(
+          links,
+          `Release ${code(release.releaseId)} · ${escapeText(
+            release.environment,
+          )}`,
+        ),
       ],
     },
     ctx.releaseUrl,
