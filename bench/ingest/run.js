@@ -15,10 +15,15 @@
 'use strict';
 
 const http = require('node:http');
-const net = require('node:net');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const {
+  killChild,
+  waitExit,
+  freePort,
+  procCpuMs,
+} = require('../lib/processes');
 const { spawn, fork, execFileSync } = require('node:child_process');
 
 // --------------------------------------------------------------------------
@@ -116,29 +121,6 @@ const tmpDirs = new Set();
 const pgPrefixes = new Set();
 let cleaningUp;
 let interrupted = false;
-
-function killChild(child, signal) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    // Backends run in their own process group (detached): signal the whole group.
-    if (child.__group) process.kill(-child.pid, signal);
-    else child.kill(signal);
-  } catch {
-    // already gone
-  }
-}
-
-function waitExit(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(true);
-  return new Promise(resolve => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
 
 async function stopChild(child) {
   killChild(child, 'SIGTERM');
@@ -291,25 +273,6 @@ function request({ port, method, urlPath, body, agent, timeoutMs = 60_000 }) {
     req.on('error', reject);
     req.end(body);
   });
-}
-
-let clockTicks = 100;
-try {
-  clockTicks =
-    Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) ||
-    100;
-} catch {
-  // Linux default
-}
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux); undefined elsewhere. */
-function procCpuMs(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
 }
 
 function percentile(sorted, p) {
@@ -567,18 +530,6 @@ async function runScenarios(target, port, serverPid, profiler) {
 // --------------------------------------------------------------------------
 // Targets
 // --------------------------------------------------------------------------
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
 async function startCeiling() {
   const child = fork(__filename, ['--ceiling-server'], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],

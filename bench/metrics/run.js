@@ -29,10 +29,15 @@
 'use strict';
 
 const http = require('node:http');
-const net = require('node:net');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const {
+  killChild,
+  waitExit,
+  freePort,
+  procCpuMs,
+} = require('../lib/processes');
 const { spawn, execFileSync } = require('node:child_process');
 const synthetic = require('./synthetic');
 
@@ -106,28 +111,6 @@ const keptPgDatabases = new Set();
 let cleaningUp;
 let interrupted = false;
 
-function killChild(child, signal) {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  try {
-    if (child.__group) process.kill(-child.pid, signal);
-    else child.kill(signal);
-  } catch {
-    // already gone
-  }
-}
-
-function waitExit(child, ms) {
-  if (child.exitCode !== null || child.signalCode !== null)
-    return Promise.resolve(true);
-  return new Promise(resolve => {
-    const t = setTimeout(() => resolve(false), ms);
-    child.once('exit', () => {
-      clearTimeout(t);
-      resolve(true);
-    });
-  });
-}
-
 async function stopChild(child) {
   killChild(child, 'SIGTERM');
   if (!(await waitExit(child, 10_000))) {
@@ -199,24 +182,6 @@ async function dropPgDatabases(prefix) {
 // --------------------------------------------------------------------------
 // Processes
 // --------------------------------------------------------------------------
-let clockTicks = 100;
-try {
-  clockTicks =
-    Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) ||
-    100;
-} catch {
-  // Linux default
-}
-/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
-function procCpuMs(pid) {
-  try {
-    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
-  } catch {
-    return undefined;
-  }
-}
 
 const transformPath = () =>
   require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
@@ -258,18 +223,6 @@ function runLoader(name, settings) {
       } catch {
         return reject(new Error(`${name}: no summary line (got ${line})`));
       }
-    });
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
     });
   });
 }
