@@ -1,11 +1,13 @@
 /**
- * Shared types, the event contract, DORA metric definitions and math,
- * permissions and annotation names for Release Ledger.
+ * Shared types, the event contract, DORA metric definitions and math, SLO
+ * gate definitions and verdicts, permissions and annotation names for
+ * Release Ledger.
  *
  * @packageDocumentation
  */
 export * from './annotations';
 export * from './events';
+export * from './gates';
 export * from './metrics';
 export * from './metricsApi';
 export * from './permissions';
