@@ -4,6 +4,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
+import { readCommsConfig } from './comms/commsConfig';
+import { createComms } from './comms/createComms';
 import { readReleaseLedgerConfig } from './config';
 import { DatabaseMetricsStore } from './database/DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from './database/DatabaseReleaseLedgerStore';
@@ -26,6 +28,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
         logger: coreServices.logger,
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
+        lifecycle: coreServices.lifecycle,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
@@ -34,15 +37,32 @@ export const releaseLedgerPlugin = createBackendPlugin({
       },
       async init(deps) {
         const config = readReleaseLedgerConfig(deps.config);
+        const commsConfig = readCommsConfig(deps.config);
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
         const store = await DatabaseReleaseLedgerStore.create({
           database: deps.database,
           incidentAttributionWindowHours:
             config.metrics.incidentAttributionWindowHours,
+          pmPerReleaseChannel:
+            commsConfig.pm?.mode === 'per-release'
+              ? commsConfig.pm.channel
+              : undefined,
         });
-        const metricsStore = new DatabaseMetricsStore(
-          await deps.database.getClient(),
-        );
+        const db = await deps.database.getClient();
+        const metricsStore = new DatabaseMetricsStore(db);
+        const comms = createComms({
+          db,
+          config: commsConfig,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger,
+          releases: store,
+          footprints: {
+            getReleaseFootprint: id => metricsStore.getFootprint(id),
+          },
+        });
+        deps.lifecycle.addStartupHook(() => comms.worker.start());
+        deps.lifecycle.addShutdownHook(() => comms.worker.stop());
         const metrics = new MetricsService({
           store: metricsStore,
           catalog: deps.catalog,
@@ -60,6 +80,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             intake,
             metrics,
             metricsStore,
+            comms: comms.service,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger: deps.logger,

@@ -6,6 +6,7 @@
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './commsApi';
 export * from './events';
 export * from './gates';
 export * from './metrics';

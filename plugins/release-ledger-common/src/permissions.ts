@@ -23,9 +23,19 @@ export const releaseLedgerNoteUpdatePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Putting parked Slack messages back in line (after fixing a channel or the
+ * token). @public
+ */
+export const releaseLedgerCommsManagePermission = createPermission({
+  name: 'release-ledger.comms.manage',
+  attributes: { action: 'update' },
+});
+
 /** Every permission Release Ledger declares. @public */
 export const releaseLedgerPermissions = [
   releaseLedgerEventCreatePermission,
   releaseLedgerReadPermission,
   releaseLedgerNoteUpdatePermission,
+  releaseLedgerCommsManagePermission,
 ];

@@ -27,6 +27,8 @@ import {
   ReleaseWriteRow,
 } from './tables';
 import { GroupCommit } from './GroupCommit';
+import { enqueueMessages } from '../comms/outbox/OutboxStore';
+import { planMessages, TouchedRelease } from '../comms/outbox/planMessages';
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,
@@ -127,6 +129,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     skipMigrations?: boolean;
     /** Hours after a promotion in which an incident without a release is attributed to it (default 72). */
     incidentAttributionWindowHours?: number;
+    /** PM/CS channel that gets one summary per finished release. */
+    pmPerReleaseChannel?: string;
   }): Promise<DatabaseReleaseLedgerStore> {
     const client = await options.database.getClient();
     if (client.client.config.client.includes('sqlite')) {
@@ -141,6 +145,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       client,
       options.incidentAttributionWindowHours ??
         DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
+      options.pmPerReleaseChannel,
     );
   }
 
@@ -152,6 +157,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   private constructor(
     private readonly db: Knex,
     attributionWindowHours: number,
+    private readonly pmPerReleaseChannel?: string,
   ) {
     this.#attributionWindowHours = attributionWindowHours;
     this.#bulk = bulkWriterFor(db);
@@ -225,9 +231,12 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     );
     const fresh = candidates.filter(e => created.has(e.eventId));
 
-    const projected = await this.#reproject(tx, [
-      ...new Set(fresh.filter(belongsToRelease).map(e => e.releaseId)),
-    ]);
+    const previousStatus = new Map<string, Release['status']>();
+    const projected = await this.#reproject(
+      tx,
+      [...new Set(fresh.filter(belongsToRelease).map(e => e.releaseId))],
+      previousStatus,
+    );
     await refreshMetricsProjection(tx, this.#bulk, {
       projected,
       incidentIds: [
@@ -237,6 +246,22 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       ],
       attributionWindowHours: this.#attributionWindowHours,
     });
+    // The messages these events owe Slack commit with them (outbox).
+    const touched = new Map<string, TouchedRelease>();
+    for (const [releaseId, p] of projected) {
+      touched.set(releaseId, {
+        release: p.release,
+        previousStatus: previousStatus.get(releaseId),
+      });
+    }
+    await enqueueMessages(
+      tx,
+      this.#bulk,
+      planMessages(fresh.filter(belongsToRelease), touched, {
+        pmPerReleaseChannel: this.pmPerReleaseChannel,
+      }),
+      receivedAt,
+    );
 
     return events.map((e, i) =>
       firstIndex.get(e.eventId) === i && created.has(e.eventId)
@@ -327,13 +352,20 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   async #reproject(
     tx: Knex.Transaction,
     releaseIds: string[],
+    previousStatus: Map<string, Release['status']>,
   ): Promise<Map<string, ProjectedRelease>> {
     const now = new Date().toISOString();
     const projected = new Map<string, ProjectedRelease>();
     for (const ids of chunks(releaseIds.sort(), 300)) {
       const rows = await tx<ReleaseRow>(RELEASES.table)
         .whereIn('release_id', ids)
-        .select('release_id', 'entity_ref', 'owner_ref', 'promoted_at');
+        .select(
+          'release_id',
+          'entity_ref',
+          'owner_ref',
+          'promoted_at',
+          'status',
+        );
       const eventRows = await tx<EventRow>(EVENTS.table)
         .whereIn('release_id', ids)
         .select();
@@ -344,6 +376,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         eventsByRelease.set(row.release_id!, list);
       }
       const updates = rows.map((row): ReleaseWriteRow => {
+        previousStatus.set(row.release_id, row.status as Release['status']);
         const events = eventsByRelease.get(row.release_id) ?? [];
         const release = projectRelease({
           releaseId: row.release_id,

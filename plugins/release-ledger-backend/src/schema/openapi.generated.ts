@@ -236,6 +236,129 @@ export const spec = {
         },
       },
     },
+    '/releases/{releaseId}/comms': {
+      get: {
+        operationId: 'GetReleaseComms',
+        summary:
+          "The release's Slack thread as the outbox holds it, each message with its delivery state.",
+        parameters: [
+          {
+            name: 'releaseId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The thread (parent card, replies in event order, summary).',
+            content: {
+              'application/json': {
+                schema: {
+                  $ref: '#/components/schemas/ReleaseComms',
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/comms/status': {
+      get: {
+        operationId: 'GetCommsStatus',
+        summary: 'How messages are delivered and how many are in each state.',
+        responses: {
+          '200': {
+            description:
+              'Delivery mode, configuration problems and outbox counts.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['delivery', 'counts'],
+                  properties: {
+                    delivery: {
+                      $ref: '#/components/schemas/CommsDelivery',
+                    },
+                    counts: {
+                      type: 'object',
+                      additionalProperties: {
+                        type: 'integer',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/comms/requeue': {
+      post: {
+        operationId: 'RequeueParkedMessages',
+        summary:
+          "Puts parked messages (all, or one release's) back in line, after fixing a channel or the token.",
+        requestBody: {
+          required: true,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  releaseId: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 200,
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'How many messages were put back in line.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['requeued'],
+                  properties: {
+                    requeued: {
+                      type: 'integer',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/metrics': {
       get: {
         operationId: 'GetMetrics',
@@ -438,6 +561,99 @@ export const spec = {
       },
     },
     schemas: {
+      CommsDelivery: {
+        type: 'object',
+        required: ['mode', 'problems'],
+        properties: {
+          mode: {
+            type: 'string',
+            enum: ['slack', 'not_configured'],
+          },
+          problems: {
+            type: 'array',
+            items: {
+              type: 'string',
+            },
+          },
+        },
+      },
+      ReleaseComms: {
+        type: 'object',
+        required: ['releaseId', 'delivery', 'messages'],
+        properties: {
+          releaseId: {
+            type: 'string',
+          },
+          delivery: {
+            $ref: '#/components/schemas/CommsDelivery',
+          },
+          channel: {
+            type: 'string',
+          },
+          threadTs: {
+            type: 'string',
+          },
+          messages: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: [
+                'id',
+                'kind',
+                'state',
+                'orderAt',
+                'attempts',
+                'broadcast',
+              ],
+              properties: {
+                id: {
+                  type: 'integer',
+                },
+                kind: {
+                  type: 'string',
+                },
+                state: {
+                  type: 'string',
+                  enum: ['pending', 'delivered', 'parked', 'not_delivered'],
+                },
+                orderAt: {
+                  type: 'string',
+                },
+                attempts: {
+                  type: 'integer',
+                },
+                lastError: {
+                  type: 'string',
+                },
+                slackTs: {
+                  type: 'string',
+                },
+                deliveredAt: {
+                  type: 'string',
+                },
+                broadcast: {
+                  type: 'boolean',
+                },
+                message: {
+                  type: 'object',
+                  required: ['text', 'blocks'],
+                  properties: {
+                    text: {
+                      type: 'string',
+                    },
+                    blocks: {
+                      type: 'array',
+                      items: {
+                        type: 'object',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+        },
+      },
       Error: {
         type: 'object',
         required: ['error'],

@@ -11,6 +11,9 @@ describe('openapi.generated.ts', () => {
       '/events',
       '/releases',
       '/releases/{releaseId}',
+      '/releases/{releaseId}/comms',
+      '/comms/status',
+      '/comms/requeue',
       '/metrics',
       '/notes/{week}',
     ]);

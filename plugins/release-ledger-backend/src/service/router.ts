@@ -7,6 +7,7 @@ import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
+  releaseLedgerCommsManagePermission,
   releaseLedgerEventCreatePermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
@@ -15,6 +16,7 @@ import {
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import type { CommsService } from '../comms/CommsService';
 import type { MetricsStore } from '../database/DatabaseMetricsStore';
 import { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
@@ -27,6 +29,7 @@ export type RouterOptions = {
   intake: EventIntake;
   metrics: MetricsService;
   metricsStore: MetricsStore;
+  comms: CommsService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -250,6 +253,39 @@ export async function createRouter(
       throw new NotFoundError(`release ${req.params.releaseId} not found`);
     }
     res.json(footprint ? { ...release, footprint } : release);
+  });
+
+  router.get('/releases/:releaseId/comms', async (req, res) => {
+    await authorizeRead(req);
+    const comms = await options.comms.releaseComms(req.params.releaseId);
+    if (!comms) {
+      throw new NotFoundError(`release ${req.params.releaseId} not found`);
+    }
+    res.json(comms);
+  });
+
+  router.get('/comms/status', async (req, res) => {
+    await authorizeRead(req);
+    res.json(await options.comms.status());
+  });
+
+  router.post('/comms/requeue', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (credentials.principal.type === 'user') {
+      const [decision] = await permissions.authorize(
+        [{ permission: releaseLedgerCommsManagePermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          'requeueing messages needs the permission release-ledger.comms.manage',
+        );
+      }
+    }
+    const releaseId = (req.body as { releaseId?: string }).releaseId;
+    res.json({ requeued: await options.comms.requeueParked(releaseId) });
   });
 
   router.get('/metrics', async (req, res) => {

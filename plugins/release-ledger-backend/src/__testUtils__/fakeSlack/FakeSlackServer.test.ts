@@ -472,6 +472,55 @@ describe('FakeSlackServer', () => {
     });
   });
 
+  describe('conversations.history', () => {
+    it('returns top-level messages newest first after `oldest`, metadata on request, paginated', async () => {
+      const posted: string[] = [];
+      for (let i = 0; i < 3; i++) {
+        const r = await slack.chat.postMessage({
+          channel: '#history',
+          text: `top ${i}`,
+          metadata: outboxMetadata(`top-${i}`),
+        });
+        posted.push(r.ts!);
+      }
+      await slack.chat.postMessage({
+        channel: '#history',
+        text: 'a reply is not history',
+        thread_ts: posted[0],
+      });
+      const all = await slack.conversations.history({
+        channel: '#history',
+        include_all_metadata: true,
+      });
+      expect(all.messages?.map(m => m.text)).toEqual([
+        'top 2',
+        'top 1',
+        'top 0',
+      ]);
+      expect(all.messages?.[0].metadata).toEqual(outboxMetadata('top-2'));
+
+      const after = await slack.conversations.history({
+        channel: '#history',
+        oldest: posted[0],
+      });
+      expect(after.messages?.map(m => m.text)).toEqual(['top 2', 'top 1']);
+      expect(after.messages?.every(m => !('metadata' in m))).toBe(true);
+
+      const first = await slack.conversations.history({
+        channel: '#history',
+        limit: 2,
+      });
+      expect(first.has_more).toBe(true);
+      const second = await slack.conversations.history({
+        channel: '#history',
+        limit: 2,
+        cursor: first.response_metadata!.next_cursor,
+      });
+      expect(second.messages?.map(m => m.text)).toEqual(['top 0']);
+      expect(second.has_more).toBe(false);
+    });
+  });
+
   describe('conversations.replies', () => {
     async function threadWith(replies: number) {
       const parent = await slack.chat.postMessage({

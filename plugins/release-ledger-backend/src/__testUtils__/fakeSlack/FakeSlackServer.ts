@@ -225,6 +225,7 @@ const KNOWN_METHODS = new Set([
   'chat.postMessage',
   'chat.update',
   'conversations.replies',
+  'conversations.history',
 ]);
 
 const CHANNEL_ID = /^[CGD][A-Z0-9]{6,}$/;
@@ -555,6 +556,9 @@ class FakeSlackServer implements FakeSlack {
       case 'chat.update':
         reply = this.chatUpdate(params, call);
         break;
+      case 'conversations.history':
+        reply = this.conversationsHistory(params, call);
+        break;
       default:
         reply = this.conversationsReplies(params, call);
         break;
@@ -785,6 +789,54 @@ class FakeSlackServer implements FakeSlack {
     }
     const page = all.slice(start, start + limit);
     const next = all[start + limit];
+    const withMetadata = bool(params.include_all_metadata);
+    return {
+      status: 200,
+      body: {
+        ok: true,
+        messages: page.map(m => this.apiMessage(m, withMetadata)),
+        has_more: next !== undefined,
+        response_metadata: { next_cursor: next ? encodeCursor(next.ts) : '' },
+      },
+    };
+  }
+
+  /**
+   * Top-level messages of a channel, newest first, within `oldest`/`latest`
+   * (epoch seconds, exclusive like Slack's defaults), paginated by cursor.
+   */
+  private conversationsHistory(params: Params, call: FakeSlackCall): Reply {
+    const channel = call.channel;
+    if (!channel) {
+      return fail('channel_not_found');
+    }
+    const state = this.channelStates.get(channel) ?? 'ok';
+    if (state === 'not_found' || state === 'not_in_channel') {
+      return fail(CHANNEL_STATE_ERRORS[state]);
+    }
+    const oldest = tsMicros(str(params.oldest) ?? '0');
+    const latest = str(params.latest);
+    const byTs = this.messages.get(channel);
+    let all = (this.topLevel.get(channel) ?? [])
+      .map(t => byTs!.get(t)!)
+      .filter(m => tsMicros(m.ts) > oldest)
+      .filter(m => latest === undefined || tsMicros(m.ts) < tsMicros(latest))
+      .reverse();
+    const cursor = str(params.cursor);
+    if (cursor) {
+      const from = decodeCursor(cursor);
+      if (from === undefined) {
+        return fail('invalid_cursor');
+      }
+      all = all.filter(m => tsMicros(m.ts) <= from);
+    }
+    const requested = Number(str(params.limit) ?? 100);
+    const limit =
+      Number.isInteger(requested) && requested > 0
+        ? Math.min(requested, 999)
+        : 100;
+    const page = all.slice(0, limit);
+    const next = all[limit];
     const withMetadata = bool(params.include_all_metadata);
     return {
       status: 200,

@@ -1,0 +1,72 @@
+import type { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Knex } from 'knex';
+import { CommsConfig } from './commsConfig';
+import { CommsService } from './CommsService';
+import { OutboxWorker, WorkerSources } from './delivery/OutboxWorker';
+import {
+  MessageTransport,
+  NotConfiguredTransport,
+  SlackTransport,
+} from './delivery/SlackTransport';
+import { OutboxStore } from './outbox/OutboxStore';
+import { ReleaseRouting } from './routing/ReleaseRouting';
+
+/**
+ * Builds the comms pipeline from config: routing against the catalog, the
+ * Slack transport (or the not-configured one), the outbox worker and the
+ * service behind the comms endpoints.
+ */
+export function createComms(options: {
+  db: Knex;
+  config: CommsConfig;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+  releases: WorkerSources['releases'];
+  footprints: WorkerSources['footprints'];
+}) {
+  const { config, logger } = options;
+  for (const problem of config.problems) {
+    logger.error(`release-ledger Slack configuration: ${problem}`);
+  }
+  const transport: MessageTransport = config.deliver
+    ? new SlackTransport({
+        token: config.token!,
+        apiUrl: config.apiUrl,
+        timeoutMs: config.timeoutMs,
+      })
+    : new NotConfiguredTransport();
+  if (!config.deliver) {
+    logger.info(
+      'release-ledger: Slack is not configured (releaseLedger.slack.token); messages are rendered and kept in the outbox, not delivered',
+    );
+  }
+  const outbox = new OutboxStore(options.db);
+  const sources: WorkerSources = {
+    releases: options.releases,
+    footprints: options.footprints,
+    routing: new ReleaseRouting({
+      catalog: options.catalog,
+      auth: options.auth,
+      config,
+    }),
+  };
+  const worker = new OutboxWorker({
+    ...sources,
+    outbox,
+    transport,
+    logger,
+    perChannelIntervalMs: config.perChannelIntervalMs,
+    maxAttempts: config.maxAttempts,
+    concurrency: config.concurrency,
+    // Long enough for the slowest call; short enough that a crashed
+    // instance's channels are picked up by another within a minute.
+    leaseMs: Math.max(30_000, 3 * config.timeoutMs),
+  });
+  const service = new CommsService(outbox, sources, {
+    mode: config.deliver ? 'slack' : 'not_configured',
+    problems: config.problems,
+  });
+  return { worker, service, outbox, sources };
+}

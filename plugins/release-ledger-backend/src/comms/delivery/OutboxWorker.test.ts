@@ -1,0 +1,279 @@
+import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
+import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
+import { createTestDatabases } from '../../__testUtils__/testLedger';
+import {
+  createCommsHarness,
+  releaseEvent,
+} from '../__testUtils__/commsHarness';
+import { NOT_CONFIGURED, NotConfiguredTransport } from './SlackTransport';
+
+jest.setTimeout(90_000);
+
+const databases = createTestDatabases();
+const T0 = Date.UTC(2026, 10, 27, 10, 0);
+const at = (minute: number) => new Date(T0 + minute * 60_000);
+
+/** A whole release: start, canary, gate, promotion, finish. */
+function lifecycle(releaseId: string, entity = 'svc-0') {
+  const steps: Array<[ReleaseEventType, Record<string, unknown>]> = [
+    ['release_started', { plan: 'canary 10% then 100%', changeCount: 1 }],
+    ['canary_started', { weight: 10 }],
+    [
+      'gate_evaluated',
+      {
+        gate: 'standard',
+        verdict: 'pass',
+        measurements: [
+          {
+            check: 'error-rate',
+            value: 0.002,
+            condition: '< 0.01',
+            result: 'pass',
+          },
+        ],
+      },
+    ],
+    ['promoted', {}],
+    ['release_finished', {}],
+  ];
+  return steps.map(([type, attributes], i) =>
+    releaseEvent(
+      `${releaseId}-${i}`,
+      releaseId,
+      type,
+      at(i),
+      attributes,
+      entity,
+    ),
+  );
+}
+
+/** The text of a message's blocks, for assertions that read like the thread. */
+function textOf(message: { text?: string; blocks?: unknown[] }): string {
+  return JSON.stringify(message.blocks ?? message.text);
+}
+
+describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
+  let slack: FakeSlack;
+  beforeEach(async () => {
+    slack = await startFakeSlack();
+  });
+  afterEach(async () => {
+    await slack.close();
+  });
+
+  async function setup(slackConfig?: object) {
+    const knex = await databases.init(databaseId);
+    const harness = await createCommsHarness({
+      knex,
+      apiUrl: slack.apiUrl,
+      channels: ['#svc-0-releases', '#svc-1-releases'],
+      slackConfig,
+    });
+    return { knex, ...harness };
+  }
+
+  it('posts one thread per release: the card, a reply per event in order, the summary, and keeps the card current', async () => {
+    const { store, worker, drain } = await setup();
+    await store.appendEvents(lifecycle('r1'));
+    const counts = await drain([worker()]);
+    expect(counts).toMatchObject({ pending: 0, parked: 0, delivered: 5 });
+
+    const [parent, ...others] = slack.channelMessages('#svc-0-releases');
+    expect(others).toHaveLength(0);
+    const thread = slack.thread('#svc-0-releases', parent.ts);
+    const replies = thread.slice(1);
+    expect(replies.map(m => m.text)).toEqual([
+      expect.stringContaining('Canary'),
+      expect.stringContaining('Gate'),
+      expect.stringContaining('Promoted'),
+      expect.stringContaining('Summary'),
+    ]);
+    expect(textOf(replies[1])).toContain('0.002');
+    // Events after the start arrived in the same commit: the card was
+    // posted showing the final state, so no update was needed.
+    expect(textOf(parent)).toContain('Finished');
+    expect(slack.duplicates()).toEqual([]);
+  });
+
+  it('updates the card in place when the status changes after the thread started', async () => {
+    const { store, worker, drain } = await setup();
+    const events = lifecycle('r2');
+    await store.appendEvents(events.slice(0, 1));
+    const w = worker();
+    await drain([w]);
+    const [parent] = slack.channelMessages('#svc-0-releases');
+    expect(textOf(parent)).toContain('Started');
+
+    await store.appendEvents(events.slice(1, 2));
+    await drain([w]);
+    const [updated] = slack.channelMessages('#svc-0-releases');
+    expect(updated.ts).toBe(parent.ts);
+    expect(updated.updates).toBe(1);
+    expect(textOf(updated)).toContain('Canary');
+    expect(slack.channelMessages('#svc-0-releases')).toHaveLength(1);
+  });
+
+  it('holds replies until their parent is in Slack, even when they were recorded first', async () => {
+    const { store, worker, drain } = await setup();
+    // A merged PR recorded before the release starts.
+    await store.appendEvents([
+      releaseEvent('pr', 'r3', 'pr_merged', at(0), {
+        prNumber: 7,
+        title: 'fix: <!channel> rounding',
+      }),
+    ]);
+    const w = worker();
+    await w.drainOnce();
+    await w.drainOnce();
+    expect(slack.allMessages()).toHaveLength(0);
+
+    await store.appendEvents(lifecycle('r3').slice(0, 1));
+    await drain([w]);
+    const [parent] = slack.channelMessages('#svc-0-releases');
+    const [, reply] = slack.thread('#svc-0-releases', parent.ts);
+    // Escaped: the PR title cannot ping the channel.
+    expect(reply.text).not.toContain('<!channel>');
+    expect(textOf(reply)).toContain('&lt;!channel&gt;');
+  });
+
+  it('broadcasts rollbacks and SEV-1/SEV-2 incidents to the channel, not SEV-3', async () => {
+    const { store, worker, drain } = await setup();
+    await store.appendEvents([
+      releaseEvent('s', 'r4', 'release_started', at(0)),
+      releaseEvent('i1', 'r4', 'incident_started', at(1), {
+        incidentId: 'INC-1',
+        severity: 'SEV-2',
+      }),
+      releaseEvent('i2', 'r4', 'incident_started', at(2), {
+        incidentId: 'INC-2',
+        severity: 'SEV-3',
+      }),
+      releaseEvent('rb', 'r4', 'rolled_back', at(3), {
+        reason: 'error rate',
+      }),
+    ]);
+    await drain([worker()]);
+    const [parent] = slack.channelMessages('#svc-0-releases');
+    const replies = slack.thread('#svc-0-releases', parent.ts).slice(1);
+    expect(replies.map(r => [r.replyBroadcast, r.text])).toEqual([
+      [true, expect.stringContaining('INC-1')],
+      [false, expect.stringContaining('INC-2')],
+      [true, expect.stringContaining('Rolled back')],
+    ]);
+  });
+
+  it('routes by entity annotation, then the owner group, and parks what has no channel with the reason', async () => {
+    const { store, worker, drain, outbox } = await setup();
+    await store.appendEvents([
+      releaseEvent('a', 'team', 'release_started', at(0), {}, 'team-routed'),
+      releaseEvent('b', 'none', 'release_started', at(0), {}, 'unrouted'),
+      releaseEvent('c', 'bad', 'release_started', at(0), {}, 'bad-channel'),
+      releaseEvent('d', 'bad', 'canary_started', at(1), {}, 'bad-channel'),
+    ]);
+    const counts = await drain([worker()]);
+    expect(counts).toMatchObject({ delivered: 1, parked: 3 });
+    expect(slack.channelMessages('#team-a-releases')).toHaveLength(1);
+    const [none] = await outbox.releaseMessages('none');
+    expect(none.last_error).toContain(
+      'set the annotation release-ledger/slack-channel',
+    );
+    const bad = await outbox.releaseMessages('bad');
+    expect(bad.map(r => r.last_error)).toEqual([
+      expect.stringContaining("'payments releases!' is not a Slack channel"),
+      expect.stringContaining("'payments releases!' is not a Slack channel"),
+    ]);
+  });
+
+  it('parks messages Slack refuses for good and the thread messages that depend on them', async () => {
+    const { store, worker, drain, outbox } = await setup();
+    slack.setChannelState('#svc-1-releases', 'archived');
+    await store.appendEvents(lifecycle('r5', 'svc-1').slice(0, 2));
+    const counts = await drain([worker()]);
+    expect(counts).toMatchObject({ parked: 2, delivered: 0 });
+    const rows = await outbox.releaseMessages('r5');
+    expect(rows.map(r => [r.kind, r.last_error])).toEqual([
+      ['parent', 'Slack answered is_archived'],
+      ['reply', 'thread parent not delivered: Slack answered is_archived'],
+    ]);
+    // Fixed in Slack, put back in line: delivered.
+    slack.setChannelState('#svc-1-releases', 'ok');
+    expect(
+      await outbox.requeueParked({ releaseId: 'r5' }, new Date().toISOString()),
+    ).toBe(2);
+    expect(await drain([worker()])).toMatchObject({ delivered: 2, parked: 0 });
+  });
+
+  it('retries 5xx and honours 429 Retry-After without posting twice', async () => {
+    const { store, worker, drain } = await setup();
+    slack.inject({ kind: 'http500' }, { method: 'chat.postMessage', count: 2 });
+    slack.inject(
+      { kind: 'ratelimited', retryAfterSeconds: 1 },
+      { method: 'chat.postMessage', count: 1 },
+    );
+    await store.appendEvents(lifecycle('r6').slice(0, 3));
+    const started = Date.now();
+    await drain([worker()]);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
+    expect(slack.stats()).toMatchObject({ posts: 3, violations: 0 });
+    expect(slack.duplicates()).toEqual([]);
+  });
+
+  it('does not post again when Slack took a message but the answer never came', async () => {
+    const { store, worker, drain } = await setup();
+    slack.inject(
+      { kind: 'slow', delayMs: 4000 },
+      { method: 'chat.postMessage' },
+    );
+    slack.inject({ kind: 'acceptThenDrop' }, { method: 'chat.postMessage' });
+    await store.appendEvents(lifecycle('r7').slice(0, 3));
+    const counts = await drain([worker()]);
+    expect(counts).toMatchObject({ delivered: 3 });
+    const messages = slack.allMessages();
+    expect(messages).toHaveLength(3);
+    expect(slack.duplicates()).toEqual([]);
+    // The two replies are in the thread, in event order.
+    const [parent] = slack.channelMessages('#svc-0-releases');
+    expect(slack.thread('#svc-0-releases', parent.ts).map(m => m.text)).toEqual(
+      [
+        expect.any(String),
+        expect.stringContaining('Canary'),
+        expect.stringContaining('Gate'),
+      ],
+    );
+  });
+
+  it('keeps the thread across a restart: a new worker replies under the same parent', async () => {
+    const { store, worker, drain } = await setup();
+    const events = lifecycle('r8');
+    await store.appendEvents(events.slice(0, 1));
+    await drain([worker()]);
+    await store.appendEvents(events.slice(1, 3));
+    // A new worker (new process) with nothing in memory.
+    await drain([worker()]);
+    const top = slack.channelMessages('#svc-0-releases');
+    expect(top).toHaveLength(1);
+    expect(slack.thread('#svc-0-releases', top[0].ts)).toHaveLength(3);
+  });
+
+  it('without a Slack token renders every message and keeps it, marked not delivered', async () => {
+    const { store, worker, drain, outbox } = await setup();
+    await store.appendEvents(lifecycle('r9'));
+    const counts = await drain([
+      worker({ transport: new NotConfiguredTransport() }),
+    ]);
+    expect(counts).toMatchObject({ not_delivered: 5, delivered: 0 });
+    const rows = await outbox.releaseMessages('r9');
+    expect(rows.every(r => r.last_error === NOT_CONFIGURED)).toBe(true);
+    expect(JSON.parse(rows[0].rendered!).blocks[0].type).toBe('header');
+    expect(slack.stats().calls).toBe(0);
+  });
+
+  it('never enqueues the same message twice for a re-sent event', async () => {
+    const { store, drain, worker } = await setup();
+    await store.appendEvents(lifecycle('r10').slice(0, 2));
+    await store.appendEvents(lifecycle('r10').slice(0, 2));
+    expect(await drain([worker()])).toMatchObject({ delivered: 2 });
+    expect(slack.allMessages()).toHaveLength(2);
+  });
+});

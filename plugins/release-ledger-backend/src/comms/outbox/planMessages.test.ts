@@ -1,0 +1,107 @@
+import type {
+  Release,
+  ReleaseEvent,
+  ReleaseEventType,
+} from '@release-ledger/plugin-release-ledger-common';
+import { planMessages, TouchedRelease } from './planMessages';
+
+const at = (minute: number) =>
+  new Date(Date.UTC(2026, 10, 27, 10, minute)).toISOString();
+
+function release(overrides: Partial<Release>): Release {
+  return {
+    releaseId: 'r1',
+    entityRef: 'component:default/payments-api',
+    status: 'started',
+    environment: 'production',
+    startedAt: at(1),
+    firstEventAt: at(0),
+    lastEventAt: at(5),
+    changes: [],
+    incidents: [],
+    flagToggles: [],
+    anomalies: [],
+    eventCount: 1,
+    ...overrides,
+  };
+}
+
+function event(
+  id: string,
+  type: ReleaseEventType,
+  minute: number,
+): ReleaseEvent {
+  return {
+    eventId: id,
+    type,
+    releaseId: 'r1',
+    timestamp: at(minute),
+    environment: 'production',
+    attributes: {},
+  };
+}
+
+const touched = (t: TouchedRelease) => new Map([['r1', t]]);
+
+describe('planMessages', () => {
+  it('starts a thread with the release and replies for every later event, but not for start and finish', () => {
+    const plan = planMessages(
+      [
+        event('e1', 'release_started', 1),
+        event('e2', 'canary_started', 2),
+        event('e3', 'release_finished', 5),
+      ],
+      touched({ release: release({ status: 'finished', finishedAt: at(5) }) }),
+    );
+    expect(plan.map(i => [i.dedupeKey, i.kind, i.orderAt])).toEqual([
+      ['parent:r1', 'parent', at(1)],
+      ['summary:r1', 'summary', at(5)],
+      ['reply:e2', 'reply', at(2)],
+    ]);
+  });
+
+  it('keeps replies of a release that has not started, without a parent yet', () => {
+    const plan = planMessages(
+      [event('pr', 'pr_merged', 0)],
+      touched({ release: release({ status: 'pending' }) }),
+    );
+    expect(plan.map(i => i.dedupeKey)).toEqual(['reply:pr']);
+  });
+
+  it.each([
+    ['started', 'canary', true],
+    ['canary', 'canary', false],
+    ['pending', 'started', false],
+    [undefined, 'promoted', false],
+  ] as const)(
+    're-arms the card from %p to %p: %p',
+    (previousStatus, status, expected) => {
+      const plan = planMessages(
+        [],
+        touched({ release: release({ status }), previousStatus }),
+      );
+      expect(plan.some(i => i.kind === 'card')).toBe(expected);
+    },
+  );
+
+  it('sends the PM channel one summary per finished release, once', () => {
+    const finished = release({ status: 'finished', finishedAt: at(5) });
+    const options = { pmPerReleaseChannel: '#product-updates' };
+    expect(
+      planMessages(
+        [],
+        touched({ release: finished, previousStatus: 'promoted' }),
+        options,
+      )
+        .filter(i => i.kind === 'pm_summary')
+        .map(i => [i.channel, i.dedupeKey]),
+    ).toEqual([['#product-updates', 'pm_summary:r1']]);
+    expect(
+      planMessages(
+        [],
+        touched({ release: finished, previousStatus: 'finished' }),
+        options,
+      ),
+    ).toEqual([expect.objectContaining({ kind: 'parent' })]);
+  });
+});
