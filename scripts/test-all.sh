@@ -10,3 +10,5 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 export RELEASE_LEDGER_REQUIRE_POSTGRES=1
 CI="${CI:-true}" yarn backstage-cli repo test
 node e2e/run-e2e.js
+# Slack delivery across a SIGKILL of the real backend (SQLite and PostgreSQL).
+node --require @backstage/cli-node/config/nodeTransform.cjs e2e/comms-restart.ts
