@@ -1,0 +1,3 @@
+export * from './PrometheusServer';
+export * from './openMetrics';
+export * from './canaries';
