@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What the tests assume beyond Node and Yarn: Debian's Chromium for the
-# browser tests and a running local PostgreSQL. Idempotent; safe to re-run.
+# browser tests, Debian's Prometheus (prometheus + promtool) for the gate
+# tests, and a running local PostgreSQL. Idempotent; safe to re-run.
 set -euo pipefail
 
 if ! command -v chromium >/dev/null 2>&1; then
@@ -10,6 +11,17 @@ if ! command -v chromium >/dev/null 2>&1; then
       || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
   else
     echo "provision: chromium is missing; install it (apt-get install chromium) to run the browser tests" >&2
+    exit 1
+  fi
+fi
+
+if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    echo "provision: installing Debian's prometheus for the gate tests" >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null \
+      || { apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends prometheus >/dev/null; }
+  else
+    echo "provision: prometheus is missing; install it (apt-get install prometheus) to run the gate tests" >&2
     exit 1
   fi
 fi
