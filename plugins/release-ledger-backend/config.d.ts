@@ -17,8 +17,38 @@ export interface Config {
       token?: string;
       /** Slack Web API base URL (GovSlack, proxies, tests). Default `https://slack.com/api/`. */
       apiUrl?: string;
-      /** Channel for entities without a `release-ledger/slack-channel` annotation. */
+      /** Channel for entities without a `release-ledger/slack-channel` annotation (theirs or their owner group's). */
       defaultChannel?: string;
+      /** Dashboards linked from every status card; `{{entity}}`, `{{name}}`, `{{namespace}}`, `{{releaseId}}`, `{{version}}`, `{{environment}}` are filled in (URL-encoded). */
+      grafanaPanels?: Array<{ title: string; url: string }>;
+      delivery?: {
+        /** Send messages (default: whenever a token is set). `true` without a token is reported as a configuration problem. */
+        enabled?: boolean;
+        /** Minimum milliseconds between two messages to one channel (default 1000: Slack allows about one per second). */
+        perChannelIntervalMs?: number;
+        /** Per-call time-out in milliseconds (default 10000). A time-out counts as "may have been sent". */
+        timeoutMs?: number;
+        /** Attempts before a message that keeps failing is parked (default 15). */
+        maxAttempts?: number;
+        /** Channels one instance sends to at the same time (default 8). */
+        concurrency?: number;
+      };
+      /** PM/CS channel: one calm summary per finished release, or a daily digest. */
+      pm?: {
+        channel: string;
+        /** `per-release` (default) or `daily`. */
+        mode?: string;
+        /** UTC time of the daily digest, e.g. `17:00` (default). */
+        dailyAt?: string;
+      };
+      /** Leadership channel: the weekly DORA digest (CFR trend vs target, lead time, time to restore, top systems, the week's note). */
+      leadership?: {
+        channel: string;
+        /** Day of the week, e.g. `monday` (default). */
+        weekday?: string;
+        /** UTC time, e.g. `09:00` (default). */
+        at?: string;
+      };
     };
     prometheus?: {
       /** Prometheus base URL used by SLO gates. */

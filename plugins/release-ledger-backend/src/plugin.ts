@@ -6,6 +6,7 @@ import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
 import { readCommsConfig } from './comms/commsConfig';
 import { createComms } from './comms/createComms';
+import { scheduleDigests } from './comms/digests/digestTasks';
 import { readReleaseLedgerConfig } from './config';
 import { DatabaseMetricsStore } from './database/DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from './database/DatabaseReleaseLedgerStore';
@@ -29,6 +30,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
         database: coreServices.database,
         httpRouter: coreServices.httpRouter,
         lifecycle: coreServices.lifecycle,
+        scheduler: coreServices.scheduler,
         httpAuth: coreServices.httpAuth,
         auth: coreServices.auth,
         permissions: coreServices.permissions,
@@ -67,6 +69,16 @@ export const releaseLedgerPlugin = createBackendPlugin({
           store: metricsStore,
           catalog: deps.catalog,
           config: config.metrics,
+        });
+        await scheduleDigests(deps.scheduler, {
+          db,
+          config: commsConfig,
+          store,
+          metrics,
+          metricsStore,
+          routing: comms.sources.routing,
+          auth: deps.auth,
+          logger: deps.logger,
         });
         const intake = new EventIntake({
           store,

@@ -37,7 +37,7 @@ function history(releases: number, replies: number) {
         {},
         entity,
       ),
-      ...Array.from({ length: replies }, (_, i) =>
+      ...Array.from({ length: replies }, (_unused, i) =>
         releaseEvent(
           `${releaseId}-${i}`,
           releaseId,

@@ -131,6 +131,33 @@ export async function enqueueMessages(
   }
 }
 
+/**
+ * Enqueues a message rendered up front (digests) for a role channel; a
+ * second enqueue with the same key (another instance, a re-run) is a no-op.
+ * Answers whether this call created it.
+ */
+export async function enqueuePost(
+  db: Knex,
+  post: { dedupeKey: string; channel: string; rendered: string; now: string },
+): Promise<boolean> {
+  const inserted = await db(OUTBOX_TABLE)
+    .insert({
+      dedupe_key: post.dedupeKey,
+      kind: 'post',
+      channel: post.channel,
+      order_at: post.now,
+      state: 'pending',
+      available_at: post.now,
+      rendered: post.rendered,
+      created_at: post.now,
+      updated_at: post.now,
+    })
+    .onConflict('dedupe_key')
+    .ignore()
+    .returning('id');
+  return inserted.length > 0;
+}
+
 /** What a message needs to be sent: its row and its thread. */
 export type LaneMessage = { row: OutboxRow; thread?: ThreadRow };
 
