@@ -2,6 +2,7 @@ import { ResponseError } from '@backstage/errors';
 import type {
   MetricsResponse,
   Release,
+  ReleaseComms,
   ReleaseEvent,
   ReleasePage,
   ReleaseWithEvents,
@@ -85,7 +86,9 @@ export function responseError(
 /**
  * An in-memory `ReleaseLedgerApi`: newest first, cursor = offset, the way the
  * backend pages. Metrics answer with `metrics` (a response or a function of
- * the request); notes live in `notes`, keyed by week.
+ * the request); notes live in `notes`, keyed by week; Slack threads in
+ * `comms`, keyed by release id (a known release without one has an empty
+ * thread, as if Slack were not configured).
  */
 export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly listCalls: ListReleasesFilter[] = [];
@@ -94,7 +97,12 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly noteCalls: string[] = [];
   readonly savedNotes: Array<{ week: string; text: string }> = [];
   readonly notes = new Map<string, WeeklyNote>();
+  readonly commsCalls: string[] = [];
+  readonly requeueCalls: string[] = [];
+  readonly comms = new Map<string, ReleaseComms>();
   listError?: Error;
+  commsError?: Error;
+  requeueError?: Error;
   metricsError?: Error;
   saveNoteError?: Error;
   metrics: MetricsResponse | ((request: GetMetricsRequest) => MetricsResponse) =
@@ -182,5 +190,50 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
     };
     this.notes.set(week, note);
     return note;
+  }
+
+  async getReleaseComms(releaseId: string): Promise<ReleaseComms> {
+    this.commsCalls.push(releaseId);
+    if (this.commsError) {
+      throw this.commsError;
+    }
+    const comms = this.comms.get(releaseId);
+    if (comms) {
+      return comms;
+    }
+    if (!this.releases.some(r => r.releaseId === releaseId)) {
+      throw await responseError(
+        404,
+        'NotFoundError',
+        `release ${releaseId} not found`,
+      );
+    }
+    return {
+      releaseId,
+      delivery: { mode: 'not_configured', problems: [] },
+      messages: [],
+    };
+  }
+
+  /** Like the backend: parked messages go back to pending, their error cleared. */
+  async requeueParked(releaseId: string): Promise<{ requeued: number }> {
+    this.requeueCalls.push(releaseId);
+    if (this.requeueError) {
+      throw this.requeueError;
+    }
+    const comms = this.comms.get(releaseId);
+    if (!comms) {
+      return { requeued: 0 };
+    }
+    let requeued = 0;
+    const messages = comms.messages.map(message => {
+      if (message.state !== 'parked') {
+        return message;
+      }
+      requeued += 1;
+      return { ...message, state: 'pending' as const, lastError: undefined };
+    });
+    this.comms.set(releaseId, { ...comms, messages });
+    return { requeued };
   }
 }

@@ -3,6 +3,7 @@ import type {
   MetricWindow,
   MetricsResponse,
   MetricsScope,
+  ReleaseComms,
   ReleasePage,
   ReleaseStatus,
   ReleaseWithEvents,
@@ -76,6 +77,18 @@ export interface ReleaseLedgerApi {
    * `statusCode` is 403 unless the user may update notes.
    */
   saveWeeklyNote(week: string, text: string): Promise<WeeklyNote>;
+  /**
+   * A release's Slack thread as the ledger holds it: every message with its
+   * delivery state. Rejects with a `ResponseError` whose `statusCode` is 404
+   * when the release is unknown.
+   */
+  getReleaseComms(releaseId: string): Promise<ReleaseComms>;
+  /**
+   * Puts a release's parked Slack messages back in line and answers how many
+   * were requeued. Rejects with a `ResponseError` whose `statusCode` is 403
+   * unless the user has the `release-ledger.comms.manage` permission.
+   */
+  requeueParked(releaseId: string): Promise<{ requeued: number }>;
 }
 
 /** @public */

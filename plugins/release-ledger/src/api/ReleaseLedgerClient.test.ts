@@ -237,4 +237,70 @@ describe('ReleaseLedgerClient', () => {
       expect(error.cause.message).toBe('not allowed to update notes');
     });
   });
+  describe('comms', () => {
+    const comms = {
+      releaseId: 'payments-api@1.42.0',
+      delivery: { mode: 'not_configured', problems: [] },
+      messages: [],
+    };
+
+    it('gets a release’s thread, encoding its id as a single path segment', async () => {
+      const { client, fetch } = setup(() => json(comms));
+
+      await expect(
+        client.getReleaseComms('web/app@2026.11.27+1'),
+      ).resolves.toEqual(comms);
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/releases/web%2Fapp%402026.11.27%2B1/comms`,
+      );
+      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+    });
+
+    it('throws a 404 ResponseError for an unknown release', async () => {
+      const { client } = setup(() =>
+        errorResponse(404, 'NotFoundError', 'release nope@1 not found'),
+      );
+
+      const error = await client.getReleaseComms('nope@1').catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(404);
+      expect(error.cause.message).toBe('release nope@1 not found');
+    });
+
+    it('requeues a release’s parked messages with POST and a JSON body', async () => {
+      const { client, fetch } = setup(() => json({ requeued: 3 }));
+
+      await expect(
+        client.requeueParked('payments-api@1.42.0'),
+      ).resolves.toEqual({ requeued: 3 });
+
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(`${BASE}/comms/requeue`);
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      });
+      expect(JSON.parse(String(init?.body))).toEqual({
+        releaseId: 'payments-api@1.42.0',
+      });
+    });
+
+    it('throws a 403 ResponseError when the user may not requeue', async () => {
+      const message =
+        'requeueing messages needs the permission release-ledger.comms.manage';
+      const { client } = setup(() =>
+        errorResponse(403, 'NotAllowedError', message),
+      );
+
+      const error = await client
+        .requeueParked('payments-api@1.42.0')
+        .catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe(message);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   MetricsResponse,
+  ReleaseComms,
   ReleasePage,
   ReleaseWithEvents,
   WeeklyNote,
@@ -98,6 +99,20 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
       method: 'PUT',
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ text }),
+    });
+  }
+
+  async getReleaseComms(releaseId: string): Promise<ReleaseComms> {
+    return this.request<ReleaseComms>(
+      `/releases/${encodeURIComponent(releaseId)}/comms`,
+    );
+  }
+
+  async requeueParked(releaseId: string): Promise<{ requeued: number }> {
+    return this.request<{ requeued: number }>('/comms/requeue', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ releaseId }),
     });
   }
 

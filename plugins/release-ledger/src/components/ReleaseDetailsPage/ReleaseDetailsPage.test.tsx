@@ -260,6 +260,8 @@ describe('ReleaseDetailsPage', () => {
       getMetrics: jest.fn(),
       getWeeklyNote: jest.fn(),
       saveWeeklyNote: jest.fn(),
+      getReleaseComms: jest.fn(),
+      requeueParked: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,
