@@ -252,6 +252,36 @@ describe('ReleaseDetailsPage', () => {
     expect(screen.queryByText('DORA footprint')).not.toBeInTheDocument();
   });
 
+  it('shows the release’s Slack thread', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    api.comms.set(RELEASE_ID, {
+      releaseId: RELEASE_ID,
+      delivery: { mode: 'slack', problems: [] },
+      channel: '#payments-releases',
+      messages: [
+        {
+          id: 1,
+          kind: 'parent',
+          state: 'delivered',
+          orderAt: '2026-11-27T10:00:00.000Z',
+          attempts: 1,
+          slackTs: '1795773600.000100',
+          broadcast: false,
+          message: { text: 'payments-api started', blocks: [] },
+        },
+      ],
+    });
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    const thread = await screen.findByRole('region', { name: 'Slack thread' });
+    expect(
+      await within(thread).findByText('payments-api started'),
+    ).toBeInTheDocument();
+    expect(api.commsCalls).toEqual([RELEASE_ID]);
+  });
+
   it('shows other errors as errors', async () => {
     const error = await responseError(500, 'Error', 'database is locked');
     const api: ReleaseLedgerApi = {

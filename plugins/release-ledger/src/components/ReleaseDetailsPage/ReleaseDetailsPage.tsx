@@ -29,6 +29,7 @@ import {
   releaseDuration,
   shortCommit,
 } from '../../utils/format';
+import { CommsPreview } from '../CommsPreview';
 import { ReleaseFootprintCard } from '../ReleaseFootprintCard';
 import { ReleaseStatusChip } from '../ReleaseStatusChip';
 import { ReleaseTimeline } from '../ReleaseTimeline';
@@ -290,7 +291,15 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
           </Grid>
         )}
         <Grid item xs={12} md={5}>
-          <Overview release={release} />
+          {/* The Slack thread sits beside the timeline it narrates. */}
+          <Grid container spacing={3} direction="column">
+            <Grid item>
+              <Overview release={release} />
+            </Grid>
+            <Grid item>
+              <CommsPreview releaseId={release.releaseId} />
+            </Grid>
+          </Grid>
         </Grid>
         <Grid item xs={12} md={7}>
           <InfoCard title={`Timeline (${release.events.length} events)`}>
@@ -328,7 +337,7 @@ export type ReleaseDetailsPageProps = {
 
 /**
  * Everything recorded about one release: overview, anomalies, merged changes,
- * incidents, flag toggles and the full event timeline.
+ * incidents, flag toggles, the full event timeline and its Slack thread.
  *
  * @public
  */

@@ -1,0 +1,2 @@
+export { CommsPreview } from './CommsPreview';
+export type { CommsPreviewProps } from './CommsPreview';
