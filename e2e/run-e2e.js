@@ -4,8 +4,9 @@
  * spare ports with a fresh embedded SQLite database, seeds the demo history
  * through the HTTP API, then drives Debian's Chromium with playwright-core:
  * open a demo service, open Releases, see a release and its timeline, open the
- * release page with its DORA footprint; the service's and a team's DORA card;
- * the org-wide Delivery metrics page. Screenshots land in artifacts/e2e/.
+ * release page with its DORA footprint and Slack thread preview; the service's
+ * and a team's DORA card; the org-wide Delivery metrics page. Screenshots land
+ * in artifacts/e2e/ (the Slack thread's also in docs/images/).
  */
 'use strict';
 
@@ -212,6 +213,17 @@ async function main() {
     await page.screenshot({
       path: path.join(artifacts, 'release-details.png'),
       fullPage: true,
+    });
+
+    // The release's Slack thread, drawn from the outbox: no Slack needed.
+    const thread = page.getByRole('region', { name: 'Slack thread' });
+    await thread
+      .getByText(/Release Ledger|No messages yet/)
+      .first()
+      .waitFor();
+    await thread.scrollIntoViewIfNeeded();
+    await thread.screenshot({
+      path: path.join(root, 'docs', 'images', 'comms-preview.png'),
     });
 
     // The service's DORA card on its Overview.
