@@ -53,10 +53,20 @@ export class CommsService {
           message,
         };
       });
+    // Before the worker routes it (or without Slack), show where it would go.
+    const routed = thread
+      ? undefined
+      : await this.sources.routing.channelFor(release).catch(() => undefined);
     return {
       releaseId,
-      delivery: this.delivery,
-      channel: thread?.channel,
+      delivery:
+        routed && !routed.ok
+          ? {
+              ...this.delivery,
+              problems: [...this.delivery.problems, routed.reason],
+            }
+          : this.delivery,
+      channel: thread?.channel ?? (routed?.ok ? routed.channel : undefined),
       threadTs: thread?.parent_ts ?? undefined,
       messages,
     };
