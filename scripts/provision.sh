@@ -15,6 +15,14 @@ if ! command -v chromium >/dev/null 2>&1; then
   fi
 fi
 
+# Emoji in the screenshots (status labels, thread replies); cosmetic, so a
+# failure to install it does not stop the tests.
+if ! fc-list 2>/dev/null | grep -qi "Noto Color Emoji"; then
+  if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-color-emoji >/dev/null 2>&1 || true
+  fi
+fi
+
 if [ ! -x /usr/bin/prometheus ] || [ ! -x /usr/bin/promtool ]; then
   if [ "$(id -u)" = "0" ] && command -v apt-get >/dev/null 2>&1; then
     echo "provision: installing Debian's prometheus for the gate tests" >&2
