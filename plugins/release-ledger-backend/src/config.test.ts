@@ -25,10 +25,6 @@ describe('readReleaseLedgerConfig', () => {
       "releaseLedger.slack.apiUrl: must be an http(s) URL, got 'slack.com/api'",
     ],
     [
-      { prometheus: { url: 'ftp://prom' } },
-      "releaseLedger.prometheus.url: must be an http(s) URL, got 'ftp://prom'",
-    ],
-    [
       { metrics: { bandSet: 'dora-1999' } },
       "releaseLedger.metrics.bandSet: unknown band set 'dora-1999'; known: dora-2023, dora-2021",
     ],

@@ -49,12 +49,7 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
       `releaseLedger.slack.apiUrl: must be an http(s) URL, got '${apiUrl}'`,
     );
   }
-  const promUrl = config.getOptionalString('releaseLedger.prometheus.url');
-  if (promUrl !== undefined && !isHttpUrl(promUrl)) {
-    throw new Error(
-      `releaseLedger.prometheus.url: must be an http(s) URL, got '${promUrl}'`,
-    );
-  }
+  // releaseLedger.prometheus and .gates are read by src/gates at startup.
   return { maxBodySize, metrics: readMetricsConfig(config) };
 }
 

@@ -4,12 +4,15 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
+import { releaseLedgerGateProvidersExtensionPoint } from '@release-ledger/plugin-release-ledger-node';
 import { readCommsConfig } from './comms/commsConfig';
 import { createComms } from './comms/createComms';
 import { scheduleDigests } from './comms/digests/digestTasks';
 import { readReleaseLedgerConfig } from './config';
 import { DatabaseMetricsStore } from './database/DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from './database/DatabaseReleaseLedgerStore';
+import { addConfiguredProviders, createGates } from './gates/createGates';
+import { GateProviders } from './gates/providers/GateProviders';
 import { EventIntake } from './ledger/EventIntake';
 import { MetricsService } from './metrics/MetricsService';
 import { createRouter } from './service/router';
@@ -23,6 +26,11 @@ import { createRouter } from './service/router';
 export const releaseLedgerPlugin = createBackendPlugin({
   pluginId: 'release-ledger',
   register(env) {
+    const gateProviders = new GateProviders();
+    env.registerExtensionPoint(
+      releaseLedgerGateProvidersExtensionPoint,
+      gateProviders,
+    );
     env.registerInit({
       deps: {
         config: coreServices.rootConfig,
@@ -80,6 +88,17 @@ export const releaseLedgerPlugin = createBackendPlugin({
           auth: deps.auth,
           logger: deps.logger,
         });
+        addConfiguredProviders(deps.config, gateProviders);
+        const gates = await createGates({
+          config: deps.config,
+          db,
+          ledger: store,
+          providers: gateProviders,
+          catalog: deps.catalog,
+          auth: deps.auth,
+          logger: deps.logger,
+          scheduler: deps.scheduler,
+        });
         const intake = new EventIntake({
           store,
           catalog: deps.catalog,
@@ -93,6 +112,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             metrics,
             metricsStore,
             comms: comms.service,
+            gates,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,
             logger: deps.logger,

@@ -32,10 +32,23 @@ export const releaseLedgerCommsManagePermission = createPermission({
   attributes: { action: 'update' },
 });
 
+/**
+ * Replaying a gate over a past release's canary window (queries the metrics
+ * backend; stores nothing, emits no events). Service principals may always
+ * replay; signed-in users need this permission.
+ *
+ * @public
+ */
+export const releaseLedgerGateReplayPermission = createPermission({
+  name: 'release-ledger.gate.replay',
+  attributes: { action: 'read' },
+});
+
 /** Every permission Release Ledger declares. @public */
 export const releaseLedgerPermissions = [
   releaseLedgerEventCreatePermission,
   releaseLedgerReadPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerCommsManagePermission,
+  releaseLedgerGateReplayPermission,
 ];

@@ -273,6 +273,239 @@ export const spec = {
         },
       },
     },
+    '/releases/{releaseId}/gates/evaluate': {
+      post: {
+        operationId: 'EvaluateReleaseGate',
+        summary:
+          "Start evaluating the release's SLO gate (service token or permission release-ledger.event.create).",
+        description:
+          "The gate is the one named in the body, else the set named by the\nentity's `release-ledger/gates` annotation, else the set named\n`default`. Each check is then measured on its interval by the\nbackend's scheduler; when the gate settles its verdict is written to\nthe ledger as `gate_evaluated` (plus `gate_failed` when an enforced\ngate fails, `canary_passed` when every key check passes). Starting a\ngate that is already running for the release answers the running\nevaluation (`created: false`).\n",
+        parameters: [
+          {
+            name: 'releaseId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  gate: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 200,
+                    description: 'A gate set under releaseLedger.gates.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '202': {
+            description: 'The evaluation, started or already running.',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['created', 'evaluation'],
+                  properties: {
+                    created: {
+                      type: 'boolean',
+                    },
+                    evaluation: {
+                      $ref: '#/components/schemas/GateEvaluation',
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/releases/{releaseId}/gates': {
+      get: {
+        operationId: 'GetReleaseGates',
+        summary:
+          "The latest evaluation of each of the release's gates, with every measurement and the verdict's reason.",
+        parameters: [
+          {
+            name: 'releaseId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+        ],
+        responses: {
+          '200': {
+            description:
+              'The evaluations, by gate name (none when no gate was evaluated).',
+            content: {
+              'application/json': {
+                schema: {
+                  type: 'object',
+                  required: ['releaseId', 'evaluations'],
+                  properties: {
+                    releaseId: {
+                      type: 'string',
+                    },
+                    evaluations: {
+                      type: 'array',
+                      items: {
+                        $ref: '#/components/schemas/GateEvaluation',
+                      },
+                    },
+                  },
+                },
+              },
+            },
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
+    '/releases/{releaseId}/gates/replay': {
+      post: {
+        operationId: 'ReplayReleaseGate',
+        summary:
+          "Evaluate a gate over the release's past canary window (permission release-ledger.gate.replay).",
+        description:
+          "Answers the verdict the gate would have reached had it been evaluated\nfrom the release's `canary_started` until it was promoted, rolled back\nor finished (or now, for a canary still running), measuring each check\non its interval with range queries. Send a gate name, or a changed\n`definition` (the shape of one `releaseLedger.gates.<name>` entry);\nwith neither, the release's own gate is replayed. Nothing is stored\nand no event is emitted.\n",
+        parameters: [
+          {
+            name: 'releaseId',
+            in: 'path',
+            required: true,
+            schema: {
+              type: 'string',
+              maxLength: 200,
+            },
+          },
+        ],
+        requestBody: {
+          required: false,
+          content: {
+            'application/json': {
+              schema: {
+                type: 'object',
+                additionalProperties: false,
+                properties: {
+                  gate: {
+                    type: 'string',
+                    minLength: 1,
+                    maxLength: 200,
+                  },
+                  definition: {
+                    type: 'object',
+                    description:
+                      'A gate definition as configured under releaseLedger.gates.<name>.',
+                  },
+                },
+              },
+            },
+          },
+        },
+        responses: {
+          '200': {
+            description: 'The replayed verdict and its measurements.',
+            content: {
+              'application/json': {
+                schema: {
+                  allOf: [
+                    {
+                      $ref: '#/components/schemas/GateVerdict',
+                    },
+                    {
+                      type: 'object',
+                      required: ['releaseId', 'replay', 'window', 'complete'],
+                      properties: {
+                        releaseId: {
+                          type: 'string',
+                        },
+                        replay: {
+                          type: 'boolean',
+                          enum: [true],
+                        },
+                        complete: {
+                          type: 'boolean',
+                          description:
+                            'False when the window ended before the gate decided (the verdict is then inconclusive).',
+                        },
+                        window: {
+                          type: 'object',
+                          required: ['start', 'end', 'ongoing'],
+                          properties: {
+                            start: {
+                              type: 'string',
+                              format: 'date-time',
+                            },
+                            end: {
+                              type: 'string',
+                              format: 'date-time',
+                            },
+                            ongoing: {
+                              type: 'boolean',
+                            },
+                          },
+                        },
+                      },
+                    },
+                  ],
+                },
+              },
+            },
+          },
+          '400': {
+            $ref: '#/components/responses/Error',
+          },
+          '401': {
+            $ref: '#/components/responses/Error',
+          },
+          '403': {
+            $ref: '#/components/responses/Error',
+          },
+          '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '415': {
+            $ref: '#/components/responses/Error',
+          },
+        },
+      },
+    },
     '/comms/status': {
       get: {
         operationId: 'GetCommsStatus',
@@ -653,6 +886,261 @@ export const spec = {
             },
           },
         },
+      },
+      GateState: {
+        type: 'string',
+        enum: ['running', 'passed', 'failed', 'inconclusive'],
+      },
+      GateMeasurement: {
+        type: 'object',
+        required: ['seq', 'at', 'query', 'result', 'outcome'],
+        properties: {
+          seq: {
+            type: 'integer',
+            description: '1-based slot',
+            'one interval apart': null,
+          },
+          at: {
+            type: 'string',
+            format: 'date-time',
+            description: 'The time measured.',
+          },
+          query: {
+            type: 'string',
+            description: 'The query (or alert selector) exactly as sent.',
+          },
+          result: {
+            type: 'object',
+            description:
+              "What the provider answered: `{ kind: value, value }`,\n`{ kind: no-data, cause: no-series | nan }`, or\n`{ kind: error, errorType, message, httpStatus? }` with the\nprovider's own message (Prometheus' parse or execution error).\n",
+            required: ['kind'],
+            properties: {
+              kind: {
+                type: 'string',
+                enum: ['value', 'no-data', 'error'],
+              },
+              value: {
+                type: 'number',
+              },
+              cause: {
+                type: 'string',
+                enum: ['no-series', 'nan'],
+              },
+              errorType: {
+                type: 'string',
+                enum: [
+                  'bad_query',
+                  'execution',
+                  'timeout',
+                  'unreachable',
+                  'http',
+                  'invalid_response',
+                  'multiple_series',
+                ],
+              },
+              message: {
+                type: 'string',
+              },
+              httpStatus: {
+                type: 'integer',
+              },
+            },
+          },
+          valueText: {
+            type: 'string',
+            description:
+              'The value as people read it (also `+Inf`, which JSON cannot carry).',
+          },
+          detail: {
+            type: 'string',
+            description: 'Alert checks',
+            'the firing alerts.': null,
+          },
+          outcome: {
+            type: 'string',
+            enum: ['pass', 'fail', 'no-data', 'error'],
+          },
+        },
+      },
+      GateCheck: {
+        type: 'object',
+        required: [
+          'name',
+          'kind',
+          'key',
+          'dryRun',
+          'interval',
+          'count',
+          'state',
+          'reason',
+          'taken',
+          'measurements',
+        ],
+        properties: {
+          name: {
+            type: 'string',
+          },
+          kind: {
+            type: 'string',
+            enum: ['query', 'alert'],
+          },
+          key: {
+            type: 'boolean',
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+          condition: {
+            type: 'string',
+          },
+          query: {
+            type: 'string',
+            description: 'Query checks',
+            'the template.': null,
+          },
+          labels: {
+            type: 'object',
+            additionalProperties: {
+              type: 'string',
+            },
+          },
+          interval: {
+            type: 'string',
+          },
+          count: {
+            type: 'integer',
+          },
+          failureLimit: {
+            type: 'integer',
+          },
+          consecutiveSuccesses: {
+            type: 'integer',
+          },
+          errorLimit: {
+            type: 'integer',
+          },
+          noDataPolicy: {
+            type: 'string',
+            enum: ['fail', 'pass', 'inconclusive'],
+          },
+          state: {
+            $ref: '#/components/schemas/GateState',
+          },
+          reason: {
+            type: 'string',
+          },
+          taken: {
+            type: 'integer',
+          },
+          passes: {
+            type: 'integer',
+          },
+          failures: {
+            type: 'integer',
+          },
+          errors: {
+            type: 'integer',
+          },
+          noData: {
+            type: 'integer',
+          },
+          measurements: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateMeasurement',
+            },
+          },
+        },
+      },
+      GateVerdict: {
+        type: 'object',
+        required: [
+          'gate',
+          'provider',
+          'state',
+          'enforced',
+          'dryRun',
+          'reason',
+          'checks',
+        ],
+        properties: {
+          gate: {
+            type: 'string',
+          },
+          provider: {
+            type: 'string',
+          },
+          state: {
+            $ref: '#/components/schemas/GateState',
+          },
+          enforced: {
+            allOf: [
+              {
+                $ref: '#/components/schemas/GateState',
+              },
+            ],
+            description:
+              'What a pipeline acts on; a dry-run gate is always passed here.',
+          },
+          dryRun: {
+            type: 'boolean',
+          },
+          reason: {
+            type: 'string',
+          },
+          checks: {
+            type: 'array',
+            items: {
+              $ref: '#/components/schemas/GateCheck',
+            },
+          },
+        },
+      },
+      GateEvaluation: {
+        allOf: [
+          {
+            $ref: '#/components/schemas/GateVerdict',
+          },
+          {
+            type: 'object',
+            required: [
+              'id',
+              'releaseId',
+              'entityRef',
+              'environment',
+              'startedAt',
+            ],
+            properties: {
+              id: {
+                type: 'string',
+              },
+              releaseId: {
+                type: 'string',
+              },
+              entityRef: {
+                type: 'string',
+              },
+              version: {
+                type: 'string',
+              },
+              environment: {
+                type: 'string',
+              },
+              startedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              nextDueAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+              finishedAt: {
+                type: 'string',
+                format: 'date-time',
+              },
+            },
+          },
+        ],
       },
       Error: {
         type: 'object',

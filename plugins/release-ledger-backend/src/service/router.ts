@@ -9,6 +9,7 @@ import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   releaseLedgerCommsManagePermission,
   releaseLedgerEventCreatePermission,
+  releaseLedgerGateReplayPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
   ReleaseStatus,
@@ -18,6 +19,7 @@ import {
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import type { CommsService } from '../comms/CommsService';
 import type { MetricsStore } from '../database/DatabaseMetricsStore';
+import type { GateService } from '../gates/GateService';
 import { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
@@ -30,6 +32,7 @@ export type RouterOptions = {
   metrics: MetricsService;
   metricsStore: MetricsStore;
   comms: CommsService;
+  gates: GateService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -59,7 +62,8 @@ function sendError(
 /** 415 before the body is read: the ledger only speaks JSON. */
 const requireJson: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST' && req.method !== 'PUT') return next();
-  if (!req.is('application/json')) {
+  // `is` answers null for a request without a body (an optional body left out).
+  if (req.is('application/json') === false) {
     return sendError(
       res,
       415,
@@ -164,7 +168,8 @@ export async function createRouter(
     return credentials;
   };
 
-  router.post('/events', async (req, res) => {
+  // Pipelines (service principals) may always write; users need the permission.
+  const authorizeWrite = async (req: express.Request, action: string) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
@@ -175,10 +180,14 @@ export async function createRouter(
       );
       if (decision.result !== AuthorizeResult.ALLOW) {
         throw new NotAllowedError(
-          'writing events needs a service token or the permission release-ledger.event.create',
+          `${action} needs a service token or the permission release-ledger.event.create`,
         );
       }
     }
+  };
+
+  router.post('/events', async (req, res) => {
+    await authorizeWrite(req, 'writing events');
     const outcome = await intake.ingest(req.body);
     if (!outcome.ok) {
       const shown = outcome.issues
@@ -262,6 +271,39 @@ export async function createRouter(
       throw new NotFoundError(`release ${req.params.releaseId} not found`);
     }
     res.json(comms);
+  });
+
+  router.post('/releases/:releaseId/gates/evaluate', async (req, res) => {
+    // Its verdict becomes ledger events, so it is authorized like writing them.
+    await authorizeWrite(req, 'evaluating gates');
+    const started = await options.gates.startEvaluation(
+      req.params.releaseId,
+      req.body,
+    );
+    res.status(202).json(started);
+  });
+
+  router.get('/releases/:releaseId/gates', async (req, res) => {
+    await authorizeRead(req);
+    res.json(await options.gates.evaluations(req.params.releaseId));
+  });
+
+  router.post('/releases/:releaseId/gates/replay', async (req, res) => {
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (credentials.principal.type === 'user') {
+      const [decision] = await permissions.authorize(
+        [{ permission: releaseLedgerGateReplayPermission }],
+        { credentials },
+      );
+      if (decision.result !== AuthorizeResult.ALLOW) {
+        throw new NotAllowedError(
+          'replaying gates needs the permission release-ledger.gate.replay',
+        );
+      }
+    }
+    res.json(await options.gates.replay(req.params.releaseId, req.body));
   });
 
   router.get('/comms/status', async (req, res) => {
