@@ -269,6 +269,25 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     expect(slack.stats().calls).toBe(0);
   });
 
+  it('delivers on its own once started, paced per channel, and stops cleanly', async () => {
+    const { store, worker, outbox } = await setup();
+    const w = worker({ perChannelIntervalMs: 100, idleMs: 50 });
+    w.start();
+    await store.appendEvents(lifecycle('r11').slice(0, 3));
+    const deadline = Date.now() + 20_000;
+    while ((await outbox.countByState()).delivered < 3) {
+      if (Date.now() > deadline) throw new Error('not delivered in time');
+      await new Promise(r => setTimeout(r, 20));
+    }
+    await w.stop();
+    const posts = slack.calls().filter(c => c.method === 'chat.postMessage');
+    expect(posts).toHaveLength(3);
+    // Paced from each answer: at least the interval between two posts.
+    for (let i = 1; i < posts.length; i++) {
+      expect(posts[i].at - posts[i - 1].answeredAt!).toBeGreaterThanOrEqual(95);
+    }
+  });
+
   it('never enqueues the same message twice for a re-sent event', async () => {
     const { store, drain, worker } = await setup();
     await store.appendEvents(lifecycle('r10').slice(0, 2));

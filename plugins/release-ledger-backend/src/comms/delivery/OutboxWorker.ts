@@ -94,77 +94,129 @@ export class OutboxWorker {
     this.#wake?.();
   }
 
+  /**
+   * The long-running loop: each channel runs on its own clock. Lanes are
+   * claimed whenever a slot is free, and the loop sleeps until a lane
+   * finishes, new work is announced, or the next paced send is due.
+   */
   async #run(): Promise<void> {
+    const inFlight = new Set<Promise<void>>();
     while (this.#running) {
-      let handled = 0;
+      let claimed = 0;
       try {
-        handled = await this.drainOnce();
+        if (!this.#o.transport.delivers) {
+          claimed = await this.#keepUndelivered();
+        } else {
+          await this.#prepareLanes();
+          const lanes = await this.#claim(this.#o.concurrency - inFlight.size);
+          for (const lane of lanes) {
+            const work: Promise<void> = this.#sendNext(lane)
+              .then(() => undefined)
+              .catch(error =>
+                this.#o.logger.error(
+                  `release-ledger: sending to ${lane} failed: ${error}`,
+                ),
+              )
+              .finally(() => inFlight.delete(work));
+            inFlight.add(work);
+          }
+          claimed = lanes.length;
+        }
       } catch (error) {
         this.#o.logger.error(`release-ledger outbox pass failed: ${error}`);
       }
       if (!this.#running) break;
-      if (handled === 0) {
-        await new Promise<void>(resolve => {
-          const timer = setTimeout(resolve, this.#o.idleMs ?? 250);
-          this.#wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        this.#wake = undefined;
-      }
+      if (claimed > 0 && inFlight.size < this.#o.concurrency) continue;
+      const delay = await this.#untilNextDue().catch(
+        () => this.#o.idleMs ?? 250,
+      );
+      await new Promise<void>(resolve => {
+        const timer = setTimeout(resolve, delay);
+        this.#wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+        // A lane finishing frees a slot (and may make its next message due).
+        for (const work of inFlight) work.then(this.#wake);
+      });
+      this.#wake = undefined;
     }
+    await Promise.all(inFlight);
+  }
+
+  /** Milliseconds until a paced lane or a retry becomes due, within [5, idle]. */
+  async #untilNextDue(): Promise<number> {
+    const idle = this.#o.idleMs ?? 250;
+    const next = await this.#o.outbox.nextDueAt(iso(this.#now()));
+    if (!next) return idle;
+    return Math.min(idle, Math.max(5, Date.parse(next) - this.#now()));
+  }
+
+  async #prepareLanes(): Promise<void> {
+    await this.#route();
+    await this.#o.outbox.ensureLanes();
+  }
+
+  async #claim(max: number): Promise<string[]> {
+    const now = this.#now();
+    return this.#o.outbox.claimLanes(
+      this.#owner,
+      max,
+      iso(now),
+      iso(now + this.#o.leaseMs),
+    );
   }
 
   /** One pass; answers how many messages it settled or sent. */
   async drainOnce(): Promise<number> {
     if (!this.#o.transport.delivers) return this.#keepUndelivered();
-    await this.#route();
-    await this.#o.outbox.ensureLanes();
-    const now = this.#now();
-    const lanes = await this.#o.outbox.claimLanes(
-      this.#owner,
-      this.#o.concurrency,
-      iso(now),
-      iso(now + this.#o.leaseMs),
-    );
+    await this.#prepareLanes();
+    const lanes = await this.#claim(this.#o.concurrency);
     const results = await Promise.all(lanes.map(lane => this.#sendNext(lane)));
     return results.reduce((a, b) => a + b, 0);
   }
 
   /** Gives each newly started release its channel (its thread's home). */
   async #route(): Promise<void> {
-    for (const releaseId of await this.#o.outbox.unroutedReleases(50)) {
-      const now = iso(this.#now());
-      const thread = await this.#o.outbox.getThread(releaseId);
-      if (thread) {
-        await this.#o.outbox.routeRelease(releaseId, thread.channel, now);
-        continue;
-      }
-      const release = await this.#o.releases.getRelease(releaseId);
-      if (!release) continue;
-      let decision: ChannelDecision;
-      try {
-        decision = await this.#o.routing.channelFor(release);
-      } catch (error) {
-        // The catalog is unavailable: try again on a later pass.
-        this.#o.logger.warn(
-          `release-ledger: cannot route release ${releaseId} yet: ${error}`,
-        );
-        continue;
-      }
-      if (decision.ok) {
-        await this.#o.outbox.routeRelease(releaseId, decision.channel, now);
-      } else {
-        const parked = await this.#o.outbox.parkUnroutable(
-          releaseId,
-          decision.reason,
-          now,
-        );
-        this.#o.logger.warn(
-          `release-ledger: ${parked} message(s) of release ${releaseId} parked: ${decision.reason}`,
-        );
-      }
+    const releaseIds = await this.#o.outbox.unroutedReleases(64);
+    // A burst of new releases is routed a few at a time, not one by one.
+    for (let i = 0; i < releaseIds.length; i += 8) {
+      await Promise.all(
+        releaseIds.slice(i, i + 8).map(id => this.#routeOne(id)),
+      );
+    }
+  }
+
+  async #routeOne(releaseId: string): Promise<void> {
+    const now = iso(this.#now());
+    const thread = await this.#o.outbox.getThread(releaseId);
+    if (thread) {
+      await this.#o.outbox.routeRelease(releaseId, thread.channel, now);
+      return;
+    }
+    const release = await this.#o.releases.getRelease(releaseId);
+    if (!release) return;
+    let decision: ChannelDecision;
+    try {
+      decision = await this.#o.routing.channelFor(release);
+    } catch (error) {
+      // The catalog is unavailable: try again on a later pass.
+      this.#o.logger.warn(
+        `release-ledger: cannot route release ${releaseId} yet: ${error}`,
+      );
+      return;
+    }
+    if (decision.ok) {
+      await this.#o.outbox.routeRelease(releaseId, decision.channel, now);
+    } else {
+      const parked = await this.#o.outbox.parkUnroutable(
+        releaseId,
+        decision.reason,
+        now,
+      );
+      this.#o.logger.warn(
+        `release-ledger: ${parked} message(s) of release ${releaseId} parked: ${decision.reason}`,
+      );
     }
   }
 
@@ -248,7 +300,8 @@ export class OutboxWorker {
   ): Promise<{ nextSendAt: number; channelId?: string }> {
     const { outbox, transport, logger } = this.#o;
     const started = this.#now();
-    const paced = started + this.#o.perChannelIntervalMs;
+    // Slack counts its per-channel rate from when it took the last post.
+    const pacedFrom = (t: number) => t + this.#o.perChannelIntervalMs;
     const composed = await this.#compose(row);
     if (!composed.ok) {
       await outbox.park([row.id], composed.reason, iso(started));
@@ -277,7 +330,7 @@ export class OutboxWorker {
         );
       } catch (error) {
         await this.#retry(row, `checking for an earlier send: ${error}`, true);
-        return { nextSendAt: paced };
+        return { nextSendAt: pacedFrom(this.#now()) };
       }
       if (found) {
         await outbox.markDelivered(
@@ -339,7 +392,7 @@ export class OutboxWorker {
           },
           hash ? { cardHash: hash } : {},
         );
-        return { nextSendAt: paced, channelId: outcome.channelId };
+        return { nextSendAt: pacedFrom(done), channelId: outcome.channelId };
       case 'rate_limited':
         await outbox.retryLater(row, 'rate limited by Slack', iso(done), {
           mayHaveBeenSent: false,
@@ -353,12 +406,12 @@ export class OutboxWorker {
         logger.warn(
           `release-ledger: message ${row.id} (${row.kind}, release ${row.release_id}) to ${channel} parked: ${reason}`,
         );
-        return { nextSendAt: paced };
+        return { nextSendAt: pacedFrom(done) };
       }
       case 'transient':
       default:
         await this.#retry(row, outcome.error, outcome.mayHaveBeenSent);
-        return { nextSendAt: paced };
+        return { nextSendAt: pacedFrom(done) };
     }
   }
 

@@ -287,6 +287,34 @@ export class OutboxStore {
     });
   }
 
+  /**
+   * When the next message could go out: the earliest paced, unleased lane
+   * with a ready message, or the earliest retry coming due.
+   */
+  async nextDueAt(now: string): Promise<string | undefined> {
+    const [lane] = await this.db(LANES_TABLE)
+      .where(w => w.whereNull('lease_until').orWhere('lease_until', '<', now))
+      .whereExists(
+        this.db(OUTBOX_TABLE)
+          .select(this.db.raw('1'))
+          .whereRaw('?? = ??', [
+            `${OUTBOX_TABLE}.channel`,
+            `${LANES_TABLE}.channel`,
+          ])
+          .where(`${OUTBOX_TABLE}.state`, 'pending')
+          .where(`${OUTBOX_TABLE}.available_at`, '<=', now),
+      )
+      .min({ at: 'next_send_at' });
+    const [retry] = await this.db(OUTBOX_TABLE)
+      .where('state', 'pending')
+      .where('available_at', '>', now)
+      .min({ at: 'available_at' });
+    const times = [lane?.at, retry?.at].filter(
+      (t): t is string => typeof t === 'string',
+    );
+    return times.sort()[0];
+  }
+
   /** Ends a lease and paces the lane: nothing is sent to it before `nextSendAt`. */
   async releaseLane(
     channel: string,
