@@ -297,7 +297,8 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
+                description:
+                  'Unknown fields are refused with a 400 that names them.',
                 properties: {
                   gate: {
                     type: 'string',
@@ -421,7 +422,8 @@ export const spec = {
             'application/json': {
               schema: {
                 type: 'object',
-                additionalProperties: false,
+                description:
+                  'Unknown fields are refused with a 400 that names them.',
                 properties: {
                   gate: {
                     type: 'string',

@@ -62,8 +62,11 @@ function sendError(
 /** 415 before the body is read: the ledger only speaks JSON. */
 const requireJson: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST' && req.method !== 'PUT') return next();
-  // `is` answers null for a request without a body (an optional body left out).
-  if (req.is('application/json') === false) {
+  // An optional body may be left out (clients send Content-Length: 0).
+  const hasBody =
+    req.headers['transfer-encoding'] !== undefined ||
+    Number(req.headers['content-length'] ?? 0) > 0;
+  if (hasBody && !req.is('application/json')) {
     return sendError(
       res,
       415,

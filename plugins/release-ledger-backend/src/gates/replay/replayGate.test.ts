@@ -1,0 +1,131 @@
+import { parseGateSets } from '@release-ledger/plugin-release-ledger-common';
+import {
+  CANARIES,
+  Canary,
+  canaryFamilies,
+  canaryTime,
+  ERROR_RATIO_QUERY,
+  prometheusAvailable,
+  RunningPrometheus,
+  startPrometheus,
+  toOpenMetrics,
+} from '../../__testUtils__/prometheus';
+import { PrometheusClient } from '../prometheus';
+import { replayGate } from './replayGate';
+
+const describeWithPrometheus = prometheusAvailable() ? describe : describe.skip;
+
+function gate(errorRate: Record<string, unknown> = {}) {
+  return parseGateSets({
+    standard: {
+      checks: [
+        {
+          name: 'error-rate',
+          query: ERROR_RATIO_QUERY,
+          condition: '< 0.01',
+          count: 5,
+          failureLimit: 1,
+          noData: 'inconclusive',
+          ...errorRate,
+        },
+        {
+          name: 'gate-alerts',
+          kind: 'alert',
+          labels: { service: '{{entity}}' },
+        },
+      ],
+    },
+  }).standard;
+}
+
+describeWithPrometheus('replayGate against a real Prometheus', () => {
+  let prometheus: RunningPrometheus;
+  let client: PrometheusClient;
+
+  beforeAll(async () => {
+    prometheus = await startPrometheus(toOpenMetrics(canaryFamilies()));
+    client = new PrometheusClient({ url: prometheus.url, timeoutMs: 10_000 });
+  }, 60_000);
+
+  afterAll(async () => {
+    await prometheus?.stop();
+  });
+
+  const replay = (canary: Canary, definition = gate(), endMinute = 20) =>
+    replayGate({
+      provider: client,
+      definition,
+      variables: { entity: canary.service, version: canary.version },
+      window: {
+        start: canaryTime(0).toISOString(),
+        end: canaryTime(endMinute).toISOString(),
+        ongoing: false,
+      },
+    });
+
+  it('reaches the verdicts a live evaluation reaches, with range queries', async () => {
+    await expect(replay(CANARIES.healthy)).resolves.toMatchObject({
+      state: 'passed',
+      reason: 'all 2 key checks passed',
+      complete: true,
+    });
+    await expect(replay(CANARIES.failing)).resolves.toMatchObject({
+      state: 'failed',
+      reason:
+        "key check 'error-rate' failed: 2 of 2 measurements failed (limit 1): 0.05 > 0.01 at 12:01 UTC, 0.05 > 0.01 at 12:02 UTC",
+    });
+    await expect(
+      replay(
+        CANARIES.flapping,
+        gate({ failureLimit: 2, consecutiveSuccesses: 2, noData: 'fail' }),
+      ),
+    ).resolves.toMatchObject({
+      state: 'failed',
+      reason:
+        "key check 'error-rate' failed: needs the last 2 measurement(s) to pass in a row, got 1: 0.03 > 0.01 at 12:04 UTC; 2 failed (limit 2)",
+    });
+    const noTraffic = await replay(CANARIES.noTraffic);
+    expect(noTraffic.state).toBe('inconclusive');
+    expect(noTraffic.checks[0].measurements[0].result).toEqual({
+      kind: 'no-data',
+      cause: 'nan',
+    });
+  });
+
+  it('asks alert checks at each slot and names the firing alert', async () => {
+    const result = await replay(CANARIES.failing, gate({ condition: '< 0.1' }));
+    expect(result).toMatchObject({
+      state: 'failed',
+      reason:
+        "key check 'gate-alerts' failed: 1 of 3 measurements failed (limit 0): 1 firing alert at 12:03 UTC (CanaryErrorRateHigh)",
+    });
+    expect(result.checks[1].measurements[2]).toMatchObject({
+      at: canaryTime(3).toISOString(),
+      query: 'ALERTS{alertstate="firing",release_gate="true",service="cart"}',
+      detail: 'CanaryErrorRateHigh',
+      outcome: 'fail',
+    });
+  });
+
+  it('is inconclusive when the canary ended before the gate could decide', async () => {
+    const result = await replay(CANARIES.healthy, gate(), 3);
+    expect(result).toMatchObject({ state: 'inconclusive', complete: false });
+    expect(result.reason).toBe(
+      "the canary window (2024-06-03T12:00:00.000Z to 2024-06-03T12:03:00.000Z) ended before the gate decided: waiting for 'error-rate' (3 of 5 measurements), 'gate-alerts' (3 of 5 measurements)",
+    );
+    expect(result.checks[0].measurements).toHaveLength(3);
+  });
+
+  it("keeps Prometheus' message when the range query is refused", async () => {
+    const result = await replay(
+      CANARIES.healthy,
+      gate({ query: 'sum(rate(x{service="{{entity}}"}[{{interval}}])' }),
+    );
+    expect(result.state).toBe('inconclusive');
+    expect(result.checks[0].measurements[0]).toMatchObject({
+      result: { kind: 'error', errorType: 'bad_query' },
+      outcome: 'error',
+    });
+    expect(result.checks[0].reason).toMatch(/parse error/);
+  });
+});
