@@ -50,9 +50,79 @@ export interface Config {
         at?: string;
       };
     };
+    /**
+     * The Prometheus (or Prometheus-compatible API: Thanos, Mimir) that SLO
+     * gates measure against, added as the gate provider `prometheus`.
+     * Absent: no Prometheus provider; gates then need a provider module.
+     */
     prometheus?: {
-      /** Prometheus base URL used by SLO gates. */
-      url?: string;
+      /** Base URL; the API is under `<url>/api/v1/`. Required when this section is present. */
+      url: string;
+      /**
+       * Sent as `Authorization: Bearer <token>`; exclusive with `basicAuth`.
+       * @visibility secret
+       */
+      token?: string;
+      /** Sent as `Authorization: Basic …`; exclusive with `token`. */
+      basicAuth?: {
+        username: string;
+        /** @visibility secret */
+        password: string;
+      };
+      /** Time-out of each request in milliseconds, 1 to 300000. Default 10000. */
+      timeoutMs?: number;
+    };
+    /**
+     * SLO gate sets by name (lower-case, e.g. `standard`). An entity's
+     * releases are gated by the set its `release-ledger/gates` annotation
+     * names; entities without the annotation use the set named `default`
+     * when there is one, and have no gate otherwise (starting an
+     * evaluation then answers 400 unless the request names a gate). A bad
+     * definition, or a `provider` that no installed provider has, stops
+     * startup with the key of the problem.
+     */
+    gates?: {
+      [name: string]: {
+        /** Evaluate and record verdicts, never block (no `gate_failed`, no `canary_passed`). Default false. */
+        dryRun?: boolean;
+        /** Gate metric provider id. Default `prometheus`. */
+        provider?: string;
+        checks: Array<{
+          /** Lower-case name, unique within the gate, e.g. `error-rate`. */
+          name: string;
+          /** `query` (default): a PromQL value against a condition; `alert`: fails while a `release_gate="true"` alert with `labels` fires. */
+          kind?: 'query' | 'alert';
+          /**
+           * PromQL template. Variables: `{{entity}}` (entity name),
+           * `{{entityRef}}`, `{{version}}`, `{{environment}}`,
+           * `{{interval}}`, `{{annotation.<key>}}`; values are escaped so
+           * they can only be data.
+           */
+          query?: string;
+          /** E.g. `'< 0.01'`, `'>= 0.99'`, `'between 0.9 and 1'`, or `{ op, value }` / `{ min, max }`. */
+          condition?:
+            | string
+            | { op?: string; value?: number; min?: number; max?: number };
+          /** Alert checks: label matchers (values may use the template variables), e.g. `{ service: '{{entity}}' }`. */
+          labels?: { [label: string]: string };
+          /** Time between measurements, a PromQL duration of at least 1s. Default `1m`. */
+          interval?: string;
+          /** Measurements before the check can pass, 1 to 1000. Default 5. */
+          count?: number;
+          /** Failing measurements tolerated. Default 0. */
+          failureLimit?: number;
+          /** Passing measurements in a row needed at the end (flapping guard). Default 1. */
+          consecutiveSuccesses?: number;
+          /** Measurement errors tolerated (bad query, time-out, unreachable), separate from failures. Default 2. */
+          errorLimit?: number;
+          /** Query checks, required: what no data (no series, or NaN) counts as. */
+          noData?: 'fail' | 'pass' | 'inconclusive';
+          /** Whether failing this check fails the gate. Default true. */
+          key?: boolean;
+          /** Record this check's verdict without letting it decide. Default false. */
+          dryRun?: boolean;
+        }>;
+      };
     };
     metrics?: {
       /** Default band set for DORA figures: `dora-2023` (default), `dora-2021`, or a name from `bandSets`. */
