@@ -214,21 +214,31 @@ export class GateEvaluator {
       const check = definition.checks.find(c => c.name === slot.check)!;
       const at = new Date(slot.atMs);
       const budget = LEASE_MS - LEASE_MARGIN_MS;
+      const signal = AbortSignal.timeout(budget);
       let taken: GateMeasurement;
       try {
         taken = await measureCheck(provider, rendered.get(check.name)!, at, {
-          signal: AbortSignal.timeout(budget),
+          signal,
         });
-      } catch {
-        // Only our own abort rejects: the provider outlived the lease.
+      } catch (error) {
+        // Providers reject only on our abort (it outlived the lease); a
+        // module that breaks that contract still leaves evidence, as an error.
         taken = {
           at: at.toISOString(),
           query: rendered.get(check.name)!.query,
-          result: {
-            kind: 'error',
-            errorType: 'timeout',
-            message: `no answer within ${budget / 1000} s`,
-          },
+          result: signal.aborted
+            ? {
+                kind: 'error',
+                errorType: 'timeout',
+                message: `no answer within ${budget / 1000} s`,
+              }
+            : {
+                kind: 'error',
+                errorType: 'invalid_response',
+                message: `provider '${provider.id}' failed: ${
+                  (error as Error)?.message ?? String(error)
+                }`,
+              },
         };
       }
       const measurement: StoredMeasurement = {
