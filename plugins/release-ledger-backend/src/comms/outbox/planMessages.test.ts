@@ -104,4 +104,37 @@ describe('planMessages', () => {
       ),
     ).toEqual([expect.objectContaining({ kind: 'parent' })]);
   });
+
+  it('reports a failed gate once: its gate_failed reply, not also the gate_evaluated of the same evaluation', () => {
+    const withAttrs = (
+      e: ReleaseEvent,
+      attributes: Record<string, unknown>,
+    ) => ({
+      ...e,
+      attributes,
+    });
+    const plan = planMessages(
+      [
+        withAttrs(event('ev1', 'gate_evaluated', 2), {
+          evaluationId: 'g1',
+          verdict: 'fail',
+        }),
+        withAttrs(event('fail1', 'gate_failed', 2), { evaluationId: 'g1' }),
+        withAttrs(event('ev2', 'gate_evaluated', 3), {
+          evaluationId: 'g2',
+          verdict: 'pass',
+        }),
+        withAttrs(event('ev3', 'gate_evaluated', 4), { verdict: 'fail' }),
+      ],
+      touched({
+        release: release({ status: 'canary' }),
+        previousStatus: 'canary',
+      }),
+    );
+    expect(plan.filter(i => i.kind === 'reply').map(i => i.eventId)).toEqual([
+      'fail1',
+      'ev2',
+      'ev3',
+    ]);
+  });
 });

@@ -105,8 +105,22 @@ export function planMessages(
       }
     }
   }
+  // A failed gate is reported by its gate_failed reply; the gate_evaluated
+  // of the same evaluation would say the same thing again.
+  const failedEvaluations = new Set<unknown>(
+    freshEvents
+      .filter(e => e.type === 'gate_failed')
+      .map(e => e.attributes.evaluationId)
+      .filter(id => typeof id === 'string'),
+  );
   for (const event of freshEvents) {
     if (NOT_A_REPLY.has(event.type) || !touched.has(event.releaseId)) continue;
+    if (
+      event.type === 'gate_evaluated' &&
+      failedEvaluations.has(event.attributes.evaluationId)
+    ) {
+      continue;
+    }
     intents.push({
       dedupeKey: `reply:${event.eventId}`,
       kind: 'reply',
