@@ -17,9 +17,16 @@ export {
 export { rootRouteRef, releaseRouteRef } from './routes';
 export { releaseLedgerApiRef, ReleaseLedgerClient } from './api';
 export type {
+  GateCheckEvidence,
+  GateEvaluation,
+  GateMeasurementEvidence,
+  GateReplay,
+  GateVerdictEvidence,
   GetMetricsRequest,
+  ReleaseGates,
   ReleaseLedgerApi,
   ListReleasesFilter,
+  ReplayGateRequest,
 } from './api';
 export { isDoraMetricsAvailable, isReleaseLedgerAvailable } from './predicates';
 export { ReleaseStatusChip } from './components/ReleaseStatusChip';

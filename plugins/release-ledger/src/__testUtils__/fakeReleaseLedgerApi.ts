@@ -9,9 +9,13 @@ import type {
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
+  GateEvaluation,
+  GateReplay,
   GetMetricsRequest,
   ListReleasesFilter,
+  ReleaseGates,
   ReleaseLedgerApi,
+  ReplayGateRequest,
 } from '../api';
 import { makeMetricsResponse } from './metricsFixtures';
 
@@ -88,7 +92,10 @@ export function responseError(
  * backend pages. Metrics answer with `metrics` (a response or a function of
  * the request); notes live in `notes`, keyed by week; Slack threads in
  * `comms`, keyed by release id (a known release without one has an empty
- * thread, as if Slack were not configured).
+ * thread, as if Slack were not configured). Gate evaluations live in `gates`,
+ * keyed by release id; a replay answers `replay` (a result or a function of
+ * the request), else the release's evaluation of the requested gate as if
+ * replayed.
  */
 export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly listCalls: ListReleasesFilter[] = [];
@@ -100,6 +107,17 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly commsCalls: string[] = [];
   readonly requeueCalls: string[] = [];
   readonly comms = new Map<string, ReleaseComms>();
+  readonly gatesCalls: string[] = [];
+  readonly replayCalls: Array<{
+    releaseId: string;
+    request: ReplayGateRequest;
+  }> = [];
+  readonly gates = new Map<string, GateEvaluation[]>();
+  gatesError?: Error;
+  replayError?: Error;
+  replay?:
+    | GateReplay
+    | ((releaseId: string, request: ReplayGateRequest) => GateReplay);
   listError?: Error;
   commsError?: Error;
   requeueError?: Error;
@@ -235,5 +253,67 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
     });
     this.comms.set(releaseId, { ...comms, messages });
     return { requeued };
+  }
+
+  async getReleaseGates(releaseId: string): Promise<ReleaseGates> {
+    this.gatesCalls.push(releaseId);
+    if (this.gatesError) {
+      throw this.gatesError;
+    }
+    if (!this.releases.some(r => r.releaseId === releaseId)) {
+      throw await responseError(
+        404,
+        'NotFoundError',
+        `release ${releaseId} not found`,
+      );
+    }
+    return { releaseId, evaluations: this.gates.get(releaseId) ?? [] };
+  }
+
+  async replayGate(
+    releaseId: string,
+    request: ReplayGateRequest = {},
+  ): Promise<GateReplay> {
+    this.replayCalls.push({ releaseId, request });
+    if (this.replayError) {
+      throw this.replayError;
+    }
+    if (this.replay) {
+      return typeof this.replay === 'function'
+        ? this.replay(releaseId, request)
+        : this.replay;
+    }
+    const evaluations = this.gates.get(releaseId) ?? [];
+    const evaluation = request.gate
+      ? evaluations.find(e => e.gate === request.gate)
+      : evaluations[0];
+    if (!evaluation) {
+      throw await responseError(
+        400,
+        'InputError',
+        `gate: no gate set '${request.gate ?? 'default'}' is configured`,
+      );
+    }
+    const {
+      id: _id,
+      entityRef: _entityRef,
+      version: _version,
+      environment: _environment,
+      startedAt,
+      finishedAt,
+      nextDueAt: _nextDueAt,
+      ...verdict
+    } = evaluation;
+    return {
+      ...verdict,
+      releaseId,
+      replay: true,
+      complete: verdict.state !== 'running',
+      window: {
+        start: startedAt,
+        end: finishedAt ?? new Date().toISOString(),
+        ongoing: !finishedAt,
+      },
+    };
   }
 }

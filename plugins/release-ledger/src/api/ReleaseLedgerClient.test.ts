@@ -303,4 +303,90 @@ describe('ReleaseLedgerClient', () => {
       expect(error.cause.message).toBe(message);
     });
   });
+
+  describe('gates', () => {
+    const gates = { releaseId: 'web/app@2026.11.27+1', evaluations: [] };
+
+    it('gets a release’s gate evaluations, encoding its id as a single path segment', async () => {
+      const { client, fetch } = setup(() => json(gates));
+
+      await expect(
+        client.getReleaseGates('web/app@2026.11.27+1'),
+      ).resolves.toEqual(gates);
+      expect(fetch.mock.calls[0][0]).toBe(
+        `${BASE}/releases/web%2Fapp%402026.11.27%2B1/gates`,
+      );
+      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+    });
+
+    it('throws a 404 ResponseError for an unknown release', async () => {
+      const { client } = setup(() =>
+        errorResponse(404, 'NotFoundError', 'release nope@1 not found'),
+      );
+
+      const error = await client.getReleaseGates('nope@1').catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(404);
+      expect(error.cause.message).toBe('release nope@1 not found');
+    });
+
+    it('replays with POST and the gate or definition as the JSON body', async () => {
+      const replay = { gate: 'strict', state: 'failed', replay: true };
+      const { client, fetch } = setup(() => json(replay));
+      const definition = {
+        checks: [{ name: 'error-rate', query: 'up', condition: '< 0.01' }],
+      };
+
+      await expect(
+        client.replayGate('web/app@2026.11.27+1', {
+          gate: 'strict',
+          definition,
+        }),
+      ).resolves.toEqual(replay);
+
+      const [url, init] = fetch.mock.calls[0];
+      expect(url).toBe(
+        `${BASE}/releases/web%2Fapp%402026.11.27%2B1/gates/replay`,
+      );
+      expect(init?.method).toBe('POST');
+      expect(init?.headers).toEqual({
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+      });
+      expect(JSON.parse(String(init?.body))).toEqual({
+        gate: 'strict',
+        definition,
+      });
+    });
+
+    it('replays the release’s own gate with an empty body', async () => {
+      const { client, fetch } = setup(() => json({}));
+
+      await client.replayGate('payments-api@1.42.0');
+
+      expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({});
+    });
+
+    it('throws the server’s message for an invalid definition and a 403 without the permission', async () => {
+      const invalid =
+        'definition.checks[0].noData: required, one of fail|pass|inconclusive';
+      const { client } = setup(() => errorResponse(400, 'InputError', invalid));
+      const bad = await client
+        .replayGate('payments-api@1.42.0', { definition: { checks: [] } })
+        .catch(e => e);
+      expect(ResponseError.is(bad)).toBe(true);
+      expect(bad.statusCode).toBe(400);
+      expect(bad.cause.message).toBe(invalid);
+
+      const denied =
+        'replaying gates needs the permission release-ledger.gate.replay';
+      const { client: other } = setup(() =>
+        errorResponse(403, 'NotAllowedError', denied),
+      );
+      const error = await other.replayGate('payments-api@1.42.0').catch(e => e);
+      expect(error.statusCode).toBe(403);
+      expect(error.cause.message).toBe(denied);
+    });
+  });
 });

@@ -8,9 +8,12 @@ import type {
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
+  GateReplay,
   GetMetricsRequest,
   ListReleasesFilter,
+  ReleaseGates,
   ReleaseLedgerApi,
+  ReplayGateRequest,
 } from './ReleaseLedgerApi';
 
 const FILTER_KEYS = [
@@ -114,6 +117,26 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ releaseId }),
     });
+  }
+
+  async getReleaseGates(releaseId: string): Promise<ReleaseGates> {
+    return this.request<ReleaseGates>(
+      `/releases/${encodeURIComponent(releaseId)}/gates`,
+    );
+  }
+
+  async replayGate(
+    releaseId: string,
+    request: ReplayGateRequest = {},
+  ): Promise<GateReplay> {
+    return this.request<GateReplay>(
+      `/releases/${encodeURIComponent(releaseId)}/gates/replay`,
+      {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify(request),
+      },
+    );
   }
 
   private async request<T>(

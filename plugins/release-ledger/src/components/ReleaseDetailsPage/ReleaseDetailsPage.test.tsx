@@ -292,6 +292,11 @@ describe('ReleaseDetailsPage', () => {
       saveWeeklyNote: jest.fn(),
       getReleaseComms: jest.fn(),
       requeueParked: jest.fn(),
+      getReleaseGates: jest.fn().mockResolvedValue({
+        releaseId: RELEASE_ID,
+        evaluations: [],
+      }),
+      replayGate: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,
