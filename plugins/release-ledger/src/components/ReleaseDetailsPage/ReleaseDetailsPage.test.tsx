@@ -6,6 +6,7 @@ import {
   makeRelease,
   responseError,
 } from '../../__testUtils__/fakeReleaseLedgerApi';
+import { makeEvaluation } from '../../__testUtils__/gateFixtures';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
 import type { ReleaseLedgerApi } from '../../api';
 import { ReleaseDetailsPage } from './ReleaseDetailsPage';
@@ -250,6 +251,35 @@ describe('ReleaseDetailsPage', () => {
       await screen.findByRole('heading', { level: 1, name: RELEASE_ID }),
     ).toBeInTheDocument();
     expect(screen.queryByText('DORA footprint')).not.toBeInTheDocument();
+  });
+
+  it('shows the evidence of the release’s canary gates', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    api.gates.set(RELEASE_ID, [
+      makeEvaluation({
+        releaseId: RELEASE_ID,
+        gate: 'standard',
+        state: 'failed',
+        enforced: 'failed',
+        reason: "key check 'error-rate' failed",
+      }),
+    ]);
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    const gates = await screen.findByRole('region', { name: 'Canary gates' });
+    expect(
+      await within(gates).findByText("key check 'error-rate' failed"),
+    ).toBeInTheDocument();
+    expect(
+      within(gates).getByLabelText('gate verdict: failed'),
+    ).toBeInTheDocument();
+    expect(api.gatesCalls).toEqual([RELEASE_ID]);
+    // The release had a canary, and the test user may replay.
+    expect(
+      await within(gates).findByRole('button', { name: 'Replay' }),
+    ).toBeInTheDocument();
   });
 
   it('shows the release’s Slack thread', async () => {

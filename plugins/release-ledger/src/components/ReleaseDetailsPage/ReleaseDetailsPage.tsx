@@ -30,6 +30,7 @@ import {
   shortCommit,
 } from '../../utils/format';
 import { CommsPreview } from '../CommsPreview';
+import { GateEvidence } from '../GateEvidence';
 import { ReleaseFootprintCard } from '../ReleaseFootprintCard';
 import { ReleaseStatusChip } from '../ReleaseStatusChip';
 import { ReleaseTimeline } from '../ReleaseTimeline';
@@ -306,6 +307,13 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
             <ReleaseTimeline events={release.events} />
           </InfoCard>
         </Grid>
+        <Grid item xs={12}>
+          {/* Full width: each check's chart needs room to read over time. */}
+          <GateEvidence
+            releaseId={release.releaseId}
+            canaryStartedAt={release.canaryStartedAt}
+          />
+        </Grid>
         <Grid item xs={12} md={6}>
           <Changes release={release} />
         </Grid>
@@ -337,7 +345,8 @@ export type ReleaseDetailsPageProps = {
 
 /**
  * Everything recorded about one release: overview, anomalies, merged changes,
- * incidents, flag toggles, the full event timeline and its Slack thread.
+ * incidents, flag toggles, the full event timeline, its Slack thread and the
+ * evidence of its canary gates.
  *
  * @public
  */

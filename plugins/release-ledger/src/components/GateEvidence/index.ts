@@ -1,0 +1,2 @@
+export { GateEvidence } from './GateEvidence';
+export type { GateEvidenceProps } from './GateEvidence';
