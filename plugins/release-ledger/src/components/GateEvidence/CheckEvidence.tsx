@@ -37,11 +37,13 @@ const useStyles = makeStyles(
     problems: {
       margin: theme.spacing(1, 0, 0),
       paddingLeft: theme.spacing(2.5),
+      fontSize: theme.typography.body2.fontSize,
     },
     problem: { overflowWrap: 'anywhere' },
     message: { fontFamily: 'monospace', whiteSpace: 'pre-wrap' },
     query: {
       marginTop: theme.spacing(1),
+      fontSize: theme.typography.body2.fontSize,
       '& summary': { cursor: 'pointer', color: theme.palette.text.secondary },
     },
     pre: {

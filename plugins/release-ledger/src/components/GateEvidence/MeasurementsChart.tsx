@@ -134,9 +134,19 @@ export function MeasurementsChart(props: { check: GateCheckEvidence }) {
     error: theme.palette.warning.main,
   };
   const times = points.map(p => p.t);
-  // A single point still needs some width around it.
-  const pad = times.length > 1 ? 0 : 60_000;
-  const domain = [Math.min(...times) - pad, Math.max(...times) + pad];
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  // Room around the first and last dots (and around a single one).
+  const pad = Math.max(30_000, (last - first) * 0.05);
+  const xDomain = [first - pad, last + pad];
+  // Rates and counts read best from zero; a range or negative values do not.
+  const fromZero =
+    condition?.op !== 'between' &&
+    points.every(p => p.value >= 0) &&
+    (condition === undefined || condition.value >= 0);
+  const yDomain: [number | 'auto', 'auto'] = fromZero
+    ? [0, 'auto']
+    : ['auto', 'auto'];
   const outcomes = (['pass', 'fail'] as const).filter(o =>
     points.some(p => p.outcome === o),
   );
@@ -158,7 +168,7 @@ export function MeasurementsChart(props: { check: GateCheckEvidence }) {
           height={CHART_HEIGHT}
           initialDimension={{ width: 480, height: CHART_HEIGHT }}
         >
-          <ComposedChart data={points} margin={{ top: 12, right: 16 }}>
+          <ComposedChart data={points} margin={{ top: 12, right: 28 }}>
             <CartesianGrid
               strokeDasharray="3 3"
               stroke={theme.palette.divider}
@@ -167,7 +177,7 @@ export function MeasurementsChart(props: { check: GateCheckEvidence }) {
               dataKey="t"
               type="number"
               scale="time"
-              domain={domain}
+              domain={xDomain}
               tickFormatter={hhmm}
               tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
               stroke={theme.palette.divider}
@@ -178,6 +188,7 @@ export function MeasurementsChart(props: { check: GateCheckEvidence }) {
               tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
               stroke={theme.palette.divider}
               allowDecimals={check.kind !== 'alert'}
+              domain={yDomain}
             />
             <Tooltip content={<PointTooltip />} />
             {condition?.op === 'between' && (
