@@ -72,6 +72,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
           },
         });
         deps.lifecycle.addStartupHook(() => comms.worker.start());
+        store.onCommitted(() => comms.worker.wake());
         deps.lifecycle.addShutdownHook(() => comms.worker.stop());
         const metrics = new MetricsService({
           store: metricsStore,

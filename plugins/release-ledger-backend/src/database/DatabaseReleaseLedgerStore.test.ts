@@ -40,6 +40,16 @@ describe.each(databases.eachSupportedId())(
       return { a, b, knex };
     }
 
+    it('tells listeners about commits that stored new events, not about duplicates', async () => {
+      const { a } = await twoInstances();
+      const listener = jest.fn();
+      a.onCommitted(listener);
+      await a.appendEvents([event('w1', 'rw', 'release_started', 0)]);
+      expect(listener).toHaveBeenCalledTimes(1);
+      await a.appendEvents([event('w1', 'rw', 'release_started', 0)]);
+      expect(listener).toHaveBeenCalledTimes(1);
+    });
+
     it('keeps the owner a release started with when later events arrive', async () => {
       const { a } = await twoInstances();
       await a.appendEvents([event('s1', 'r1', 'release_started', 0)]);

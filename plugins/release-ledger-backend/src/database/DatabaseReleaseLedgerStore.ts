@@ -171,6 +171,17 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     return this.db.client.config.client === 'pg';
   }
 
+  readonly #commitListeners = new Set<() => void>();
+
+  /**
+   * Calls `listener` after each commit that stored new events (and so,
+   * possibly, new outbox messages): the local outbox worker sends them at
+   * once instead of at its next poll.
+   */
+  onCommitted(listener: () => void): void {
+    this.#commitListeners.add(listener);
+  }
+
   async getReleaseEntities(releaseIds: string[]): Promise<Map<string, string>> {
     const result = new Map<string, string>();
     for (const ids of chunks([...new Set(releaseIds)], 500)) {
@@ -197,7 +208,13 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   ): Promise<Array<'created' | 'duplicate'>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.db.transaction(tx => this.#append(tx, events));
+        const statuses = await this.db.transaction(tx =>
+          this.#append(tx, events),
+        );
+        if (statuses.includes('created')) {
+          for (const listener of this.#commitListeners) listener();
+        }
+        return statuses;
       } catch (error) {
         // PostgreSQL breaks a rare lock cycle by aborting one transaction;
         // nothing of it was committed, so it is safe to run again.

@@ -70,6 +70,7 @@ export class OutboxWorker {
   #running = false;
   #loop?: Promise<void>;
   #wake?: () => void;
+  #wakeRequested = false;
 
   constructor(options: OutboxWorkerOptions) {
     this.#o = options;
@@ -91,6 +92,8 @@ export class OutboxWorker {
 
   /** Asks for a pass now (new messages were enqueued). */
   wake(): void {
+    // Remembered when a pass is running, so the loop does not sleep after it.
+    this.#wakeRequested = true;
     this.#wake?.();
   }
 
@@ -127,6 +130,10 @@ export class OutboxWorker {
       }
       if (!this.#running) break;
       if (claimed > 0 && inFlight.size < this.#o.concurrency) continue;
+      if (this.#wakeRequested) {
+        this.#wakeRequested = false;
+        continue;
+      }
       const delay = await this.#untilNextDue().catch(
         () => this.#o.idleMs ?? 250,
       );
