@@ -1,0 +1,39 @@
+import type { CheckState } from '@release-ledger/plugin-release-ledger-common';
+
+/**
+ * What every command exits with:
+ * - 0: done (events recorded, gate passed);
+ * - 1: the gate failed — roll back;
+ * - 2: anything else — gate inconclusive, still running when the wait ended,
+ *   an HTTP or connection error, a refused event, a wrong command line.
+ */
+export const EXIT_OK = 0;
+export const EXIT_GATE_FAILED = 1;
+export const EXIT_ERROR = 2;
+
+export type GateOutcome = CheckState | 'timeout';
+
+/** Exit code for a gate outcome: only `passed` is 0 and only `failed` is 1. */
+export function exitCodeForGate(outcome: GateOutcome): number {
+  switch (outcome) {
+    case 'passed':
+      return EXIT_OK;
+    case 'failed':
+      return EXIT_GATE_FAILED;
+    default:
+      return EXIT_ERROR;
+  }
+}
+
+/**
+ * The outcome of several gate evaluations taken together, from what each
+ * enforces: any failed → failed; else any inconclusive → inconclusive; else
+ * any running → running; else passed. No evaluation at all is inconclusive.
+ */
+export function combineOutcomes(states: readonly CheckState[]): CheckState {
+  if (states.length === 0) return 'inconclusive';
+  if (states.includes('failed')) return 'failed';
+  if (states.includes('inconclusive')) return 'inconclusive';
+  if (states.includes('running')) return 'running';
+  return 'passed';
+}

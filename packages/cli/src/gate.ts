@@ -1,0 +1,138 @@
+import {
+  CheckState,
+  parsePromQLDuration,
+} from '@release-ledger/plugin-release-ledger-common';
+import { InvalidArgumentError } from 'commander';
+import type { GateEvaluation, LedgerClient } from './api';
+import { combineOutcomes, GateOutcome } from './exitCodes';
+
+/** Commander parser for durations such as `30m`, `10s`, `1h30m`. */
+export function parseDurationArgument(value: string): number {
+  const ms = parsePromQLDuration(value.trim());
+  if (ms === undefined || ms <= 0) {
+    throw new InvalidArgumentError(
+      `expected a duration like 30s, 10m or 1h30m, got '${value}'`,
+    );
+  }
+  return ms;
+}
+
+/** Whether an evaluation has reached its verdict. */
+export function isSettled(evaluation: GateEvaluation): boolean {
+  return evaluation.state !== 'running';
+}
+
+/** What the pipeline acts on: `enforced` when the server gives it (dry-run gates pass), else `state`. */
+export function enforcedState(evaluation: GateEvaluation): CheckState {
+  if (!isSettled(evaluation)) return 'running';
+  return evaluation.enforced ?? evaluation.state;
+}
+
+function timeOf(e: GateEvaluation): number {
+  const t = Date.parse(e.updatedAt ?? e.startedAt ?? '');
+  return Number.isNaN(t) ? 0 : t;
+}
+
+/**
+ * The evaluations this run is about, out of everything `GET .../gates`
+ * answers: those started by our `evaluate` call (by `evaluationId` when the
+ * server gives one, else by gate name, newest first), or — when the server
+ * answered the evaluate call with nothing to follow — every gate listed.
+ */
+export function selectEvaluations(
+  all: readonly GateEvaluation[],
+  started: readonly GateEvaluation[],
+  gate?: string,
+): GateEvaluation[] {
+  const candidates = gate ? all.filter(e => e.gate === gate) : [...all];
+  if (started.length === 0) {
+    return latestPerGate(candidates);
+  }
+  return started.map(s => {
+    const match = s.evaluationId
+      ? candidates.find(e => e.evaluationId === s.evaluationId)
+      : latestPerGate(candidates.filter(e => e.gate === s.gate))[0];
+    // Not listed yet (e.g. a replica behind a load balancer that has not
+    // seen it): keep what the evaluate call answered.
+    return match ?? s;
+  });
+}
+
+function latestPerGate(list: readonly GateEvaluation[]): GateEvaluation[] {
+  const byGate = new Map<string, GateEvaluation>();
+  for (const e of list) {
+    const seen = byGate.get(e.gate);
+    if (!seen || timeOf(e) >= timeOf(seen)) {
+      byGate.set(e.gate, e);
+    }
+  }
+  return [...byGate.values()];
+}
+
+export type GateRunOptions = {
+  client: Pick<LedgerClient, 'evaluateGates' | 'getGates'>;
+  releaseId: string;
+  gate?: string;
+  wait: boolean;
+  timeoutMs: number;
+  pollMs: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  /** Called with the evaluations after the start and after every poll. */
+  onUpdate?: (evaluations: GateEvaluation[]) => void;
+};
+
+export type GateRunResult = {
+  outcome: GateOutcome;
+  evaluations: GateEvaluation[];
+  waitedMs: number;
+};
+
+/**
+ * Starts an evaluation and, with `wait`, polls until every selected
+ * evaluation has settled or the time-out passes. The outcome is the combined
+ * enforced verdict; an evaluation still running at the end is `running`
+ * (without `wait`) or `timeout`. HTTP errors propagate as `ApiError`.
+ */
+export async function runGate(options: GateRunOptions): Promise<GateRunResult> {
+  const now = options.now ?? Date.now;
+  const sleep =
+    options.sleep ??
+    ((ms: number) => new Promise<void>(resolve => setTimeout(resolve, ms)));
+  const began = now();
+  const deadline = began + options.timeoutMs;
+
+  const started = await options.client.evaluateGates(
+    options.releaseId,
+    options.gate,
+  );
+  let current = options.gate
+    ? started.filter(e => e.gate === options.gate)
+    : started;
+  if (current.length === 0 && started.length > 0) {
+    current = started;
+  }
+  options.onUpdate?.(current);
+
+  const settled = () => current.length > 0 && current.every(isSettled);
+  while (options.wait && !settled()) {
+    const left = deadline - now();
+    if (left <= 0) {
+      return {
+        outcome: 'timeout',
+        evaluations: current,
+        waitedMs: now() - began,
+      };
+    }
+    await sleep(Math.min(options.pollMs, left));
+    const all = await options.client.getGates(options.releaseId);
+    current = selectEvaluations(all, current, options.gate);
+    options.onUpdate?.(current);
+  }
+
+  return {
+    outcome: combineOutcomes(current.map(enforcedState)),
+    evaluations: current,
+    waitedMs: now() - began,
+  };
+}
