@@ -1,7 +1,11 @@
 import fc from 'fast-check';
 import { IncidentRecord, attributeIncidents } from './attribution';
 import { BAND_SETS } from './bands';
-import { computeDoraMetrics } from './computeDoraMetrics';
+import {
+  computeDoraMetrics,
+  DoraMetricsAccumulator,
+  footprintTimes,
+} from './computeDoraMetrics';
 import {
   ReleaseFootprint,
   ReleaseMetricInput,
@@ -538,5 +542,35 @@ describe('computeDoraMetrics without the trend', () => {
     expect(fullTrend).toHaveLength(5);
     expect(figures).toEqual(fullFigures);
     expect(figures.changeFailureRate.failures).toBe(1);
+  });
+});
+
+describe('DoraMetricsAccumulator', () => {
+  it('answers what computeDoraMetrics answers, fed one footprint at a time, and can be read twice', () => {
+    const accumulator = new DoraMetricsAccumulator(twoWeeks);
+    const times = footprints.map(f => footprintTimes(f));
+    // Times as parsed epoch ms; absent ones are NaN.
+    expect(times[2]).toMatchObject({
+      production: true,
+      deployment: true,
+      promotedMs: NaN,
+      failed: true,
+      firstFailureSignalMs: Date.parse('2026-03-03T09:30:00Z'),
+      timeToRestoreMs: 0,
+    });
+    for (const t of times) accumulator.add(t);
+    const expected = computeDoraMetrics(footprints, twoWeeks);
+    expect(accumulator.metrics()).toEqual(expected);
+    expect(accumulator.metrics()).toEqual(expected);
+  });
+
+  it('refuses a window it cannot compute', () => {
+    expect(
+      () =>
+        new DoraMetricsAccumulator({
+          from: '2026-03-16T00:00:00Z',
+          to: '2026-03-02T00:00:00Z',
+        }),
+    ).toThrow('with from before to');
   });
 });

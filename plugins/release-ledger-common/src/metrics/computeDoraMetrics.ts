@@ -7,7 +7,7 @@ import {
 } from './bands';
 import { DEFAULT_MIN_SAMPLES, DORA_ENVIRONMENT, MetricId } from './definitions';
 import type { ReleaseFootprint } from './footprint';
-import { percentileOfSorted, sortNumbers } from './stats';
+import { percentiles } from './stats';
 import { DAY_MS, WEEK_MS, weeksInWindow } from './weeks';
 
 const HOUR_MS = 3_600_000;
@@ -132,7 +132,6 @@ export type ComputeDoraMetricsOptions = {
 
 type WeekBucket = {
   deploys: number;
-  deployDays: number;
   leadTimes: number[];
   deployments: number;
   failures: number;
@@ -140,9 +139,277 @@ type WeekBucket = {
 };
 
 /**
+ * A release footprint reduced to what the figures read, with its times as
+ * epoch milliseconds (NaN when absent or unreadable). See
+ * {@link footprintTimes} for how a {@link ReleaseFootprint} maps to it.
+ *
+ * @public
+ */
+export type DoraFootprintTimes = {
+  /** In the DORA environment; a footprint elsewhere counts towards no figure. */
+  production: boolean;
+  /** Started in production (`isDeployment`). */
+  deployment: boolean;
+  startedMs: number;
+  promotedMs: number;
+  /** Counted only when the release was promoted in the window. */
+  leadTimesMs: ArrayLike<number>;
+  failed: boolean;
+  /** Read only when `failed`. */
+  firstFailureSignalMs: number;
+  /** Absent when the failure is not restored (yet). */
+  timeToRestoreMs?: number;
+};
+
+/**
+ * The times a footprint's figures read, parsed once; `into` is filled and
+ * answered when given (to reuse one object over many footprints).
+ *
+ * @public
+ */
+export function footprintTimes(
+  footprint: ReleaseFootprint,
+  into?: DoraFootprintTimes,
+): DoraFootprintTimes {
+  const out: DoraFootprintTimes = into ?? {
+    production: false,
+    deployment: false,
+    startedMs: NaN,
+    promotedMs: NaN,
+    leadTimesMs: [],
+    failed: false,
+    firstFailureSignalMs: NaN,
+  };
+  out.production = footprint.environment === DORA_ENVIRONMENT;
+  out.deployment = footprint.isDeployment;
+  out.startedMs = parse(footprint.startedAt);
+  out.promotedMs = parse(footprint.promotedAt);
+  out.leadTimesMs = footprint.leadTimesMs;
+  out.failed = footprint.failed;
+  out.firstFailureSignalMs = parse(footprint.firstFailureSignalAt);
+  out.timeToRestoreMs = footprint.timeToRestoreMs;
+  return out;
+}
+
+/**
+ * Computes the DORA metrics over the window [from, to) one footprint at a
+ * time: `add` each footprint's times (see {@link footprintTimes}), then
+ * read `metrics()`. This is what {@link computeDoraMetrics} does; use it
+ * directly to compute several scopes (e.g. the org and each team) in one
+ * pass, parsing each footprint's times once.
+ *
+ * @public
+ */
+export class DoraMetricsAccumulator {
+  readonly #fromMs: number;
+  readonly #toMs: number;
+  readonly #bandSet: BandSet;
+  readonly #minSamples: number;
+  readonly #withTrend: boolean;
+  readonly #weekStarts: number[];
+  readonly #buckets: WeekBucket[];
+  readonly #firstDay: number;
+  readonly #isDeployDay: Uint8Array;
+  #deploys = 0;
+  #deployments = 0;
+  #failures = 0;
+  #unrestored = 0;
+  readonly #leadTimes: number[] = [];
+  readonly #restoreTimes: number[] = [];
+
+  constructor(options: ComputeDoraMetricsOptions) {
+    const fromMs = Date.parse(options.from);
+    const toMs = Date.parse(options.to);
+    if (!(fromMs < toMs)) {
+      throw new RangeError(
+        `from and to must be ISO 8601 date-times with from before to, got '${options.from}' and '${options.to}'`,
+      );
+    }
+    const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
+    if (!(Number.isInteger(minSamples) && minSamples >= 0)) {
+      throw new RangeError(
+        `minSamples must be a non-negative integer, got ${minSamples}`,
+      );
+    }
+    this.#fromMs = fromMs;
+    this.#toMs = toMs;
+    this.#bandSet = options.bandSet ?? BAND_SETS[DEFAULT_BAND_SET_NAME];
+    this.#minSamples = minSamples;
+    this.#withTrend = options.trend !== false;
+    this.#weekStarts = weeksInWindow(fromMs, toMs);
+    this.#buckets = this.#weekStarts.map(() => ({
+      deploys: 0,
+      leadTimes: [],
+      deployments: 0,
+      failures: 0,
+      restoreTimes: [],
+    }));
+    this.#firstDay = Math.floor(fromMs / DAY_MS);
+    this.#isDeployDay = new Uint8Array(
+      Math.floor((toMs - 1) / DAY_MS) - this.#firstDay + 1,
+    );
+  }
+
+  #weekOf(ms: number): WeekBucket {
+    return this.#buckets[Math.floor((ms - this.#weekStarts[0]) / WEEK_MS)];
+  }
+
+  /** Counts one footprint; its `leadTimesMs` are copied, not kept. */
+  add(footprint: DoraFootprintTimes): void {
+    if (!footprint.production) {
+      return;
+    }
+    const fromMs = this.#fromMs;
+    const toMs = this.#toMs;
+    // NaN (an absent or unreadable time) is never in the window.
+    const promotedMs = footprint.promotedMs;
+    if (promotedMs >= fromMs && promotedMs < toMs) {
+      const week = this.#weekOf(promotedMs);
+      this.#deploys += 1;
+      week.deploys += 1;
+      this.#isDeployDay[Math.floor(promotedMs / DAY_MS) - this.#firstDay] = 1;
+      const leadTimesMs = footprint.leadTimesMs;
+      for (let i = 0; i < leadTimesMs.length; i++) {
+        this.#leadTimes.push(leadTimesMs[i]);
+        if (this.#withTrend) week.leadTimes.push(leadTimesMs[i]);
+      }
+    }
+    const startedMs = footprint.deployment ? footprint.startedMs : NaN;
+    if (startedMs >= fromMs && startedMs < toMs) {
+      const week = this.#weekOf(startedMs);
+      this.#deployments += 1;
+      week.deployments += 1;
+      if (footprint.failed) {
+        this.#failures += 1;
+        week.failures += 1;
+      }
+    }
+    const signalMs = footprint.failed ? footprint.firstFailureSignalMs : NaN;
+    if (signalMs >= fromMs && signalMs < toMs) {
+      if (footprint.timeToRestoreMs === undefined) {
+        this.#unrestored += 1;
+      } else {
+        this.#restoreTimes.push(footprint.timeToRestoreMs);
+        this.#weekOf(signalMs).restoreTimes.push(footprint.timeToRestoreMs);
+      }
+    }
+  }
+
+  /** The figures of every footprint added so far. */
+  metrics(): DoraMetrics {
+    const fromMs = this.#fromMs;
+    const toMs = this.#toMs;
+    const bandSet = this.#bandSet;
+    const minSamples = this.#minSamples;
+    const weekStarts = this.#weekStarts;
+    const deploys = this.#deploys;
+    const deployments = this.#deployments;
+    const failures = this.#failures;
+    const leadTimes = this.#leadTimes;
+    const restoreTimes = this.#restoreTimes;
+
+    // Deploy days per week are counted here, so metrics() can be read twice.
+    const deployDaysOfWeek = weekStarts.map(() => 0);
+    let deployDays = 0;
+    this.#isDeployDay.forEach((marked, offset) => {
+      if (marked) {
+        deployDays += 1;
+        deployDaysOfWeek[
+          Math.floor(
+            ((this.#firstDay + offset) * DAY_MS - weekStarts[0]) / WEEK_MS,
+          )
+        ] += 1;
+      }
+    });
+
+    const figure = (
+      metric: MetricId,
+      sampleSize: number,
+      bandValue: number | undefined,
+    ): DoraFigure => {
+      const notEnoughData = sampleSize < minSamples;
+      return notEnoughData || bandValue === undefined
+        ? { sampleSize, notEnoughData }
+        : {
+            sampleSize,
+            notEnoughData,
+            band: bandFor(metric, bandValue, bandSet),
+          };
+    };
+    // Dividing whole counts once keeps e.g. 3 deploy days in 90 days exactly
+    // equal to the "once a month" threshold 7/30.
+    const perWeek = (count: number) => (count * WEEK_MS) / (toMs - fromMs);
+    const toHours = (ms: number | undefined) =>
+      ms === undefined ? undefined : ms / HOUR_MS;
+
+    const [leadTimeP50, leadTimeP90] = percentiles(leadTimes, [0.5, 0.9]);
+    const [restoreP50, restoreP95] = percentiles(restoreTimes, [0.5, 0.95]);
+    const rate = deployments > 0 ? failures / deployments : undefined;
+
+    return {
+      from: new Date(fromMs).toISOString(),
+      to: new Date(toMs).toISOString(),
+      bandSet: bandSet.name,
+      minSamples,
+      deploymentFrequency: {
+        ...figure('deploymentFrequency', deploys, perWeek(deployDays)),
+        deploys,
+        deploysPerWeek: perWeek(deploys),
+        deployDays,
+        deployDaysPerWeek: perWeek(deployDays),
+      },
+      leadTime: {
+        ...figure('leadTime', leadTimes.length, toHours(leadTimeP50)),
+        p50Ms: leadTimeP50,
+        p90Ms: leadTimeP90,
+      },
+      changeFailureRate: {
+        ...figure('changeFailureRate', deployments, rate),
+        deployments,
+        failures,
+        rate,
+      },
+      timeToRestore: {
+        ...figure('timeToRestore', restoreTimes.length, toHours(restoreP50)),
+        p50Ms: restoreP50,
+        p95Ms: restoreP95,
+        unrestored: this.#unrestored,
+      },
+      trend: (this.#withTrend ? this.#buckets : []).map((week, i) => {
+        const weekStart = weekStarts[i];
+        const [weekLeadP50, weekLeadP90] = percentiles(
+          week.leadTimes,
+          [0.5, 0.9],
+        );
+        const [weekRestoreP50, weekRestoreP95] = percentiles(
+          week.restoreTimes,
+          [0.5, 0.95],
+        );
+        return {
+          weekStart: new Date(weekStart).toISOString(),
+          partial: weekStart < fromMs || weekStart + WEEK_MS > toMs,
+          deploys: week.deploys,
+          deployDays: deployDaysOfWeek[i],
+          changes: week.leadTimes.length,
+          leadTimeP50Ms: weekLeadP50,
+          leadTimeP90Ms: weekLeadP90,
+          deployments: week.deployments,
+          failures: week.failures,
+          changeFailureRate:
+            week.deployments > 0 ? week.failures / week.deployments : undefined,
+          restored: week.restoreTimes.length,
+          timeToRestoreP50Ms: weekRestoreP50,
+          timeToRestoreP95Ms: weekRestoreP95,
+        };
+      }),
+    };
+  }
+}
+
+/**
  * Computes the four DORA metrics and their weekly trend over the window
  * [from, to) from release footprints (see `releaseFootprint`), in one pass
- * over the footprints and one sort per percentile list.
+ * over the footprints and one selection per percentile.
  *
  * @public
  */
@@ -150,170 +417,20 @@ export function computeDoraMetrics(
   footprints: readonly ReleaseFootprint[],
   options: ComputeDoraMetricsOptions,
 ): DoraMetrics {
-  const fromMs = Date.parse(options.from);
-  const toMs = Date.parse(options.to);
-  if (!(fromMs < toMs)) {
-    throw new RangeError(
-      `from and to must be ISO 8601 date-times with from before to, got '${options.from}' and '${options.to}'`,
-    );
-  }
-  const bandSet = options.bandSet ?? BAND_SETS[DEFAULT_BAND_SET_NAME];
-  const minSamples = options.minSamples ?? DEFAULT_MIN_SAMPLES;
-  if (!(Number.isInteger(minSamples) && minSamples >= 0)) {
-    throw new RangeError(
-      `minSamples must be a non-negative integer, got ${minSamples}`,
-    );
-  }
-
-  const withTrend = options.trend !== false;
-  const weekStarts = weeksInWindow(fromMs, toMs);
-  const buckets: WeekBucket[] = weekStarts.map(() => ({
-    deploys: 0,
-    deployDays: 0,
-    leadTimes: [],
-    deployments: 0,
-    failures: 0,
-    restoreTimes: [],
-  }));
-  const weekOf = (ms: number) =>
-    buckets[Math.floor((ms - weekStarts[0]) / WEEK_MS)];
-  // NaN (an absent or unreadable time) is never in the window.
-  const inWindow = (ms: number) => ms >= fromMs && ms < toMs;
-
-  const firstDay = Math.floor(fromMs / DAY_MS);
-  const isDeployDay = new Uint8Array(
-    Math.floor((toMs - 1) / DAY_MS) - firstDay + 1,
-  );
-  let deploys = 0;
-  let deployments = 0;
-  let failures = 0;
-  let unrestored = 0;
-  const leadTimes: number[] = [];
-  const restoreTimes: number[] = [];
-
-  for (const footprint of footprints) {
-    if (footprint.environment !== DORA_ENVIRONMENT) {
-      continue;
-    }
-    const promotedMs = parse(footprint.promotedAt);
-    if (inWindow(promotedMs)) {
-      const week = weekOf(promotedMs);
-      deploys += 1;
-      week.deploys += 1;
-      isDeployDay[Math.floor(promotedMs / DAY_MS) - firstDay] = 1;
-      for (const ms of footprint.leadTimesMs) {
-        leadTimes.push(ms);
-        if (withTrend) week.leadTimes.push(ms);
-      }
-    }
-    const startedMs = footprint.isDeployment ? parse(footprint.startedAt) : NaN;
-    if (inWindow(startedMs)) {
-      const week = weekOf(startedMs);
-      deployments += 1;
-      week.deployments += 1;
-      if (footprint.failed) {
-        failures += 1;
-        week.failures += 1;
-      }
-    }
-    const signalMs = footprint.failed
-      ? parse(footprint.firstFailureSignalAt)
-      : NaN;
-    if (inWindow(signalMs)) {
-      if (footprint.timeToRestoreMs === undefined) {
-        unrestored += 1;
-      } else {
-        restoreTimes.push(footprint.timeToRestoreMs);
-        weekOf(signalMs).restoreTimes.push(footprint.timeToRestoreMs);
-      }
-    }
-  }
-
-  let deployDays = 0;
-  isDeployDay.forEach((marked, offset) => {
-    if (marked) {
-      deployDays += 1;
-      weekOf((firstDay + offset) * DAY_MS).deployDays += 1;
-    }
+  const accumulator = new DoraMetricsAccumulator(options);
+  const times = footprintTimes({
+    releaseId: '',
+    entityRef: '',
+    environment: '',
+    isDeployment: false,
+    leadTimesMs: [],
+    failed: false,
+    failureCauses: [],
   });
-
-  const figure = (
-    metric: MetricId,
-    sampleSize: number,
-    bandValue: number | undefined,
-  ): DoraFigure => {
-    const notEnoughData = sampleSize < minSamples;
-    return notEnoughData || bandValue === undefined
-      ? { sampleSize, notEnoughData }
-      : {
-          sampleSize,
-          notEnoughData,
-          band: bandFor(metric, bandValue, bandSet),
-        };
-  };
-  // Dividing whole counts once keeps e.g. 3 deploy days in 90 days exactly
-  // equal to the "once a month" threshold 7/30.
-  const perWeek = (count: number) => (count * WEEK_MS) / (toMs - fromMs);
-  const toHours = (ms: number | undefined) =>
-    ms === undefined ? undefined : ms / HOUR_MS;
-
-  const sortedLeadTimes = sortNumbers(leadTimes);
-  const leadTimeP50 = percentileOfSorted(sortedLeadTimes, 0.5);
-  const sortedRestoreTimes = sortNumbers(restoreTimes);
-  const restoreP50 = percentileOfSorted(sortedRestoreTimes, 0.5);
-  const rate = deployments > 0 ? failures / deployments : undefined;
-
-  return {
-    from: new Date(fromMs).toISOString(),
-    to: new Date(toMs).toISOString(),
-    bandSet: bandSet.name,
-    minSamples,
-    deploymentFrequency: {
-      ...figure('deploymentFrequency', deploys, perWeek(deployDays)),
-      deploys,
-      deploysPerWeek: perWeek(deploys),
-      deployDays,
-      deployDaysPerWeek: perWeek(deployDays),
-    },
-    leadTime: {
-      ...figure('leadTime', leadTimes.length, toHours(leadTimeP50)),
-      p50Ms: leadTimeP50,
-      p90Ms: percentileOfSorted(sortedLeadTimes, 0.9),
-    },
-    changeFailureRate: {
-      ...figure('changeFailureRate', deployments, rate),
-      deployments,
-      failures,
-      rate,
-    },
-    timeToRestore: {
-      ...figure('timeToRestore', restoreTimes.length, toHours(restoreP50)),
-      p50Ms: restoreP50,
-      p95Ms: percentileOfSorted(sortedRestoreTimes, 0.95),
-      unrestored,
-    },
-    trend: (withTrend ? buckets : []).map((week, i) => {
-      const weekStart = weekStarts[i];
-      const weekLeadTimes = sortNumbers(week.leadTimes);
-      const weekRestoreTimes = sortNumbers(week.restoreTimes);
-      return {
-        weekStart: new Date(weekStart).toISOString(),
-        partial: weekStart < fromMs || weekStart + WEEK_MS > toMs,
-        deploys: week.deploys,
-        deployDays: week.deployDays,
-        changes: weekLeadTimes.length,
-        leadTimeP50Ms: percentileOfSorted(weekLeadTimes, 0.5),
-        leadTimeP90Ms: percentileOfSorted(weekLeadTimes, 0.9),
-        deployments: week.deployments,
-        failures: week.failures,
-        changeFailureRate:
-          week.deployments > 0 ? week.failures / week.deployments : undefined,
-        restored: weekRestoreTimes.length,
-        timeToRestoreP50Ms: percentileOfSorted(weekRestoreTimes, 0.5),
-        timeToRestoreP95Ms: percentileOfSorted(weekRestoreTimes, 0.95),
-      };
-    }),
-  };
+  for (const footprint of footprints) {
+    accumulator.add(footprintTimes(footprint, times));
+  }
+  return accumulator.metrics();
 }
 
 function parse(at: string | undefined): number {

@@ -1,5 +1,11 @@
 import fc from 'fast-check';
-import { median, percentile, percentileOfSorted } from './stats';
+import {
+  median,
+  percentile,
+  percentileOfSorted,
+  percentiles,
+  sortNumbers,
+} from './stats';
 
 describe('percentile (linear interpolation, as percentile_cont)', () => {
   it.each`
@@ -63,6 +69,93 @@ describe('percentile (linear interpolation, as percentile_cont)', () => {
           );
         },
       ),
+    );
+  });
+});
+
+describe('percentiles (by selection)', () => {
+  const bySorting = (values: number[], ps: number[]) =>
+    ps.map(p => percentileOfSorted(sortNumbers(values), p));
+
+  it('answers exactly what sorting answers, for any list and any percentiles', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 600 }),
+          fc.array(fc.integer({ min: 0, max: 5e8 }), { maxLength: 600 }),
+          fc.array(fc.double({ noNaN: true, noDefaultInfinity: true }), {
+            maxLength: 300,
+          }),
+        ),
+        fc.array(fc.double({ min: 0, max: 1, noNaN: true }), {
+          minLength: 1,
+          maxLength: 4,
+        }),
+        (values, ps) => {
+          const copy = [...values];
+          expect(percentiles(values, ps)).toEqual(bySorting(values, ps));
+          expect(values).toEqual(copy);
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('answers exactly what sorting answers for distinct values and nearby ranks', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 64, max: 400 }).chain(n =>
+          fc.shuffledSubarray(
+            Array.from({ length: n }, (_, i) => i * 3),
+            { minLength: n },
+          ),
+        ),
+        fc.integer({ min: 0, max: 1000 }),
+        fc.array(fc.integer({ min: 0, max: 3 }), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+        (values, start, steps) => {
+          // Percentiles whose ranks are 0 to 3 apart.
+          const n = values.length;
+          const ranks = steps.reduce(
+            (acc, step) => [
+              ...acc,
+              Math.min(n - 1, acc[acc.length - 1] + step),
+            ],
+            [Math.floor((start / 1000) * (n - 1))],
+          );
+          const ps = ranks
+            .map(r => (r + 0.5) / (n - 1))
+            .map(p => Math.min(p, 1));
+          expect(percentiles(values, ps)).toEqual(bySorting(values, ps));
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it.each([
+    ['sorted', Array.from({ length: 5000 }, (_, i) => i)],
+    ['reversed', Array.from({ length: 5000 }, (_, i) => 5000 - i)],
+    ['all equal', Array.from({ length: 5000 }, () => 7)],
+    [
+      'organ pipe',
+      Array.from({ length: 5000 }, (_, i) => Math.min(i, 5000 - i)),
+    ],
+    [
+      'with -0 and NaN',
+      [...Array.from({ length: 100 }, (_, i) => i), -0, 0, NaN],
+    ],
+  ])('handles a %s list', (_name, values) => {
+    const ps = [0, 0.5, 0.9, 0.95, 1];
+    expect(percentiles(values, ps)).toEqual(bySorting(values, ps));
+  });
+
+  it('answers undefined for an empty list and refuses a bad p', () => {
+    expect(percentiles([], [0.5, 0.9])).toEqual([undefined, undefined]);
+    expect(() => percentiles([1], [0.5, 2])).toThrow(
+      'percentile must be between 0 and 1, got 2',
     );
   });
 });
