@@ -5,7 +5,12 @@ import {
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
-import { fromFootprintRow } from '../metrics/footprints';
+import {
+  fromFootprintRow,
+  packFootprint,
+  PackedValue,
+  parsePacked,
+} from '../metrics/footprints';
 import {
   FOOTPRINTS,
   FootprintRow,
@@ -31,6 +36,15 @@ export interface MetricsStore {
     scope: FootprintScope,
     from: string,
   ): Promise<ReleaseFootprint[]>;
+  /**
+   * The same footprints as {@link MetricsStore.listFootprints}, packed (see
+   * packFootprint) and joined by the database into one list: a read of a
+   * few strings instead of one row object per release.
+   */
+  listPackedFootprints(
+    scope: FootprintScope,
+    from: string,
+  ): Promise<PackedValue[]>;
   getFootprint(releaseId: string): Promise<ReleaseFootprint | undefined>;
   /** Incidents attributed to the release (explicitly or by window). */
   listReleaseIncidents(releaseId: string): Promise<LedgerIncident[]>;
@@ -45,37 +59,144 @@ export interface MetricsStore {
   putWeeklyNote(note: WeeklyNote): Promise<WeeklyNote>;
 }
 
-/** Columns a metrics computation needs; the row's other columns stay on disk. */
+/** Columns a ReleaseFootprint needs; the row's other columns stay on disk. */
 const FOOTPRINT_READ_COLUMNS = FOOTPRINTS.columns.filter(
-  c => c !== 'activity_at',
+  c => c !== 'activity_at' && c !== 'packed',
 );
+
+type PackedReadRow = {
+  /** The scope's packed footprints joined with `,`; null without any. */
+  packed: string | null;
+  /** PostgreSQL answers counts as strings. */
+  n: number | string;
+  packed_n: number | string;
+};
 
 /** Bound parameters per IN list, under every database's limit. */
 const IN_CHUNK = 500;
 
 /** The knex implementation of MetricsStore, for SQLite and PostgreSQL. */
 export class DatabaseMetricsStore implements MetricsStore {
-  constructor(private readonly db: Knex) {}
+  readonly #client: string;
+
+  constructor(private readonly db: Knex) {
+    this.#client = String(db.client.config.client);
+  }
 
   async listFootprints(
     scope: FootprintScope,
     from: string,
   ): Promise<ReleaseFootprint[]> {
-    const query = (refs?: string[]) => {
-      const q = this.db<FootprintRow>(FOOTPRINTS.table)
-        .where('activity_at', '>=', from)
-        .select(FOOTPRINT_READ_COLUMNS);
-      if (scope.kind === 'entity') q.where('entity_ref', scope.entityRef);
-      if (refs) q.whereIn('owner_ref', refs);
-      return q;
-    };
-    if (scope.kind !== 'owners') {
-      return (await query()).map(fromFootprintRow);
+    const rows = await this.#readScoped(scope, refs =>
+      this.#scoped(
+        this.db<FootprintRow>(FOOTPRINTS.table).select(FOOTPRINT_READ_COLUMNS),
+        scope,
+        from,
+        refs,
+      ),
+    );
+    return rows.map(fromFootprintRow);
+  }
+
+  async listPackedFootprints(
+    scope: FootprintScope,
+    from: string,
+  ): Promise<PackedValue[]> {
+    // One row per read: an aggregate without GROUP BY.
+    const reads = await this.#readScoped(
+      scope,
+      async refs =>
+        (await this.#packedQuery(scope, from, refs)) as PackedReadRow[],
+    );
+    const parsed = reads.map(read => parsePacked(read.packed ?? ''));
+    const values = parsed.length === 1 ? parsed[0] : parsed.flat();
+    // The join skips null: a row an instance older than the column wrote.
+    const incomplete = reads.some(
+      read => Number(read.n) !== Number(read.packed_n),
+    );
+    if (incomplete) {
+      const unpacked = await this.#readScoped(scope, refs =>
+        this.#scoped(
+          this.db<FootprintRow>(FOOTPRINTS.table)
+            .whereNull('packed')
+            .select(FOOTPRINT_READ_COLUMNS),
+          scope,
+          from,
+          refs,
+        ),
+      );
+      for (const row of unpacked) {
+        for (const v of parsePacked(packFootprint(fromFootprintRow(row)))) {
+          values.push(v);
+        }
+      }
     }
-    const out: ReleaseFootprint[] = [];
+    return values;
+  }
+
+  /** The SQL of the packed read (e.g. to EXPLAIN it). */
+  packedReadSql(scope: FootprintScope, from: string): Knex.SqlNative {
+    return this.#packedQuery(
+      scope,
+      from,
+      scope.kind === 'owners' ? scope.ownerRefs.slice(0, IN_CHUNK) : undefined,
+    )
+      .toSQL()
+      .toNative();
+  }
+
+  /**
+   * The scope's packed footprints joined into one string, with the counts
+   * of rows and of packed rows. No order: every figure is order-free. On
+   * SQLite the org read is a range of the covering index on
+   * (activity_at, packed).
+   */
+  #packedQuery(
+    scope: FootprintScope,
+    from: string,
+    refs: string[] | undefined,
+  ): Knex.QueryBuilder {
+    const postgres = ['pg', 'postgres', 'postgresql'].includes(this.#client);
+    return this.#scoped(
+      this.db(FOOTPRINTS.table).select(
+        // PostgreSQL: string_agg; SQLite (and MySQL): group_concat.
+        this.db.raw(
+          postgres
+            ? "string_agg(packed, ',') AS packed"
+            : "group_concat(packed, ',') AS packed",
+        ),
+        this.db.raw('count(*) AS n'),
+        this.db.raw('count(packed) AS packed_n'),
+      ),
+      scope,
+      from,
+      refs,
+    );
+  }
+
+  /** Footprints of the scope whose activity is at or after `from`. */
+  #scoped<Q extends Knex.QueryBuilder>(
+    q: Q,
+    scope: FootprintScope,
+    from: string,
+    refs: string[] | undefined,
+  ): Q {
+    q.where('activity_at', '>=', from);
+    if (scope.kind === 'entity') q.where('entity_ref', scope.entityRef);
+    if (refs) q.whereIn('owner_ref', refs);
+    return q;
+  }
+
+  /** Runs `read` once, or per chunk of the scope's owners. */
+  async #readScoped<R>(
+    scope: FootprintScope,
+    read: (refs: string[] | undefined) => Promise<R[]>,
+  ): Promise<R[]> {
+    if (scope.kind !== 'owners') return read(undefined);
+    const out: R[] = [];
     for (let i = 0; i < scope.ownerRefs.length; i += IN_CHUNK) {
-      const rows = await query(scope.ownerRefs.slice(i, i + IN_CHUNK));
-      for (const row of rows) out.push(fromFootprintRow(row));
+      for (const row of await read(scope.ownerRefs.slice(i, i + IN_CHUNK)))
+        out.push(row);
     }
     return out;
   }

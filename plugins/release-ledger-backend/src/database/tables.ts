@@ -138,6 +138,13 @@ export type FootprintRow = {
   lead_times_ms: string | null;
   /** Latest of start, promotion and first failure signal (or first event). */
   activity_at: string;
+  /**
+   * What a metrics answer reads of the row (refs, flags, epoch-ms times,
+   * lead times) as a fragment of JSON: see packFootprint in
+   * metrics/footprints.ts. Null only in a row an instance older than the
+   * column wrote.
+   */
+  packed: string;
 };
 
 export const FOOTPRINTS: TableSpec<FootprintRow> = {
@@ -158,6 +165,7 @@ export const FOOTPRINTS: TableSpec<FootprintRow> = {
     'restore_ms',
     'lead_times_ms',
     'activity_at',
+    'packed',
   ],
   types: { is_deployment: 'boolean', failed: 'boolean', restore_ms: 'bigint' },
 };

@@ -4,7 +4,6 @@ import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import {
   BAND_SETS,
-  computeDoraMetrics,
   isMetricWindow,
   METRIC_WINDOWS,
   METRICS_SCOPES,
@@ -17,9 +16,10 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import type { MetricsConfig } from '../config';
 import type { MetricsStore } from '../database/DatabaseMetricsStore';
+import type { PackedValue } from './footprints';
 import { normaliseEntityRef } from '../ledger/EventIntake';
 import { groupTree, groupWithDescendants } from './groupHierarchy';
-import { teamRows, topContributors } from './rollups';
+import { MetricsRollup } from './rollups';
 
 const DAY_MS = 86_400_000;
 /**
@@ -101,19 +101,31 @@ export class MetricsService {
       changeFailureRateTarget: this.#config.changeFailureRateTarget,
       bandSets: this.bandSetNames,
     };
-    const compute = (footprints: Parameters<typeof computeDoraMetrics>[0]) =>
-      computeDoraMetrics(footprints, {
+    // Each scope reads its packed footprints and computes everything it
+    // answers in one pass over them.
+    const rollUp = (
+      packed: PackedValue[],
+      parts: { teams?: boolean; contributors?: boolean },
+    ) => {
+      const rollup = new MetricsRollup({
         from,
         to,
         bandSet,
         minSamples: this.#config.minSamples,
+        ...parts,
       });
+      rollup.addPacked(packed);
+      return rollup;
+    };
 
     if (scope === 'entity') {
       const ref = this.#parseRef(query.ref, 'component');
       await this.#requireEntity(ref, credentials);
       const [footprints, unattributedIncidents] = await Promise.all([
-        this.#store.listFootprints({ kind: 'entity', entityRef: ref }, from),
+        this.#store.listPackedFootprints(
+          { kind: 'entity', entityRef: ref },
+          from,
+        ),
         this.#store.listUnattributedIncidents({
           from,
           entityRefs: [ref],
@@ -124,7 +136,7 @@ export class MetricsService {
         scope,
         ref,
         ...base,
-        metrics: compute(footprints),
+        metrics: rollUp(footprints, {}).metrics(),
         unattributedIncidents,
       };
     }
@@ -141,16 +153,20 @@ export class MetricsService {
         throw new NotFoundError(`group ${ref} not found in the catalog`);
       const groups = groupWithDescendants(tree, ref).sort();
       const [footprints, owned] = await Promise.all([
-        this.#store.listFootprints({ kind: 'owners', ownerRefs: groups }, from),
+        this.#store.listPackedFootprints(
+          { kind: 'owners', ownerRefs: groups },
+          from,
+        ),
         this.#ownedEntities(groups, credentials),
       ]);
+      const rollup = rollUp(footprints, { contributors: true });
       return {
         scope,
         ref,
         ...base,
-        metrics: compute(footprints),
+        metrics: rollup.metrics(),
         groups,
-        topContributors: topContributors(footprints, { from, to }),
+        topContributors: rollup.topContributors(),
         unattributedIncidents: await this.#store.listUnattributedIncidents({
           from,
           entityRefs: owned,
@@ -160,7 +176,7 @@ export class MetricsService {
     }
 
     const [footprints, groups, unattributedIncidents] = await Promise.all([
-      this.#store.listFootprints({ kind: 'org' }, from),
+      this.#store.listPackedFootprints({ kind: 'org' }, from),
       this.#groups(credentials),
       this.#store.listUnattributedIncidents({
         from,
@@ -170,18 +186,13 @@ export class MetricsService {
     const titles = new Map(
       [...groupTree(groups).values()].map(g => [g.ref, g.title]),
     );
+    const rollup = rollUp(footprints, { teams: true, contributors: true });
     return {
       scope,
       ...base,
-      metrics: compute(footprints),
-      teams: teamRows(footprints, {
-        from,
-        to,
-        bandSet,
-        minSamples: this.#config.minSamples,
-        titles,
-      }),
-      topContributors: topContributors(footprints, { from, to }),
+      metrics: rollup.metrics(),
+      teams: rollup.teamRows(titles),
+      topContributors: rollup.topContributors(),
       unattributedIncidents,
     };
   }

@@ -1,4 +1,6 @@
 import {
+  DORA_ENVIRONMENT,
+  DoraFootprintTimes,
   FailureCause,
   Release,
   ReleaseEvent,
@@ -55,6 +57,8 @@ export function footprintRow(
   firstEventAt: string,
 ): FootprintRow {
   const f = releaseFootprint(input);
+  // Stored lead times are whole ms; the packed form holds the same numbers.
+  f.leadTimesMs = f.leadTimesMs.map(ms => Math.round(ms));
   const times = [f.startedAt, f.promotedAt, f.firstFailureSignalAt].filter(
     (t): t is string => t !== undefined,
   );
@@ -71,16 +75,15 @@ export function footprintRow(
     first_failure_at: f.firstFailureSignalAt ?? null,
     restored_at: f.restoredAt ?? null,
     restore_ms: f.timeToRestoreMs ?? null,
-    lead_times_ms: f.leadTimesMs.length
-      ? f.leadTimesMs.map(ms => Math.round(ms)).join(',')
-      : null,
+    lead_times_ms: f.leadTimesMs.length ? f.leadTimesMs.join(',') : null,
     activity_at: times.length ? times.sort()[times.length - 1] : firstEventAt,
+    packed: packFootprint(f),
   };
 }
 
 /** A stored footprint row back as the common ReleaseFootprint. */
 export function fromFootprintRow(
-  row: Omit<FootprintRow, 'activity_at'>,
+  row: Omit<FootprintRow, 'activity_at' | 'packed'>,
 ): ReleaseFootprint {
   return {
     releaseId: row.release_id,
@@ -104,4 +107,139 @@ export function fromFootprintRow(
     timeToRestoreMs:
       row.restore_ms === null ? undefined : Number(row.restore_ms),
   };
+}
+
+/*
+ * The packed footprint: what a metrics answer reads of a release, as a
+ * fragment of JSON, so a metrics read selects one text column and the
+ * database joins the scope's rows into one string that is parsed at once
+ * (no per-row objects, no dates):
+ *
+ *   owner,entity,flags,leadCount[,startedMs][,promotedMs][,signalMs][,restoreMs][,leadMs…]
+ *
+ * `owner` and `entity` are JSON strings (owner `null` when unknown), the
+ * rest integers; times are epoch ms (UTC). A field is present only when its
+ * flag is set: PACK_PRODUCTION, PACK_DEPLOYMENT (started in production:
+ * startedMs), PACK_FAILED, PACK_PROMOTED (promotedMs; then leadCount lead
+ * times), PACK_SIGNAL (failed, first failure signal: signalMs),
+ * PACK_RESTORED (failed and restored: restoreMs). Outside production flags
+ * and leadCount are 0: such a release counts towards no figure, only its
+ * team's existence. Rows joined with `,` stay one JSON list.
+ *
+ * The migration 20261129010000_packed_footprints.js back-fills the same
+ * format from the other columns; a test keeps the two identical.
+ */
+export const PACK_PRODUCTION = 1;
+export const PACK_DEPLOYMENT = 2;
+export const PACK_FAILED = 4;
+export const PACK_PROMOTED = 8;
+export const PACK_SIGNAL = 16;
+export const PACK_RESTORED = 32;
+
+/** A value of parsed packed footprints. */
+export type PackedValue = string | number | null;
+
+/** A footprint in the packed form (see above). */
+export function packFootprint(f: ReleaseFootprint): string {
+  const refs = `${JSON.stringify(f.ownerRef ?? null)},${JSON.stringify(
+    f.entityRef,
+  )}`;
+  if (f.environment !== DORA_ENVIRONMENT) return `${refs},0,0`;
+  const startedMs = f.isDeployment ? parseMs(f.startedAt) : NaN;
+  const promotedMs = parseMs(f.promotedAt);
+  const signalMs = f.failed ? parseMs(f.firstFailureSignalAt) : NaN;
+  const restoreMs =
+    Number.isNaN(signalMs) || f.timeToRestoreMs === undefined
+      ? NaN
+      : f.timeToRestoreMs;
+  let flags = PACK_PRODUCTION;
+  const fields: number[] = [];
+  if (!Number.isNaN(startedMs)) {
+    flags |= PACK_DEPLOYMENT;
+    fields.push(startedMs);
+  }
+  if (f.failed) flags |= PACK_FAILED;
+  const leadTimes = Number.isNaN(promotedMs) ? [] : f.leadTimesMs;
+  if (!Number.isNaN(promotedMs)) {
+    flags |= PACK_PROMOTED;
+    fields.push(promotedMs);
+  }
+  if (!Number.isNaN(signalMs)) {
+    flags |= PACK_SIGNAL;
+    fields.push(signalMs);
+  }
+  if (!Number.isNaN(restoreMs)) {
+    flags |= PACK_RESTORED;
+    fields.push(restoreMs);
+  }
+  return [refs, flags, leadTimes.length, ...fields, ...leadTimes].join(',');
+}
+
+/** Packed footprints (one, or several joined with `,`) as values. */
+export function parsePacked(joined: string): PackedValue[] {
+  return joined === '' ? [] : JSON.parse(`[${joined}]`);
+}
+
+/**
+ * Walks parsed packed footprints: calls `each` with every footprint's
+ * owner, entity and times (in one reused object). Answers how many
+ * footprints it read; throws on a malformed list.
+ */
+export function forEachPackedFootprint(
+  values: ArrayLike<PackedValue>,
+  each: (
+    ownerRef: string | undefined,
+    entityRef: string,
+    times: DoraFootprintTimes,
+  ) => void,
+): number {
+  const leadTimesMs: number[] = [];
+  const times: DoraFootprintTimes = {
+    production: false,
+    deployment: false,
+    startedMs: NaN,
+    promotedMs: NaN,
+    leadTimesMs,
+    failed: false,
+    firstFailureSignalMs: NaN,
+  };
+  const n = values.length;
+  const num = (i: number) => {
+    const v = values[i];
+    if (typeof v !== 'number') {
+      throw new Error(`packed footprints: expected a number at ${i}`);
+    }
+    return v;
+  };
+  let i = 0;
+  let count = 0;
+  while (i < n) {
+    const owner = values[i];
+    const entity = values[i + 1];
+    if (
+      !(owner === null || typeof owner === 'string') ||
+      typeof entity !== 'string'
+    ) {
+      throw new Error(`packed footprints: expected refs at ${i}`);
+    }
+    const flags = num(i + 2);
+    const leadCount = num(i + 3);
+    i += 4;
+    times.production = (flags & PACK_PRODUCTION) !== 0;
+    times.deployment = (flags & PACK_DEPLOYMENT) !== 0;
+    times.failed = (flags & PACK_FAILED) !== 0;
+    times.startedMs = times.deployment ? num(i++) : NaN;
+    times.promotedMs = flags & PACK_PROMOTED ? num(i++) : NaN;
+    times.firstFailureSignalMs = flags & PACK_SIGNAL ? num(i++) : NaN;
+    times.timeToRestoreMs = flags & PACK_RESTORED ? num(i++) : undefined;
+    leadTimesMs.length = 0;
+    for (let k = 0; k < leadCount; k++) leadTimesMs.push(num(i++));
+    each(owner ?? undefined, entity, times);
+    count++;
+  }
+  return count;
+}
+
+function parseMs(at: string | undefined): number {
+  return at === undefined ? NaN : Date.parse(at);
 }

@@ -116,6 +116,43 @@ describe('topContributors', () => {
       },
     ]);
   });
+
+  it("names the owner of the entity's latest deployment when the owner changed", () => {
+    const moved = [
+      fp(
+        'm2',
+        'component:default/m',
+        'group:default/new',
+        '2026-11-09T00:00:00.000Z',
+        true,
+      ),
+      fp(
+        'm1',
+        'component:default/m',
+        'group:default/old',
+        '2026-11-02T00:00:00.000Z',
+        true,
+      ),
+      // Later, but outside the window: not a deployment of this window.
+      fp(
+        'm3',
+        'component:default/m',
+        'group:default/later',
+        '2026-11-30T00:00:00.000Z',
+        true,
+      ),
+    ];
+    for (const footprints of [moved, [...moved].reverse()]) {
+      expect(topContributors(footprints, { from, to })).toEqual([
+        {
+          entityRef: 'component:default/m',
+          ownerRef: 'group:default/new',
+          failures: 2,
+          deployments: 2,
+        },
+      ]);
+    }
+  });
 });
 
 describe('teamRows', () => {

@@ -1,11 +1,178 @@
 import {
-  BandSet,
-  computeDoraMetrics,
+  ComputeDoraMetricsOptions,
   ContributingSystem,
-  DORA_ENVIRONMENT,
+  DoraFootprintTimes,
+  DoraMetrics,
+  DoraMetricsAccumulator,
+  footprintTimes,
   ReleaseFootprint,
   TeamMetricsRow,
 } from '@release-ledger/plugin-release-ledger-common';
+import { forEachPackedFootprint, PackedValue } from './footprints';
+
+/** The window and bands of a rollup. */
+export type RollupOptions = Omit<ComputeDoraMetricsOptions, 'trend'>;
+
+/**
+ * A scope's DORA metrics with, optionally, a row per owner group and the
+ * entities with the most failures, computed in one pass over the
+ * footprints: each footprint's times are read once and counted towards the
+ * scope, its owner's row and its entity.
+ */
+export class MetricsRollup {
+  readonly #options: RollupOptions;
+  readonly #fromMs: number;
+  readonly #toMs: number;
+  readonly #all: DoraMetricsAccumulator;
+  readonly #teams?: Map<string, DoraMetricsAccumulator>;
+  readonly #entities?: Map<string, ContributingSystem & { latestMs: number }>;
+
+  constructor(
+    options: RollupOptions & { teams?: boolean; contributors?: boolean },
+  ) {
+    this.#options = options;
+    this.#fromMs = Date.parse(options.from);
+    this.#toMs = Date.parse(options.to);
+    this.#all = new DoraMetricsAccumulator(options);
+    if (options.teams) this.#teams = new Map();
+    if (options.contributors) this.#entities = new Map();
+  }
+
+  /** Counts one footprint of `entityRef`, owned by `ownerRef`. */
+  add(
+    ownerRef: string | undefined,
+    entityRef: string,
+    times: DoraFootprintTimes,
+  ): void {
+    this.#all.add(times);
+    this.#team(ownerRef)?.add(times);
+    if (this.#entities && this.#isDeploymentInWindow(times)) {
+      this.#contribute(ownerRef, entityRef, times);
+    }
+  }
+
+  /** Counts every footprint of a parsed packed list (see packFootprint). */
+  addPacked(values: ArrayLike<PackedValue>): void {
+    forEachPackedFootprint(values, (ownerRef, entityRef, times) =>
+      this.add(ownerRef, entityRef, times),
+    );
+  }
+
+  metrics(): DoraMetrics {
+    return this.#all.metrics();
+  }
+
+  /**
+   * One row per owner group with releases in the window, worst change
+   * failure rate first (teams without deployments last), then by group ref.
+   */
+  teamRows(titles: Map<string, string | undefined>): TeamMetricsRow[] {
+    const rows = [...(this.#teams ?? [])].map(
+      ([groupRef, accumulator]): TeamMetricsRow => {
+        const { trend: _trend, ...metrics } = accumulator.metrics();
+        return { groupRef, title: titles.get(groupRef), metrics };
+      },
+    );
+    return rows.sort((a, b) => {
+      const ra = a.metrics.changeFailureRate.rate ?? -1;
+      const rb = b.metrics.changeFailureRate.rate ?? -1;
+      if (ra !== rb) return rb - ra;
+      return a.groupRef.localeCompare(b.groupRef);
+    });
+  }
+
+  /**
+   * The entities with the most failed releases among releases started in
+   * production in [from, to); ties go to more deployments, then the ref.
+   * Each carries the owner of its latest deployment in the window.
+   */
+  topContributors(limit = 3): ContributingSystem[] {
+    return [...(this.#entities?.values() ?? [])]
+      .filter(r => r.failures > 0)
+      .sort(
+        (a, b) =>
+          b.failures - a.failures ||
+          b.deployments - a.deployments ||
+          a.entityRef.localeCompare(b.entityRef),
+      )
+      .slice(0, limit)
+      .map(({ entityRef, ownerRef, failures, deployments }) => ({
+        entityRef,
+        ownerRef,
+        failures,
+        deployments,
+      }));
+  }
+
+  #team(ownerRef: string | undefined): DoraMetricsAccumulator | undefined {
+    if (!this.#teams || !ownerRef) return undefined;
+    let team = this.#teams.get(ownerRef);
+    if (!team) {
+      // Table rows carry no weekly series.
+      team = new DoraMetricsAccumulator({ ...this.#options, trend: false });
+      this.#teams.set(ownerRef, team);
+    }
+    return team;
+  }
+
+  #isDeploymentInWindow(times: DoraFootprintTimes): boolean {
+    return (
+      times.production &&
+      times.deployment &&
+      times.startedMs >= this.#fromMs &&
+      times.startedMs < this.#toMs
+    );
+  }
+
+  #contribute(
+    ownerRef: string | undefined,
+    entityRef: string,
+    times: DoraFootprintTimes,
+  ) {
+    let row = this.#entities!.get(entityRef);
+    if (!row) {
+      row = {
+        entityRef,
+        ownerRef,
+        failures: 0,
+        deployments: 0,
+        latestMs: times.startedMs,
+      };
+      this.#entities!.set(entityRef, row);
+    } else if (
+      // The owner is the one of the entity's latest deployment (the
+      // smaller ref on a tie), whatever order the rows come in.
+      times.startedMs > row.latestMs ||
+      (times.startedMs === row.latestMs &&
+        (ownerRef ?? '') < (row.ownerRef ?? ''))
+    ) {
+      row.ownerRef = ownerRef;
+      row.latestMs = times.startedMs;
+    }
+    row.deployments++;
+    if (times.failed) row.failures++;
+  }
+}
+
+function rollupOf(
+  footprints: readonly ReleaseFootprint[],
+  options: RollupOptions & { teams?: boolean; contributors?: boolean },
+): MetricsRollup {
+  const rollup = new MetricsRollup(options);
+  const times = footprintTimes({
+    releaseId: '',
+    entityRef: '',
+    environment: '',
+    isDeployment: false,
+    leadTimesMs: [],
+    failed: false,
+    failureCauses: [],
+  });
+  for (const f of footprints) {
+    rollup.add(f.ownerRef, f.entityRef, footprintTimes(f, times));
+  }
+  return rollup;
+}
 
 /**
  * One row per owner group with releases in the window, worst change failure
@@ -13,37 +180,11 @@ import {
  */
 export function teamRows(
   footprints: readonly ReleaseFootprint[],
-  options: {
-    from: string;
-    to: string;
-    bandSet: BandSet;
-    minSamples: number;
-    titles: Map<string, string | undefined>;
-  },
+  options: RollupOptions & { titles: Map<string, string | undefined> },
 ): TeamMetricsRow[] {
-  const byOwner = new Map<string, ReleaseFootprint[]>();
-  for (const f of footprints) {
-    if (!f.ownerRef) continue;
-    const list = byOwner.get(f.ownerRef);
-    if (list) list.push(f);
-    else byOwner.set(f.ownerRef, [f]);
-  }
-  const rows = [...byOwner].map(([groupRef, list]): TeamMetricsRow => {
-    const { trend: _trend, ...metrics } = computeDoraMetrics(list, {
-      from: options.from,
-      to: options.to,
-      bandSet: options.bandSet,
-      minSamples: options.minSamples,
-      trend: false,
-    });
-    return { groupRef, title: options.titles.get(groupRef), metrics };
-  });
-  return rows.sort((a, b) => {
-    const ra = a.metrics.changeFailureRate.rate ?? -1;
-    const rb = b.metrics.changeFailureRate.rate ?? -1;
-    if (ra !== rb) return rb - ra;
-    return a.groupRef.localeCompare(b.groupRef);
-  });
+  return rollupOf(footprints, { ...options, teams: true }).teamRows(
+    options.titles,
+  );
 }
 
 /**
@@ -54,31 +195,9 @@ export function topContributors(
   footprints: readonly ReleaseFootprint[],
   options: { from: string; to: string; limit?: number },
 ): ContributingSystem[] {
-  const byEntity = new Map<string, ContributingSystem>();
-  for (const f of footprints) {
-    if (f.environment !== DORA_ENVIRONMENT || !f.isDeployment) continue;
-    if (!f.startedAt || f.startedAt < options.from || f.startedAt >= options.to)
-      continue;
-    let row = byEntity.get(f.entityRef);
-    if (!row) {
-      row = {
-        entityRef: f.entityRef,
-        ownerRef: f.ownerRef,
-        failures: 0,
-        deployments: 0,
-      };
-      byEntity.set(f.entityRef, row);
-    }
-    row.deployments++;
-    if (f.failed) row.failures++;
-  }
-  return [...byEntity.values()]
-    .filter(r => r.failures > 0)
-    .sort(
-      (a, b) =>
-        b.failures - a.failures ||
-        b.deployments - a.deployments ||
-        a.entityRef.localeCompare(b.entityRef),
-    )
-    .slice(0, options.limit ?? 3);
+  return rollupOf(footprints, {
+    from: options.from,
+    to: options.to,
+    contributors: true,
+  }).topContributors(options.limit);
 }

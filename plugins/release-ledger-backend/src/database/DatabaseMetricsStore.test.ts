@@ -1,0 +1,320 @@
+import { mockServices } from '@backstage/backend-test-utils';
+import {
+  BAND_SETS,
+  computeDoraMetrics,
+  ReleaseEventType,
+  ReleaseFootprint,
+} from '@release-ledger/plugin-release-ledger-common';
+import { Knex } from 'knex';
+import { resolvePackagePath } from '@backstage/backend-plugin-api';
+import { createTestDatabases } from '../__testUtils__/testLedger';
+import {
+  footprintRow,
+  fromFootprintRow,
+  packFootprint,
+} from '../metrics/footprints';
+import { MetricsRollup } from '../metrics/rollups';
+import { DatabaseMetricsStore, FootprintScope } from './DatabaseMetricsStore';
+import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
+import { AcceptedEvent } from './ReleaseLedgerStore';
+import { FOOTPRINTS, FootprintRow } from './tables';
+
+jest.setTimeout(60_000);
+
+const databases = createTestDatabases();
+const migrationsDir = resolvePackagePath(
+  '@release-ledger/plugin-release-ledger-backend',
+  'migrations',
+);
+const PACKED_MIGRATION = '20261129010000_packed_footprints.js';
+
+const HOUR = 3_600_000;
+const BASE = Date.UTC(2026, 10, 2);
+const h = (hours: number) => new Date(BASE + hours * HOUR).toISOString();
+const FROM = h(24);
+const TO = h(24 * 20);
+
+const ENTITIES = ['a', 'b', 'c'].map(n => `component:default/${n}`);
+const OWNERS = ['group:default/t1', 'group:default/t2'];
+
+/**
+ * Thirty releases over three weeks across three services and two teams:
+ * clean, rolled back (some after a failed gate), with incidents named or
+ * attributed by window (some restored by SLO), in staging, and a service
+ * that changes owner halfway.
+ */
+function history(): AcceptedEvent[] {
+  const events: AcceptedEvent[] = [];
+  for (let k = 0; k < 30; k++) {
+    const entityRef = ENTITIES[k % 3];
+    const ownerRef = k % 3 === 2 && k > 15 ? OWNERS[0] : OWNERS[k % 2];
+    const releaseId = `${entityRef}@${k}`;
+    const start = 13 * k + (k % 5);
+    const environment = k % 7 === 6 ? 'staging' : 'production';
+    const ev = (
+      suffix: string,
+      type: ReleaseEventType,
+      hour: number,
+      attributes: Record<string, unknown> = {},
+    ): AcceptedEvent => ({
+      eventId: `${releaseId}/${suffix}`,
+      type,
+      releaseId,
+      entityRef,
+      releaseEntityRef: entityRef,
+      ownerRef,
+      timestamp: h(hour),
+      environment,
+      attributes,
+    });
+    for (let c = 0; c < k % 4; c++) {
+      events.push(
+        ev(`pr${c}`, 'pr_merged', start - 3 - 5 * c, {
+          prNumber: 100 * k + c,
+          title: `change ${c}`,
+        }),
+      );
+    }
+    events.push(ev('start', 'release_started', start));
+    if (k % 5 === 1) {
+      if (k % 2) events.push(ev('gate', 'gate_failed', start + 0.5));
+      events.push(ev('rollback', 'rolled_back', start + 1, { reason: 'x' }));
+      continue;
+    }
+    events.push(ev('promote', 'promoted', start + 1));
+    if (k % 4 === 3) {
+      events.push(
+        ev('inc', 'incident_started', start + 3, {
+          incidentId: `INC-${k}`,
+          severity: k % 8 === 3 ? 'SEV-3' : 'SEV-2',
+        }),
+      );
+      if (k % 3) events.push(ev('slo', 'slo_restored', start + 5));
+    }
+    if (k % 6 === 2) {
+      // An incident tool that knows only the service.
+      events.push({
+        eventId: `${releaseId}/winc`,
+        type: 'incident_started',
+        entityRef,
+        timestamp: h(start + 6),
+        environment: 'production',
+        attributes: { incidentId: `W-${k}`, severity: 'SEV-1' },
+      });
+    }
+  }
+  return events;
+}
+
+const options = {
+  from: FROM,
+  to: TO,
+  bandSet: BAND_SETS['dora-2023'],
+  minSamples: 2,
+};
+
+/** What MetricsService answers, from the packed read. */
+async function packedAnswer(
+  store: DatabaseMetricsStore,
+  scope: FootprintScope,
+) {
+  const rollup = new MetricsRollup({
+    ...options,
+    teams: true,
+    contributors: true,
+  });
+  rollup.addPacked(await store.listPackedFootprints(scope, FROM));
+  return {
+    metrics: rollup.metrics(),
+    teams: rollup.teamRows(new Map()),
+    contributors: rollup.topContributors(),
+  };
+}
+
+/** The same by definition, from every footprint column. */
+async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
+  const footprints = await store.listFootprints(scope, FROM);
+  const owners = [
+    ...new Set(footprints.flatMap(f => (f.ownerRef ? [f.ownerRef] : []))),
+  ];
+  const inWindow = (f: ReleaseFootprint) =>
+    f.environment === 'production' &&
+    f.isDeployment &&
+    f.startedAt! >= FROM &&
+    f.startedAt! < TO;
+  return {
+    metrics: computeDoraMetrics(footprints, options),
+    teams: owners
+      .map(groupRef => {
+        const { trend: _trend, ...metrics } = computeDoraMetrics(
+          footprints.filter(f => f.ownerRef === groupRef),
+          { ...options, trend: false },
+        );
+        return { groupRef, title: undefined, metrics };
+      })
+      .sort(
+        (a, b) =>
+          (b.metrics.changeFailureRate.rate ?? -1) -
+            (a.metrics.changeFailureRate.rate ?? -1) ||
+          a.groupRef.localeCompare(b.groupRef),
+      ),
+    contributors: ENTITIES.map(entityRef => {
+      const started = footprints
+        .filter(f => f.entityRef === entityRef && inWindow(f))
+        .sort((a, b) => b.startedAt!.localeCompare(a.startedAt!));
+      return {
+        entityRef,
+        ownerRef: started[0]?.ownerRef,
+        failures: started.filter(f => f.failed).length,
+        deployments: started.length,
+      };
+    })
+      .filter(r => r.failures > 0)
+      .sort(
+        (a, b) =>
+          b.failures - a.failures ||
+          b.deployments - a.deployments ||
+          a.entityRef.localeCompare(b.entityRef),
+      )
+      .slice(0, 3),
+  };
+}
+
+const SCOPES: FootprintScope[] = [
+  { kind: 'org' },
+  { kind: 'owners', ownerRefs: [OWNERS[0]] },
+  { kind: 'owners', ownerRefs: OWNERS },
+  { kind: 'entity', entityRef: ENTITIES[2] },
+];
+
+describe.each(databases.eachSupportedId())(
+  'packed footprints on %p',
+  databaseId => {
+    async function ingested(): Promise<Knex> {
+      const knex = await databases.init(databaseId);
+      const ledger = await DatabaseReleaseLedgerStore.create({
+        database: mockServices.database({ knex }),
+      });
+      // In a few batches, so later events re-project earlier releases.
+      const events = history();
+      for (let i = 0; i < events.length; i += 25) {
+        await ledger.appendEvents(events.slice(i, i + 25));
+      }
+      return knex;
+    }
+
+    it('stores each footprint packed as its columns say', async () => {
+      const knex = await ingested();
+      const rows = await knex<FootprintRow>(FOOTPRINTS.table).select();
+      expect(rows).toHaveLength(30);
+      for (const row of rows) {
+        expect(row.packed).toBe(packFootprint(fromFootprintRow(row)));
+      }
+      // Staging (0), clean (11), failed unrestored (31), rolled back (55),
+      // failed after promotion and restored (63): every kind is in there.
+      const flags = new Set(rows.map(r => Number(r.packed.split(',')[2])));
+      expect([...flags].sort((a, b) => a - b)).toEqual([0, 11, 31, 55, 63]);
+    });
+
+    it.each(SCOPES.map(scope => [JSON.stringify(scope), scope]))(
+      'answers %s from the packed read as from every column',
+      async (_name, scope) => {
+        const store = new DatabaseMetricsStore(await ingested());
+        const packed = await packedAnswer(store, scope);
+        expect(packed).toEqual(await rowAnswer(store, scope));
+        expect(packed.metrics.changeFailureRate.deployments).toBeGreaterThan(0);
+      },
+    );
+
+    it('counts rows without a packed value, as an older instance writes them', async () => {
+      const knex = await ingested();
+      const store = new DatabaseMetricsStore(knex);
+      const before = await packedAnswer(store, { kind: 'org' });
+      const ids = (
+        await knex(FOOTPRINTS.table).select('release_id').orderBy('release_id')
+      )
+        .map(r => r.release_id)
+        .filter((_id, i) => i % 3 === 0);
+      await knex(FOOTPRINTS.table)
+        .whereIn('release_id', ids)
+        .update({ packed: null });
+      for (const scope of SCOPES) {
+        expect(await packedAnswer(store, scope)).toEqual(
+          await rowAnswer(store, scope),
+        );
+      }
+      expect(await packedAnswer(store, { kind: 'org' })).toEqual(before);
+    });
+
+    it('back-fills the column on existing footprints when it migrates', async () => {
+      const source = await ingested();
+      const stored = await source<FootprintRow>(FOOTPRINTS.table).select();
+
+      const knex = await databases.init(databaseId);
+      for (;;) {
+        const [, pending] = await knex.migrate.list({
+          directory: migrationsDir,
+        });
+        const next = pending[0]?.file;
+        if (!next || next === PACKED_MIGRATION) break;
+        await knex.migrate.up({ directory: migrationsDir });
+      }
+      const unpacked = stored.map(({ packed: _packed, ...row }) => row);
+      // More rows than one back-fill page.
+      const extra = Array.from({ length: 1_100 }, (_, i) =>
+        footprintRow(
+          {
+            releaseId: `bulk-${String(i).padStart(4, '0')}`,
+            entityRef: ENTITIES[i % 3],
+            ownerRef: OWNERS[i % 2],
+            environment: 'production',
+            startedAt: h(i),
+            promotedAt: h(i + 1),
+            rolledBackAt: i % 9 === 0 ? h(i + 2) : undefined,
+            changes: [{ mergedAt: h(i - 2) }],
+            incidents: [],
+          },
+          h(i),
+        ),
+      );
+      await knex.batchInsert(
+        FOOTPRINTS.table,
+        [...unpacked, ...extra.map(({ packed: _packed, ...row }) => row)],
+        100,
+      );
+      await knex.migrate.latest({ directory: migrationsDir });
+
+      const migrated = new Map(
+        (await knex<FootprintRow>(FOOTPRINTS.table).select()).map(r => [
+          r.release_id,
+          r.packed,
+        ]),
+      );
+      expect(migrated.size).toBe(stored.length + extra.length);
+      for (const row of [...stored, ...extra]) {
+        expect(migrated.get(row.release_id)).toBe(row.packed);
+      }
+    });
+  },
+);
+
+describe('packed footprints on SQLite', () => {
+  it('reads the org window from one covering index', async () => {
+    const knex = await databases.init('SQLITE_3');
+    await DatabaseReleaseLedgerStore.create({
+      database: mockServices.database({ knex }),
+    });
+    const sql = new DatabaseMetricsStore(knex).packedReadSql(
+      { kind: 'org' },
+      FROM,
+    );
+    const plan = await knex.raw(`EXPLAIN QUERY PLAN ${sql.sql}`, [
+      ...sql.bindings,
+    ]);
+    expect(plan.map((r: { detail: string }) => r.detail)).toEqual([
+      expect.stringContaining(
+        'COVERING INDEX release_ledger_footprints_activity_packed_idx',
+      ),
+    ]);
+  });
+});

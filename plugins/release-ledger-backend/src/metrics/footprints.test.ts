@@ -1,0 +1,288 @@
+import {
+  BAND_SETS,
+  computeDoraMetrics,
+  ContributingSystem,
+  ReleaseFootprint,
+  ReleaseMetricInput,
+} from '@release-ledger/plugin-release-ledger-common';
+import fc from 'fast-check';
+import type { FootprintRow } from '../database/tables';
+import {
+  footprintRow,
+  forEachPackedFootprint,
+  fromFootprintRow,
+  packFootprint,
+  parsePacked,
+} from './footprints';
+import { MetricsRollup } from './rollups';
+
+// The migration's frozen copy of the format, for the back-fill.
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const migration = require('../../migrations/20261129010000_packed_footprints');
+
+const BASE = Date.UTC(2026, 10, 2);
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const fp = (f: Partial<ReleaseFootprint>): ReleaseFootprint => ({
+  releaseId: 'r1',
+  entityRef: 'component:default/a',
+  ownerRef: 'group:default/t',
+  environment: 'production',
+  isDeployment: false,
+  leadTimesMs: [],
+  failed: false,
+  failureCauses: [],
+  ...f,
+});
+
+const A = '"group:default/t","component:default/a"';
+
+describe('packFootprint', () => {
+  it.each`
+    name                                     | footprint                                                                                                                                                                                   | packed
+    ${'outside production'}                  | ${fp({ environment: 'staging', isDeployment: false, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [HOUR] })}                                                             | ${`${A},0,0`}
+    ${'promoted, two changes'}               | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [2 * HOUR, 3 * HOUR] })}                                                                        | ${`${A},11,2,${BASE},${BASE + HOUR},${2 * HOUR},${3 * HOUR}`}
+    ${'rolled back, restored by it'}         | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], firstFailureSignalAt: iso(BASE + HOUR), restoredAt: iso(BASE + HOUR), timeToRestoreMs: 0 })} | ${`${A},55,0,${BASE},${BASE + HOUR},0`}
+    ${'failed, not restored'}                | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + 2 * HOUR) })}                    | ${`${A},31,0,${BASE},${BASE + HOUR},${BASE + 2 * HOUR}`}
+    ${'failed without a signal'}             | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], timeToRestoreMs: 5 })}                                                                       | ${`${A},7,0,${BASE}`}
+    ${'promoted, never started'}             | ${fp({ promotedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                                       | ${`${A},9,1,${BASE},${HOUR}`}
+    ${'lead times without a promotion'}      | ${fp({ isDeployment: true, startedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                    | ${`${A},3,0,${BASE}`}
+    ${'an unreadable start (no deployment)'} | ${fp({ isDeployment: true, startedAt: 'yesterday' })}                                                                                                                                       | ${`${A},1,0`}
+    ${'without an owner'}                    | ${fp({ ownerRef: undefined, environment: 'staging' })}                                                                                                                                      | ${'null,"component:default/a",0,0'}
+  `('packs a footprint $name', ({ footprint, packed }) => {
+    expect(packFootprint(footprint)).toBe(packed);
+  });
+
+  it('walks several joined footprints', () => {
+    const joined = parsePacked(
+      [
+        'null,"component:default/b",0,0',
+        `${A},11,2,${BASE},${BASE + HOUR},1,2`,
+        `${A},55,0,${BASE},${BASE + HOUR},0`,
+      ].join(','),
+    );
+    const seen: unknown[] = [];
+    expect(
+      forEachPackedFootprint(joined, (ownerRef, entityRef, t) =>
+        seen.push({
+          ownerRef,
+          entityRef,
+          ...t,
+          leadTimesMs: Array.from(t.leadTimesMs),
+        }),
+      ),
+    ).toBe(3);
+    expect(seen).toEqual([
+      expect.objectContaining({
+        ownerRef: undefined,
+        entityRef: 'component:default/b',
+        production: false,
+      }),
+      expect.objectContaining({
+        ownerRef: 'group:default/t',
+        entityRef: 'component:default/a',
+        production: true,
+        deployment: true,
+        failed: false,
+        startedMs: BASE,
+        promotedMs: BASE + HOUR,
+        leadTimesMs: [1, 2],
+        timeToRestoreMs: undefined,
+      }),
+      expect.objectContaining({
+        production: true,
+        deployment: true,
+        failed: true,
+        startedMs: BASE,
+        promotedMs: NaN,
+        firstFailureSignalMs: BASE + HOUR,
+        timeToRestoreMs: 0,
+        leadTimesMs: [],
+      }),
+    ]);
+    expect(forEachPackedFootprint(parsePacked(''), () => {})).toBe(0);
+    expect(() => forEachPackedFootprint(joined.slice(0, -1), () => {})).toThrow(
+      'expected a number',
+    );
+    expect(() => forEachPackedFootprint([1, 2, 3, 4], () => {})).toThrow(
+      'expected refs',
+    );
+  });
+});
+
+// Release facts over a month, with everything a footprint can hold.
+const time = fc
+  .integer({ min: 0, max: 40 * DAY })
+  .map(offset => iso(BASE + offset));
+const inputArb: fc.Arbitrary<ReleaseMetricInput> = fc.record({
+  releaseId: fc.uuid(),
+  entityRef: fc.constantFrom(
+    'component:default/a',
+    'component:default/b',
+    'component:default/c',
+  ),
+  ownerRef: fc.option(fc.constantFrom('group:default/t1', 'group:default/t2'), {
+    nil: undefined,
+  }),
+  environment: fc.constantFrom('production', 'production', 'staging'),
+  startedAt: fc.option(time, { nil: undefined }),
+  promotedAt: fc.option(time, { nil: undefined }),
+  rolledBackAt: fc.option(time, { nil: undefined, freq: 4 }),
+  changes: fc.array(
+    time.map(mergedAt => ({ mergedAt })),
+    { maxLength: 4 },
+  ),
+  gateFailedAt: fc.array(time, { maxLength: 2 }),
+  sloRestoredAt: fc.array(time, { maxLength: 2 }),
+  incidents: fc.array(
+    fc.record({
+      incidentId: fc.uuid(),
+      severity: fc.constantFrom('SEV-1', 'SEV-2', 'SEV-3', 'SEV-4'),
+      startedAt: time,
+      attribution: fc.constantFrom('explicit', 'window'),
+    }),
+    { maxLength: 2 },
+  ),
+}) as fc.Arbitrary<ReleaseMetricInput>;
+
+/** A stored row as each database reads it back. */
+function asRead(row: FootprintRow, db: 'sqlite' | 'pg') {
+  return db === 'sqlite'
+    ? { ...row, is_deployment: row.is_deployment ? 1 : 0, failed: +row.failed }
+    : {
+        ...row,
+        restore_ms: row.restore_ms === null ? null : String(row.restore_ms),
+      };
+}
+
+describe('the packed column', () => {
+  it('round-trips: stored row, ReleaseFootprint and the migration back-fill agree', () => {
+    fc.assert(
+      fc.property(inputArb, time, (input, firstEventAt) => {
+        const row = footprintRow(input, firstEventAt);
+        for (const db of ['sqlite', 'pg'] as const) {
+          const read = asRead(row, db) as unknown as FootprintRow;
+          expect(packFootprint(fromFootprintRow(read))).toBe(row.packed);
+          expect(migration.packRow(read)).toBe(row.packed);
+        }
+        expect(forEachPackedFootprint(parsePacked(row.packed), () => {})).toBe(
+          1,
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('gives the figures, team rows and contributors of the ReleaseFootprints it packs', () => {
+    const windowArb = fc
+      .tuple(
+        fc.integer({ min: -2 * DAY, max: 30 * DAY }),
+        fc.integer({ min: 1, max: 30 * DAY }),
+      )
+      .map(([start, length]) => ({
+        from: iso(BASE + start),
+        to: iso(BASE + start + length),
+      }));
+    fc.assert(
+      fc.property(
+        fc.array(inputArb, { maxLength: 40 }),
+        windowArb,
+        fc.integer({ min: 0, max: 3 }),
+        (inputs, window, minSamples) => {
+          const rows = inputs.map(i =>
+            footprintRow(i, i.startedAt ?? iso(BASE)),
+          );
+          const footprints = rows.map(fromFootprintRow);
+          const options = {
+            ...window,
+            bandSet: BAND_SETS['dora-2021'],
+            minSamples,
+          };
+
+          // As the store answers them: joined into one list.
+          const rollup = new MetricsRollup({
+            ...options,
+            teams: true,
+            contributors: true,
+          });
+          rollup.addPacked(parsePacked(rows.map(r => r.packed).join(',')));
+
+          expect(rollup.metrics()).toEqual(
+            computeDoraMetrics(footprints, options),
+          );
+          expect(rollup.teamRows(new Map())).toEqual(
+            referenceTeams(footprints, options),
+          );
+          expect(rollup.topContributors()).toEqual(
+            referenceContributors(footprints, window),
+          );
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Team rows by definition: computeDoraMetrics over each owner's releases. */
+function referenceTeams(
+  footprints: ReleaseFootprint[],
+  options: Parameters<typeof computeDoraMetrics>[1],
+) {
+  const owners = [
+    ...new Set(footprints.flatMap(f => (f.ownerRef ? [f.ownerRef] : []))),
+  ];
+  return owners
+    .map(groupRef => {
+      const { trend: _trend, ...metrics } = computeDoraMetrics(
+        footprints.filter(f => f.ownerRef === groupRef),
+        { ...options, trend: false },
+      );
+      return { groupRef, title: undefined, metrics };
+    })
+    .sort(
+      (a, b) =>
+        (b.metrics.changeFailureRate.rate ?? -1) -
+          (a.metrics.changeFailureRate.rate ?? -1) ||
+        a.groupRef.localeCompare(b.groupRef),
+    );
+}
+
+/** Top contributors by definition, on the footprints' ISO times. */
+function referenceContributors(
+  footprints: ReleaseFootprint[],
+  window: { from: string; to: string },
+): ContributingSystem[] {
+  const started = footprints.filter(
+    f =>
+      f.environment === 'production' &&
+      f.isDeployment &&
+      f.startedAt! >= window.from &&
+      f.startedAt! < window.to,
+  );
+  return [...new Set(started.map(f => f.entityRef))]
+    .map(entityRef => {
+      const mine = started.filter(f => f.entityRef === entityRef);
+      // The owner of the latest deployment; the smaller ref on a tie.
+      const latest = [...mine].sort(
+        (a, b) =>
+          b.startedAt!.localeCompare(a.startedAt!) ||
+          (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
+      )[0];
+      return {
+        entityRef,
+        ownerRef: latest.ownerRef,
+        failures: mine.filter(f => f.failed).length,
+        deployments: mine.length,
+      };
+    })
+    .filter(r => r.failures > 0)
+    .sort(
+      (a, b) =>
+        b.failures - a.failures ||
+        b.deployments - a.deployments ||
+        a.entityRef.localeCompare(b.entityRef),
+    )
+    .slice(0, 3);
+}
