@@ -219,10 +219,19 @@ async function reattribute(
   });
   if (relevant.length === 0) return touched;
 
+  // Only the promotions these incidents can be attributed to: their
+  // entities', from a window before the first of them to the last.
+  const starts = relevant.map(i => i.started_at!);
   const promotions = await tx(RELEASES.table)
-    .whereIn('entity_ref', entities)
+    .whereIn('entity_ref', [...new Set(relevant.map(i => i.entity_ref!))])
     .where('environment', DORA_ENVIRONMENT)
-    .whereBetween('promoted_at', [addMs(lo, -windowMs), hi])
+    .whereBetween('promoted_at', [
+      addMs(
+        starts.reduce((a, b) => (a < b ? a : b)),
+        -windowMs,
+      ),
+      starts.reduce((a, b) => (a > b ? a : b)),
+    ])
     .select('release_id', 'entity_ref', 'promoted_at');
   const attributions = attributeIncidents(
     relevant.map(i => ({
