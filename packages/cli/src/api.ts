@@ -2,12 +2,11 @@
  * Everything the CLI knows about the ledger's HTTP API, in one place: the
  * request and answer shapes and a small client on Node's global fetch.
  *
- * The event endpoints are specified in the backend's
- * `src/schema/openapi.yaml`. The gate endpoints
- * (`POST /releases/:releaseId/gates/evaluate`, `GET /releases/:releaseId/gates`)
- * are described by `GateEvaluation` / `GatesAnswer` below; `readGateEvaluations`
- * is the single place that reads their answers, so aligning with the backend
- * means changing this module only.
+ * All endpoints are specified in the backend's `src/schema/openapi.yaml`
+ * (`components.schemas.GateEvaluation`, `GateCheck`, `GateMeasurement` for
+ * the gates); `readGateEvaluations` is the single place that reads the gate
+ * endpoints' answers, so following a change there means changing this
+ * module only.
  */
 import type {
   CheckState,
@@ -52,6 +51,10 @@ export type PostEventsAnswer = { results: EventResult[] };
 
 /** One measurement as evidence: what was asked, what came back and how it counted. */
 export type GateMeasurementEvidence = GateMeasurement & {
+  /** 1-based slot, one interval apart. */
+  seq?: number;
+  /** The value as people read it (also `+Inf`, which JSON cannot carry). */
+  valueText?: string;
   outcome?: MeasurementOutcome;
 };
 
@@ -60,8 +63,14 @@ export type GateCheckEvidence = CheckVerdict & {
   kind?: 'query' | 'alert';
   /** The condition in text form, e.g. `< 0.01` (absent for alert checks). */
   condition?: string;
-  /** The query template or the alert selector. */
+  /** Query checks: the template. */
   query?: string;
+  /** Alert checks: the label matchers. */
+  labels?: Record<string, string>;
+  interval?: string;
+  failureLimit?: number;
+  consecutiveSuccesses?: number;
+  errorLimit?: number;
   /** The check's no-data policy: `fail`, `pass` or `inconclusive`. */
   noDataPolicy?: string;
   measurements?: GateMeasurementEvidence[];
@@ -72,9 +81,13 @@ export type GateCheckEvidence = CheckVerdict & {
  * package's `GateVerdict`) with the evidence of every check.
  */
 export type GateEvaluation = {
-  evaluationId?: string;
+  id?: string;
   releaseId?: string;
+  entityRef?: string;
+  version?: string;
+  environment?: string;
   gate: string;
+  provider?: string;
   /** The verdict over the deciding key checks. */
   state: CheckState;
   /** What a pipeline acts on: `state`, except `passed` for a dry-run gate. */
@@ -82,21 +95,22 @@ export type GateEvaluation = {
   dryRun?: boolean;
   reason: string;
   startedAt?: string;
-  updatedAt?: string;
+  /** When the next measurement is due (while running). */
+  nextDueAt?: string;
   finishedAt?: string;
   checks: GateCheckEvidence[];
 };
 
 /**
- * The answer of both gate endpoints. Accepted forms:
- * `{ evaluations: GateEvaluation[] }`, `{ evaluation: GateEvaluation }`,
- * `{ gates: GateEvaluation[] }`, or a bare `GateEvaluation`.
+ * The answers of the gate endpoints: `POST .../gates/evaluate` answers 202
+ * `{ created, evaluation }` (the running evaluation when one already runs);
+ * `GET .../gates` answers `{ releaseId, evaluations }`, the latest
+ * evaluation of each gate. `readGateEvaluations` also reads a bare
+ * evaluation or `{ gates: [...] }`.
  */
 export type GatesAnswer =
-  | { releaseId?: string; evaluations: GateEvaluation[] }
-  | { releaseId?: string; evaluation: GateEvaluation }
-  | { releaseId?: string; gates: GateEvaluation[] }
-  | GateEvaluation;
+  | { releaseId: string; evaluations: GateEvaluation[] }
+  | { created: boolean; evaluation: GateEvaluation };
 
 /** Reads the evaluations out of a gate endpoint's answer. */
 export function readGateEvaluations(body: unknown): GateEvaluation[] {

@@ -33,7 +33,7 @@ function measuredValue(m: GateMeasurementEvidence): string {
   const r = m.result;
   switch (r?.kind) {
     case 'value':
-      return formatGateValue(r.value);
+      return m.valueText ?? formatGateValue(r.value);
     case 'no-data':
       return r.cause === 'nan' ? 'no data (NaN)' : 'no data';
     case 'error':
@@ -98,9 +98,15 @@ function formatCheck(check: GateCheckEvidence): string[] {
     counts.push(`no data counts as ${check.noDataPolicy}`);
   }
   lines.push(`    ${counts.join(', ')}`);
+  if (check.kind === 'alert' && check.labels) {
+    lines.push(
+      `    alerts: release_gate="true", ${Object.entries(check.labels)
+        .map(([k, v]) => `${k}="${v}"`)
+        .join(', ')}`,
+    );
+  }
   const condition =
-    check.condition ??
-    (check.kind === 'alert' ? 'no firing release_gate alert' : '?');
+    check.condition ?? (check.kind === 'alert' ? 'no firing alert' : '?');
   let lastQuery: string | undefined;
   for (const m of check.measurements ?? []) {
     if (m.query && m.query !== lastQuery) {
@@ -130,8 +136,19 @@ export function formatEvidence(evaluation: GateEvaluation): string {
       evaluation.releaseId ? ` for ${evaluation.releaseId}` : ''
     }${evaluation.dryRun ? ' (dry run: recorded, never blocks)' : ''}`,
   ];
-  if (evaluation.startedAt) {
-    lines.push(`  started ${formatTime(evaluation.startedAt)}`);
+  const about = [
+    evaluation.version ? `version ${evaluation.version}` : undefined,
+    evaluation.environment,
+    evaluation.provider ? `provider ${evaluation.provider}` : undefined,
+    evaluation.startedAt
+      ? `started ${formatTime(evaluation.startedAt)}`
+      : undefined,
+    evaluation.finishedAt
+      ? `finished ${formatTime(evaluation.finishedAt)}`
+      : undefined,
+  ].filter(Boolean);
+  if (about.length) {
+    lines.push(`  ${about.join(', ')}`);
   }
   for (const check of evaluation.checks) {
     lines.push(...formatCheck(check));

@@ -82,7 +82,7 @@ function evaluation(
     outcome: OUTCOME_BY_STATE[state],
   }));
   return {
-    evaluationId: 'ev-1',
+    id: 'ev-1',
     releaseId: 'payments-api@1',
     gate: 'default',
     state,
@@ -327,35 +327,36 @@ describe('selectEvaluations', () => {
     evaluation(state, o);
 
   it('follows the evaluation id the evaluate call answered', () => {
-    const older = at('failed', { evaluationId: 'ev-0' });
-    const ours = at('passed', { evaluationId: 'ev-1' });
+    const older = at('failed', { id: 'ev-0' });
+    const ours = at('passed', { id: 'ev-1' });
     expect(
-      selectEvaluations(
-        [older, ours],
-        [at('running', { evaluationId: 'ev-1' })],
-      ),
+      selectEvaluations([older, ours], [at('running', { id: 'ev-1' })]),
     ).toEqual([ours]);
   });
 
   it('without ids takes the newest evaluation of the same gate', () => {
     const older = at('failed', {
-      evaluationId: undefined,
+      id: undefined,
       startedAt: '2026-11-27T11:00:00Z',
     });
     const newer = at('passed', {
-      evaluationId: undefined,
+      id: undefined,
       startedAt: '2026-11-27T12:00:00Z',
     });
     expect(
-      selectEvaluations(
-        [newer, older],
-        [at('running', { evaluationId: undefined })],
-      ),
+      selectEvaluations([newer, older], [at('running', { id: undefined })]),
     ).toEqual([newer]);
   });
 
+  it('follows the newest evaluation of the same gate once ours is superseded', () => {
+    const newer = at('failed', { id: 'ev-2' });
+    expect(selectEvaluations([newer], [at('running', { id: 'ev-1' })])).toEqual(
+      [newer],
+    );
+  });
+
   it('keeps the started evaluation while the list does not show it yet', () => {
-    const started = at('running', { evaluationId: 'ev-9' });
+    const started = at('running', { id: 'ev-9' });
     expect(selectEvaluations([], [started])).toEqual([started]);
   });
 });

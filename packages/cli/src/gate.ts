@@ -29,15 +29,16 @@ export function enforcedState(evaluation: GateEvaluation): CheckState {
 }
 
 function timeOf(e: GateEvaluation): number {
-  const t = Date.parse(e.updatedAt ?? e.startedAt ?? '');
+  const t = Date.parse(e.startedAt ?? '');
   return Number.isNaN(t) ? 0 : t;
 }
 
 /**
  * The evaluations this run is about, out of everything `GET .../gates`
- * answers: those started by our `evaluate` call (by `evaluationId` when the
- * server gives one, else by gate name, newest first), or — when the server
- * answered the evaluate call with nothing to follow — every gate listed.
+ * answers: those started by our `evaluate` call (by `id`; when that id is no
+ * longer listed — someone started a newer evaluation of the same gate — the
+ * newest of the same gate), or, when the evaluate call answered nothing to
+ * follow, every gate listed.
  */
 export function selectEvaluations(
   all: readonly GateEvaluation[],
@@ -49,9 +50,9 @@ export function selectEvaluations(
     return latestPerGate(candidates);
   }
   return started.map(s => {
-    const match = s.evaluationId
-      ? candidates.find(e => e.evaluationId === s.evaluationId)
-      : latestPerGate(candidates.filter(e => e.gate === s.gate))[0];
+    const match =
+      (s.id ? candidates.find(e => e.id === s.id) : undefined) ??
+      latestPerGate(candidates.filter(e => e.gate === s.gate))[0];
     // Not listed yet (e.g. a replica behind a load balancer that has not
     // seen it): keep what the evaluate call answered.
     return match ?? s;
