@@ -20,15 +20,14 @@ import {
   BAND_SETS,
   computeDoraMetrics,
   DEFAULT_MIN_SAMPLES,
+  ReleaseFootprint,
 } from '@release-ledger/plugin-release-ledger-common';
 import knexFactory, { Knex } from 'knex';
+import path from 'node:path';
 import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/database/DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/database/DatabaseReleaseLedgerStore';
 import type { AcceptedEvent } from '../../plugins/release-ledger-backend/src/database/ReleaseLedgerStore';
-import {
-  teamRows,
-  topContributors,
-} from '../../plugins/release-ledger-backend/src/metrics/rollups';
+import { MetricsRollup } from '../../plugins/release-ledger-backend/src/metrics/rollups';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const synthetic = require('./synthetic.js');
@@ -311,13 +310,40 @@ function round(x: number, d: number) {
 
 /**
  * Times the product's metrics read path in-process, per phase, for the org
- * (all footprints), an owner set and an entity: the footprint read (SQL +
- * row mapping), computeDoraMetrics, teamRows + topContributors (org only)
- * and JSON.stringify of the result. No HTTP, no catalog, no auth: the
- * difference to the HTTP figures is the framework and the catalog calls.
+ * (all footprints), an owner set and an entity, as MetricsService runs it:
+ * the packed footprint read (SQL + parsing), the one-pass rollup (scope
+ * figures, team rows and contributors together), the rows and contributors
+ * out of it, and JSON.stringify of the result. No HTTP, no catalog, no
+ * auth: the difference to the HTTP figures is the framework and the catalog
+ * calls.
+ *
+ * For comparison it also times the row path the service used before the
+ * packed column (listFootprints with every column mapped to a
+ * ReleaseFootprint, computeDoraMetrics for the scope and once per team,
+ * topContributors), and checks both give the same answer.
+ *
+ * It first brings the database's schema up to date (a database kept with
+ * BENCH_DB_DIR may predate a migration) and reports how long that took.
  */
 async function breakdown() {
   const db = await openKnex(false);
+  const tMigrate = performance.now();
+  const migrated = await db.migrate.latest({
+    directory: path.resolve(
+      __dirname,
+      '../../plugins/release-ledger-backend/migrations',
+    ),
+  });
+  const migrationSeconds = (performance.now() - tMigrate) / 1000;
+  if (migrated[1].length > 0) {
+    log(
+      `migrated ${migrated[1].join(', ')} in ${migrationSeconds.toFixed(1)}s`,
+    );
+    // A migration that rewrites rows leaves dead tuples behind; autovacuum
+    // would clean them up, and this PostgreSQL may run without it (see
+    // load()).
+    if (S.client === 'pg') await db.raw('VACUUM ANALYZE');
+  }
   const store = new DatabaseMetricsStore(db);
   const to = new Date();
   const days = parseInt(S.window ?? '90d', 10);
@@ -340,8 +366,17 @@ async function breakdown() {
       scope: { kind: 'entity', entityRef: S.entityRef! } as const,
     },
   ];
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = {
+    migrations: migrated[1],
+    migrationSeconds: round(migrationSeconds, 1),
+  };
+  const median = (xs: number[]) =>
+    round([...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)], 2);
   for (const { name, scope } of scopes) {
+    const parts = {
+      teams: scope.kind === 'org',
+      contributors: scope.kind !== 'entity',
+    };
     const phases: Record<string, number[]> = {
       footprintsSql: [],
       unattributedSql: [],
@@ -350,12 +385,20 @@ async function breakdown() {
       json: [],
       total: [],
     };
+    const rowPath: Record<string, number[]> = {
+      footprintsSql: [],
+      compute: [],
+      total: [],
+    };
     let rows = 0;
+    let values = 0;
     let bytes = 0;
     const n = S.repeat ?? 20;
+    // The product's path (MetricsService): 3 warm-up calls, then n timed.
+    let productAnswer = '';
     for (let i = 0; i < n + 3; i++) {
       const a = performance.now();
-      const footprints = await store.listFootprints(scope, from);
+      const packed = await store.listPackedFootprints(scope, from);
       const b = performance.now();
       const unattributed = await store.listUnattributedIncidents({
         from,
@@ -363,22 +406,22 @@ async function breakdown() {
         limit: 100,
       });
       const c = performance.now();
-      const metrics = computeDoraMetrics(footprints, opts);
+      const rollup = new MetricsRollup({ ...opts, ...parts });
+      rollup.addPacked(packed);
+      const metrics = rollup.metrics();
       const d = performance.now();
-      const extra =
-        scope.kind === 'org'
-          ? {
-              teams: teamRows(footprints, { ...opts, titles: new Map() }),
-              topContributors: topContributors(footprints, opts),
-            }
-          : scope.kind === 'owners'
-          ? { topContributors: topContributors(footprints, opts) }
-          : {};
+      const extra = {
+        ...(parts.teams ? { teams: rollup.teamRows(new Map()) } : {}),
+        ...(parts.contributors
+          ? { topContributors: rollup.topContributors() }
+          : {}),
+      };
       const e = performance.now();
       const json = JSON.stringify({ metrics, ...extra, unattributed });
       const f = performance.now();
+      if (i === 0) productAnswer = JSON.stringify({ metrics, ...extra });
       if (i < 3) continue; // warm-up
-      rows = footprints.length;
+      values = packed.length;
       bytes = json.length;
       phases.footprintsSql.push(b - a);
       phases.unattributedSql.push(c - b);
@@ -387,23 +430,47 @@ async function breakdown() {
       phases.json.push(f - e);
       phases.total.push(f - a);
     }
-    const median = (xs: number[]) =>
-      round([...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)], 2);
+    // The row path, as before the packed column, in its own loop (its
+    // garbage would otherwise be collected during the product's calls).
+    let same = true;
+    for (let i = 0; i < n + 3; i++) {
+      const g = performance.now();
+      const footprints = await store.listFootprints(scope, from);
+      const h = performance.now();
+      const rowAnswer = {
+        metrics: computeDoraMetrics(footprints, opts),
+        ...(parts.teams ? { teams: teamsByRows(footprints, opts) } : {}),
+        ...(parts.contributors
+          ? { topContributors: contributorsByRows(footprints, opts) }
+          : {}),
+      };
+      const k = performance.now();
+      if (i === 0) {
+        same = JSON.stringify(rowAnswer) === productAnswer;
+        if (!same) log(`breakdown ${name}: the two paths DIFFER`);
+      }
+      if (i < 3) continue; // warm-up
+      rows = footprints.length;
+      rowPath.footprintsSql.push(h - g);
+      rowPath.compute.push(k - h);
+      rowPath.total.push(k - g);
+    }
     out[name] = {
       footprints: rows,
+      packedValues: values,
       jsonBytes: bytes,
+      sameAnswer: same,
       medianMs: Object.fromEntries(
-        Object.entries(phases).map(([k, v]) => [k, median(v)]),
+        Object.entries(phases).map(([key, v]) => [key, median(v)]),
+      ),
+      rowPathMedianMs: Object.fromEntries(
+        Object.entries(rowPath).map(([key, v]) => [key, median(v)]),
       ),
     };
     log(`breakdown ${name}: ${JSON.stringify(out[name])}`);
   }
   // How the database answers the org read (plan), for the report.
-  const sql = db('release_ledger_footprints')
-    .where('activity_at', '>=', from)
-    .select('release_id')
-    .toSQL()
-    .toNative();
+  const sql = store.packedReadSql({ kind: 'org' }, from);
   const plan =
     S.client === 'pg'
       ? (
@@ -415,6 +482,76 @@ async function breakdown() {
   out.orgFootprintPlan = plan;
   await db.destroy();
   process.stdout.write(`${JSON.stringify(out)}\n`);
+}
+
+/** Top contributors as the service computed them before. */
+function contributorsByRows(
+  footprints: ReleaseFootprint[],
+  options: { from: string; to: string },
+) {
+  const byEntity = new Map<
+    string,
+    {
+      entityRef: string;
+      ownerRef?: string;
+      failures: number;
+      deployments: number;
+    }
+  >();
+  for (const f of footprints) {
+    if (f.environment !== 'production' || !f.isDeployment) continue;
+    if (!f.startedAt || f.startedAt < options.from || f.startedAt >= options.to)
+      continue;
+    let row = byEntity.get(f.entityRef);
+    if (!row) {
+      row = {
+        entityRef: f.entityRef,
+        ownerRef: f.ownerRef,
+        failures: 0,
+        deployments: 0,
+      };
+      byEntity.set(f.entityRef, row);
+    }
+    row.deployments++;
+    if (f.failed) row.failures++;
+  }
+  return [...byEntity.values()]
+    .filter(r => r.failures > 0)
+    .sort(
+      (a, b) =>
+        b.failures - a.failures ||
+        b.deployments - a.deployments ||
+        a.entityRef.localeCompare(b.entityRef),
+    )
+    .slice(0, 3);
+}
+
+/** Team rows as the service computed them before: one computeDoraMetrics per owner. */
+function teamsByRows(
+  footprints: ReleaseFootprint[],
+  opts: Parameters<typeof computeDoraMetrics>[1],
+) {
+  const byOwner = new Map<string, ReleaseFootprint[]>();
+  for (const f of footprints) {
+    if (!f.ownerRef) continue;
+    const list = byOwner.get(f.ownerRef);
+    if (list) list.push(f);
+    else byOwner.set(f.ownerRef, [f]);
+  }
+  return [...byOwner]
+    .map(([groupRef, list]) => {
+      const { trend: _trend, ...metrics } = computeDoraMetrics(list, {
+        ...opts,
+        trend: false,
+      });
+      return { groupRef, title: undefined, metrics };
+    })
+    .sort((a, b) => {
+      const ra = a.metrics.changeFailureRate.rate ?? -1;
+      const rb = b.metrics.changeFailureRate.rate ?? -1;
+      if (ra !== rb) return rb - ra;
+      return a.groupRef.localeCompare(b.groupRef);
+    });
 }
 
 (S.mode === 'breakdown' ? breakdown() : load()).then(

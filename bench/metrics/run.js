@@ -1194,6 +1194,16 @@ function report(results) {
         pass: row.ratioP50 >= TARGET_RATIO,
       });
     }
+    if (r.breakdown)
+      targets.push({
+        target: r.target,
+        goal: 'packed read answers exactly as the row read (in-process)',
+        actual: ['org', 'group', 'entity']
+          .map(q => `${q} ${r.breakdown[q]?.sameAnswer ? 'same' : 'DIFFERS'}`)
+          .join(', '),
+        pass: ['org', 'group', 'entity'].every(q => r.breakdown[q]?.sameAnswer),
+        check: true,
+      });
     if (r.live)
       targets.push({
         target: r.target,
@@ -1291,7 +1301,7 @@ function report(results) {
 
   lines.push(
     '',
-    `In-process read path, median ms (${S.window}; SQL = listFootprints incl. row mapping):`,
+    `In-process read path, median ms (${S.window}; footprints = listPackedFootprints incl. parsing; compute = the one-pass rollup; rollups = team rows and contributors out of it; row path = listFootprints + computeDoraMetrics per scope and team, as before the packed column):`,
   );
   const bhead = [
     pad('db', 8),
@@ -1304,6 +1314,8 @@ function report(results) {
     pad('JSON', 6, 1),
     pad('total', 7, 1),
     pad('KiB', 5, 1),
+    pad('row path', 8, 1),
+    pad('same', 4, 1),
   ].join('  ');
   lines.push(bhead, '-'.repeat(bhead.length));
   for (const r of results) {
@@ -1323,6 +1335,12 @@ function report(results) {
           pad(fmtMs(m.json), 6, 1),
           pad(fmtMs(m.total), 7, 1),
           pad(Math.round(b.jsonBytes / 1024), 5, 1),
+          pad(fmtMs(b.rowPathMedianMs?.total), 8, 1),
+          pad(
+            b.sameAnswer === undefined ? '-' : b.sameAnswer ? 'yes' : 'NO',
+            4,
+            1,
+          ),
         ].join('  '),
       );
     }
