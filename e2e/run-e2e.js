@@ -5,8 +5,12 @@
  * through the HTTP API, then drives Debian's Chromium with playwright-core:
  * open a demo service, open Releases, see a release and its timeline, open the
  * release page with its DORA footprint and Slack thread preview; the service's
- * and a team's DORA card; the org-wide Delivery metrics page. Screenshots land
- * in artifacts/e2e/ (the Slack thread's also in docs/images/).
+ * and a team's DORA card; the org-wide Delivery metrics page. A fresh canary
+ * of payments-api is gated for real: its SLO checks are measured against a
+ * real Prometheus (backfilled with the canary's metrics, see
+ * gates-fixture.js) and the release page shows the verdict and evidence.
+ * Screenshots land in artifacts/e2e/ (the Slack thread's and the gate
+ * evidence's also in docs/images/).
  */
 'use strict';
 
@@ -14,6 +18,11 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const {
+  canaryOpenMetrics,
+  gateConfigLines,
+  startPrometheus,
+} = require('./gates-fixture');
 
 const root = path.resolve(__dirname, '..');
 const APP_PORT = Number(process.env.E2E_APP_PORT || 3100);
@@ -21,12 +30,24 @@ const BACKEND_PORT = Number(process.env.E2E_BACKEND_PORT || 7107);
 const appUrl = `http://localhost:${APP_PORT}`;
 const backendUrl = `http://localhost:${BACKEND_PORT}`;
 const artifacts = path.join(root, 'artifacts', 'e2e');
+const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+/** The canary the gate evaluates, started by the test itself. */
+const GATED = {
+  releaseId: 'payments-api@2.0.0',
+  entityRef: 'component:default/payments-api',
+  version: '2.0.0',
+  environment: 'production',
+  commit: '7c1e0a94d2b35f8e61a0c4d9b2e7f3a1c5d8e0b6',
+};
+/** How long the gate may take to settle (4 measurements 15 s apart, 5 s polls). */
+const GATE_TIMEOUT_MS = 90_000;
 const children = [];
+let dataDir;
 
-function startChild(name, args, env) {
+function startChild(name, command, args, env, cwd = root) {
   const log = fs.openSync(path.join(artifacts, `${name}.log`), 'w');
-  const child = spawn('yarn', args, {
-    cwd: root,
+  const child = spawn(command, args, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', log, log],
     detached: true,
@@ -35,13 +56,105 @@ function startChild(name, args, env) {
   return child;
 }
 
-function stopChildren() {
+function signalChildren(signal) {
   for (const child of children) {
     try {
-      process.kill(-child.pid, 'SIGTERM');
+      process.kill(-child.pid, signal);
     } catch {
       // already gone
     }
+  }
+}
+
+/**
+ * Stops every child (backend, app, Prometheus) and, once they are gone,
+ * removes the temporary database and Prometheus data.
+ */
+async function cleanUp() {
+  signalChildren('SIGTERM');
+  const exited = child =>
+    child.exitCode !== null || child.signalCode !== null
+      ? Promise.resolve()
+      : new Promise(r => child.once('exit', r));
+  await Promise.race([
+    Promise.all(children.map(exited)),
+    new Promise(r => setTimeout(r, 10_000)),
+  ]);
+  signalChildren('SIGKILL');
+  if (dataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+async function api(pathname, init = {}) {
+  const res = await fetch(`${backendUrl}/api/release-ledger${pathname}`, {
+    ...init,
+    headers: {
+      authorization: `Bearer ${TOKEN}`,
+      'content-type': 'application/json',
+    },
+  });
+  const text = await res.text();
+  if (!res.ok)
+    throw new Error(
+      `${init.method || 'GET'} ${pathname} answered ${res.status}: ${text}`,
+    );
+  return { status: res.status, body: JSON.parse(text) };
+}
+
+/** Starts the canary of GATED and its gate evaluation; answers its start time. */
+async function startGatedCanary() {
+  const now = Date.now();
+  await api('/events', {
+    method: 'POST',
+    body: JSON.stringify({
+      events: [
+        {
+          ...GATED,
+          eventId: 'e2e-gated-started',
+          type: 'release_started',
+          timestamp: new Date(now - 2 * 60_000).toISOString(),
+          attributes: {
+            changeCount: 2,
+            plan: 'canary 10%, gated',
+            risk: 'low',
+          },
+        },
+        {
+          ...GATED,
+          eventId: 'e2e-gated-canary',
+          type: 'canary_started',
+          timestamp: new Date(now - 60_000).toISOString(),
+          attributes: { weight: 10 },
+        },
+      ],
+    }),
+  });
+  const started = await api(
+    `/releases/${encodeURIComponent(GATED.releaseId)}/gates/evaluate`,
+    { method: 'POST', body: '{}' },
+  );
+  if (started.status !== 202 || started.body.evaluation?.gate !== 'default')
+    throw new Error(
+      `starting the gate answered ${started.status}: ${JSON.stringify(
+        started.body,
+      )}`,
+    );
+  return now;
+}
+
+/** Polls the gate until it settles; answers its evaluation. */
+async function settledGate(startedAt) {
+  const gates = `/releases/${encodeURIComponent(GATED.releaseId)}/gates`;
+  for (;;) {
+    const { body } = await api(gates);
+    const evaluation = body.evaluations?.find(e => e.gate === 'default');
+    if (evaluation && evaluation.state !== 'running') return evaluation;
+    if (Date.now() - startedAt > GATE_TIMEOUT_MS)
+      throw new Error(
+        `the gate did not settle within ${GATE_TIMEOUT_MS / 1000} s: ${
+          evaluation ? evaluation.reason : 'no evaluation'
+        }`,
+      );
+    await new Promise(r => setTimeout(r, 2000));
   }
 }
 
@@ -64,7 +177,10 @@ function run(cmd, args, env) {
       cwd: root,
       env: { ...process.env, ...env },
       stdio: 'inherit',
+      // Its own process group, so cleanUp() stops it too.
+      detached: true,
     });
+    children.push(child);
     child.on('exit', code =>
       code === 0
         ? resolve()
@@ -108,8 +224,19 @@ async function expectFigures(page, where) {
 
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-ledger-e2e-'));
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-ledger-e2e-'));
   const configFile = path.join(dataDir, 'app-config.e2e.yaml');
+  const now = Date.now();
+  const prometheusUrl = await startPrometheus(
+    canaryOpenMetrics({
+      service: 'payments-api',
+      version: GATED.version,
+      fromMs: now - 30 * 60_000,
+      toMs: now + 20 * 60_000,
+    }),
+    path.join(dataDir, 'prometheus'),
+    child => children.push(child),
+  );
   fs.writeFileSync(
     configFile,
     [
@@ -121,7 +248,7 @@ async function main() {
       `    port: ${BACKEND_PORT}`,
       '  cors:',
       `    origin: ${appUrl}`,
-      '',
+      ...gateConfigLines(prometheusUrl),
     ].join('\n'),
   );
   const env = {
@@ -135,10 +262,30 @@ async function main() {
     '--config',
     configFile,
   ];
-  startChild('backend', ['workspace', 'backend', 'start', ...configArgs], env);
-  startChild('app', ['workspace', 'app', 'start', ...configArgs], env);
+  // The backend as `yarn start` runs it (same entry, same TypeScript
+  // transform) but without its file watcher: an edit elsewhere in the tree
+  // while the test runs must not restart it mid-test.
+  const backendDir = path.join(root, 'packages', 'backend');
+  startChild(
+    'backend',
+    process.execPath,
+    [
+      '--enable-source-maps',
+      '--require',
+      require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
+        paths: [backendDir, root],
+      }),
+      'src/index',
+      ...configArgs,
+    ],
+    { ...env, NODE_ENV: 'development' },
+    backendDir,
+  );
+  startChild('app', 'yarn', ['workspace', 'app', 'start', ...configArgs], env);
 
   await run('node', ['scripts/demo-seed.js', '--wait'], env);
+  // Measured while the browser walks through the seeded history.
+  const gateStartedAt = await startGatedCanary();
   if (process.env.E2E_KEEP_RUNNING) {
     console.log(`e2e: portal running at ${appUrl}; Ctrl-C to stop`);
     await new Promise(() => {});
@@ -180,7 +327,14 @@ async function main() {
 
     await page.getByText('Releases', { exact: true }).first().click();
     await page.waitForURL(/\/releases$/);
-    const firstRow = page.locator('table tbody tr').first();
+    // The newest seeded release (the gated canary started just now is above it).
+    const firstRow = page
+      .locator('table tbody tr', {
+        hasNot: page.locator(
+          `a[href*="${encodeURIComponent(GATED.releaseId)}"]`,
+        ),
+      })
+      .first();
     await firstRow.waitFor();
     const version = (await firstRow.locator('td').allInnerTexts()).join(' ');
     if (!/1\.\d+\.0/.test(version))
@@ -200,7 +354,10 @@ async function main() {
       fullPage: true,
     });
 
-    await page.locator('a[href*="/release-ledger/releases/"]').first().click();
+    await firstRow
+      .locator('a[href*="/release-ledger/releases/"]')
+      .first()
+      .click();
     await page
       .getByText(/payments-api@/)
       .first()
@@ -257,6 +414,43 @@ async function main() {
       path: path.join(artifacts, 'org-metrics.png'),
       fullPage: true,
     });
+
+    // The gated canary: measured against the real Prometheus, settled.
+    const evaluation = await settledGate(gateStartedAt);
+    if (evaluation.state !== 'passed')
+      throw new Error(
+        `the gate answered ${evaluation.state}: ${evaluation.reason}`,
+      );
+    const measured = evaluation.checks.flatMap(c => c.measurements);
+    if (!measured.some(m => m.result.kind === 'value'))
+      throw new Error(
+        `the gate measured no value: ${JSON.stringify(evaluation.checks)}`,
+      );
+    await page.goto(
+      `${appUrl}/release-ledger/releases/${encodeURIComponent(
+        GATED.releaseId,
+      )}`,
+    );
+    const card = page.getByRole('region', { name: 'Canary gates' });
+    await card.getByText('Canary gates', { exact: true }).waitFor();
+    await card.getByLabel('gate verdict: passed').waitFor();
+    for (const check of ['error-rate', 'latency-p95']) {
+      await card
+        .getByRole('img', { name: new RegExp(`^${check}: \\d+ measured`) })
+        .locator('svg')
+        .first()
+        .waitFor();
+    }
+    await page
+      .getByText(/canary passed/i)
+      .first()
+      .waitFor();
+    await card.scrollIntoViewIfNeeded();
+    await card.screenshot({ path: path.join(artifacts, 'gate-evidence.png') });
+    fs.copyFileSync(
+      path.join(artifacts, 'gate-evidence.png'),
+      path.join(root, 'docs', 'images', 'gate-evidence.png'),
+    );
     console.log(
       `e2e: passed; screenshots in ${path.relative(root, artifacts)}/`,
     );
@@ -270,20 +464,22 @@ async function main() {
   }
 }
 
-process.on('SIGINT', () => {
-  stopChildren();
-  process.exit(130);
-});
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
+  process.once(signal, () => {
+    cleanUp().finally(() => process.exit(code));
+  });
+}
 main()
-  .then(() => {
-    stopChildren();
-    process.exit(0);
-  })
-  .catch(e => {
+  .then(() => cleanUp())
+  .then(() => process.exit(0))
+  .catch(async e => {
     console.error(`e2e: FAILED: ${e.stack || e.message}`);
     console.error(
       `e2e: logs in ${path.relative(root, artifacts)}/{backend,app}.log`,
     );
-    stopChildren();
+    await cleanUp().catch(() => {});
     process.exit(1);
   });
