@@ -1,6 +1,7 @@
-import type {
-  Release,
-  ReleaseEvent,
+import {
+  formatGateValue,
+  type Release,
+  type ReleaseEvent,
 } from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, section, SlackMessage } from './blockKit';
@@ -89,7 +90,7 @@ export function renderEventReply(
         ...measurements(a.measurements).map(
           m =>
             `• ${escapeText(m.check)}: ${
-              m.value === undefined ? 'no data' : code(String(m.value))
+              m.value === undefined ? 'no data' : code(formatGateValue(m.value))
             }${m.condition ? ` (${escapeText(m.condition)})` : ''}${
               m.result ? ` ${escapeText(m.result)}` : ''
             }`,

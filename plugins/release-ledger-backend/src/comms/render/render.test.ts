@@ -231,6 +231,30 @@ describe('golden Block Kit messages', () => {
   });
 });
 
+describe('gate values', () => {
+  it('shows measured values to four significant digits, not float noise', () => {
+    const reply = renderEventReply(
+      event('gate_evaluated', {
+        gate: 'default',
+        verdict: 'pass',
+        measurements: [
+          {
+            check: 'error-rate',
+            value: 0.0016124999999999709,
+            condition: '< 0.01',
+            result: 'passed',
+          },
+        ],
+      }),
+      release,
+      ctx,
+    );
+    const text = JSON.stringify(reply.blocks);
+    expect(text).toContain('`0.001612`');
+    expect(text).not.toContain('0.00161249');
+  });
+});
+
 describe('hostile input', () => {
   const hostile = [
     '<!channel> ship it',

@@ -64,6 +64,11 @@ export function hhmm(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 16)} UTC`;
 }
 
+/** `10:05:30` from epoch milliseconds: axis ticks of checks measured seconds apart. */
+export function hhmmss(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19);
+}
+
 /** The check's condition, or undefined for alert checks and unreadable text. */
 export function conditionOf(
   check: Pick<GateCheckEvidence, 'condition'>,
@@ -178,7 +183,8 @@ export function MeasurementsChart(props: { check: GateCheckEvidence }) {
               type="number"
               scale="time"
               domain={xDomain}
-              tickFormatter={hhmm}
+              // Checks often measure every few seconds: minutes would repeat.
+              tickFormatter={hhmmss}
               tick={{ fontSize: 11, fill: theme.palette.text.secondary }}
               stroke={theme.palette.divider}
             />
