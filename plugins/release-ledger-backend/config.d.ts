@@ -71,6 +71,13 @@ export interface Config {
       };
       /** Time-out of each request in milliseconds, 1 to 300000. Default 10000. */
       timeoutMs?: number;
+      /**
+       * How long after a moment Prometheus holds all of its samples (scrape
+       * interval plus remote-write lag), in milliseconds, 0 to 900000: a gate
+       * measures the moment `t` at `t + ingestionDelayMs`, never on a
+       * half-scraped window. Default 30000 (two 15 s scrapes).
+       */
+      ingestionDelayMs?: number;
     };
     /**
      * SLO gate sets by name (lower-case, e.g. `standard`). An entity's

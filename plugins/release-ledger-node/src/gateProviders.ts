@@ -30,6 +30,14 @@ export interface GateMetricProvider {
   /** Unique id, referenced by a gate's `provider` field, e.g. `prometheus`. */
   readonly id: string;
 
+  /**
+   * How long after a moment the backend holds every sample of it (scrape
+   * interval plus ingestion lag), in milliseconds. A gate measures the
+   * moment `t` no earlier than `t + ingestionDelayMs`, so a verdict is
+   * never taken on a half-scraped window. Default 0.
+   */
+  readonly ingestionDelayMs?: number;
+
   /** Evaluates `query` at the instant `at`. */
   instantQuery(
     query: string,

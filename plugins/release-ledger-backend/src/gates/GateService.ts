@@ -1,5 +1,5 @@
 import { parseEntityRef } from '@backstage/catalog-model';
-import { InputError, NotFoundError } from '@backstage/errors';
+import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
   GateDefinition,
   parseGateDefinition,
@@ -82,6 +82,13 @@ export class GateService {
   ): Promise<{ evaluation: EvaluationView; created: boolean }> {
     const { gate: requested } = parseBody(evaluateBody, body);
     const release = await this.#release(releaseId);
+    const decided = pastCanary(release);
+    if (decided) {
+      // A gate judges a running canary; use replay to judge a past one.
+      throw new ConflictError(
+        `releaseId: release ${releaseId} was ${decided}; a gate can only judge a release before it is promoted or rolled back (replay judges past canaries)`,
+      );
+    }
     const annotations = (await this.#annotationsOf(release.entityRef)) ?? {};
     const choice = chooseGate(this.#sets, {
       requested,
@@ -191,6 +198,14 @@ export class GateService {
       annotations,
     };
   }
+}
+
+/** How a release left its canary, e.g. `promoted at …`; undefined while in it. */
+function pastCanary(release: ReleaseWithEvents): string | undefined {
+  if (release.rolledBackAt) return `rolled back at ${release.rolledBackAt}`;
+  if (release.promotedAt) return `promoted at ${release.promotedAt}`;
+  if (release.finishedAt) return `finished at ${release.finishedAt}`;
+  return undefined;
 }
 
 /** A check that cannot be rendered for this release is refused up front. */

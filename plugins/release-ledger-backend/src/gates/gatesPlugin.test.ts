@@ -214,6 +214,53 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('refuses to start a gate on a release already promoted, with a 409 naming it, and starts nothing', async () => {
+      const { backend, knex } = await start(
+        databaseId,
+        [fixedProvider('fixed'), capturingScheduler().factory],
+        { releaseLedger: { gates } },
+      );
+      try {
+        const server = backend.server;
+        await request(server)
+          .post(`${api}/events`)
+          .set('Authorization', service)
+          .send({
+            events: [
+              {
+                type: 'canary_started',
+                releaseId: 'checkout@6',
+                entityRef: 'component:default/checkout',
+                timestamp: '2026-11-20T10:00:00.000Z',
+                attributes: { weight: 5 },
+              },
+              {
+                type: 'promoted',
+                releaseId: 'checkout@6',
+                entityRef: 'component:default/checkout',
+                timestamp: '2026-11-20T10:30:00.000Z',
+              },
+            ],
+          })
+          .expect(201);
+        const refused = await request(server)
+          .post(`${api}/releases/checkout@6/gates/evaluate`)
+          .set('Authorization', service)
+          .set('Content-Type', 'application/json')
+          .send({});
+        expect(refused.status).toBe(409);
+        expect(refused.body.error.message).toBe(
+          'releaseId: release checkout@6 was promoted at 2026-11-20T10:30:00.000Z; a gate can only judge a release before it is promoted or rolled back (replay judges past canaries)',
+        );
+        const rows = await knex('release_ledger_gate_evaluations').count({
+          n: '*',
+        });
+        expect(Number(rows[0].n)).toBe(0);
+      } finally {
+        await backend.stop();
+      }
+    });
+
     it('stops startup when two providers share an id', async () => {
       await expect(
         start(databaseId, [fixedProvider('prometheus')], {

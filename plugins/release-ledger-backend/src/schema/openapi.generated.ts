@@ -279,7 +279,7 @@ export const spec = {
         summary:
           "Start evaluating the release's SLO gate (service token or permission release-ledger.event.create).",
         description:
-          "The gate is the one named in the body, else the set named by the\nentity's `release-ledger/gates` annotation, else the set named\n`default`. Each check is then measured on its interval by the\nbackend's scheduler; when the gate settles its verdict is written to\nthe ledger as `gate_evaluated` (plus `gate_failed` when an enforced\ngate fails, `canary_passed` when every key check passes). Starting a\ngate that is already running for the release answers the running\nevaluation (`created: false`).\n",
+          "The gate is the one named in the body, else the set named by the\nentity's `release-ledger/gates` annotation, else the set named\n`default`. Each check is then measured on its interval by the\nbackend's scheduler; when the gate settles its verdict is written to\nthe ledger as `gate_evaluated` (plus `gate_failed` when an enforced\ngate fails, `canary_passed` when every key check passes). Starting a\ngate that is already running for the release answers the running\nevaluation (`created: false`). A release already promoted, rolled\nback or finished is refused with 409; a running evaluation stops\n(inconclusive, recorded as `gate_evaluated`) within one poll of\nits release being promoted, rolled back or finished. Each moment is\nmeasured once the provider's ingestion delay has passed.\n",
         parameters: [
           {
             name: 'releaseId',
@@ -341,6 +341,9 @@ export const spec = {
             $ref: '#/components/responses/Error',
           },
           '404': {
+            $ref: '#/components/responses/Error',
+          },
+          '409': {
             $ref: '#/components/responses/Error',
           },
           '415': {

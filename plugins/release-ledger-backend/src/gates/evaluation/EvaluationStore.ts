@@ -7,8 +7,11 @@ import {
   QueryVariables,
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
+import { RELEASES } from '../../database/tables';
 
 export const EVALUATIONS_TABLE = 'release_ledger_gate_evaluations';
+/** A release in these has left its canary; its gates have nothing to judge. */
+const RELEASE_STATUSES_PAST_CANARY = ['promoted', 'rolled_back', 'finished'];
 export const MEASUREMENTS_TABLE = 'release_ledger_gate_measurements';
 
 /** An evaluation as stored: what it measures, with what, and where it stands. */
@@ -250,8 +253,9 @@ export class EvaluationStore {
   }
 
   /**
-   * Leases up to `max` running evaluations whose next measurement is due
-   * and that no live lease holds.
+   * Leases up to `max` running evaluations that no live lease holds and
+   * that have a measurement due — or whose release has left its canary
+   * (promoted, rolled back, finished), so they stop within one poll.
    */
   async claimDue(
     owner: string,
@@ -259,10 +263,15 @@ export class EvaluationStore {
     now: string,
     leaseUntil: string,
   ): Promise<string[]> {
+    const movedOn = this.db(RELEASES.table)
+      .select('release_id')
+      .whereIn('status', RELEASE_STATUSES_PAST_CANARY);
     const claimable = (q: Knex.QueryBuilder) =>
       q
         .where('state', 'running')
-        .where('next_due_at', '<=', now)
+        .where(w =>
+          w.where('next_due_at', '<=', now).orWhereIn('release_id', movedOn),
+        )
         .where(w =>
           w.whereNull('lease_until').orWhere('lease_until', '<', now),
         );

@@ -384,6 +384,102 @@ describeWithPrometheus('GateEvaluator against a real Prometheus', () => {
       ).toEqual([third.evaluation.id]);
     });
 
+    it("measures a moment only once the provider's ingestion delay has passed", async () => {
+      const { ledger, clock, evaluator } = await setUp(
+        databaseId,
+        new PrometheusClient({
+          url: prometheus.url,
+          timeoutMs: 10_000,
+          ingestionDelayMs: 30_000,
+        }),
+      );
+      const worker = evaluator('instance-a');
+      const target = await release(ledger, CANARIES.healthy);
+      const { evaluation } = await worker.start({
+        ...target,
+        definition: gate({}),
+      });
+      // 12:01 is the first moment measured; due once its samples are in.
+      expect(evaluation.nextDueAt).toBe(
+        new Date(canaryTime(1).getTime() + 30_000).toISOString(),
+      );
+      clock.ms = canaryTime(1).getTime() + 29_000;
+      expect(await worker.runDue()).toBe(0);
+      expect(
+        (await worker.forRelease(target.releaseId))[0].checks[0].measurements,
+      ).toEqual([]);
+      clock.ms = canaryTime(1).getTime() + 30_000;
+      expect(await worker.runDue()).toBe(1);
+      const [view] = await worker.forRelease(target.releaseId);
+      expect(view.checks[0].measurements.map(m => m.at)).toEqual([
+        canaryTime(1).toISOString(),
+      ]);
+      expect(view.nextDueAt).toBe(
+        new Date(canaryTime(2).getTime() + 30_000).toISOString(),
+      );
+    });
+
+    it.each`
+      type             | what
+      ${'promoted'}    | ${'promoted'}
+      ${'rolled_back'} | ${'rolled back'}
+    `(
+      'stops a running evaluation within one poll when the release is $what, recording that it never settled',
+      async ({ type, what }) => {
+        const { knex, ledger, clock, evaluator } = await setUp(databaseId);
+        const worker = evaluator('instance-a');
+        const target = await release(ledger, CANARIES.healthy);
+        const { evaluation } = await worker.start({
+          ...target,
+          definition: gate({}),
+        });
+        for (const minute of [1, 2]) {
+          clock.ms = canaryTime(minute).getTime();
+          await worker.runDue();
+        }
+        const decidedAt = new Date(canaryTime(2).getTime() + 10_000);
+        await ledger.appendEvents([
+          {
+            releaseId: target.releaseId,
+            entityRef: target.entityRef,
+            releaseEntityRef: target.entityRef,
+            environment: 'production',
+            eventId: `${target.releaseId}-${type}`,
+            type,
+            timestamp: decidedAt.toISOString(),
+            attributes: {},
+          },
+        ]);
+        // The next measurement (12:03) is not due yet; the stop is.
+        clock.ms = decidedAt.getTime() + 5_000;
+        expect(await worker.runDue()).toBe(1);
+        const reason = `stopped before it settled: the release was ${what} at ${decidedAt.toISOString()}`;
+        const [view] = await worker.forRelease(target.releaseId);
+        expect(view).toMatchObject({
+          id: evaluation.id,
+          state: 'inconclusive',
+          reason,
+        });
+        expect(view.checks[0].measurements).toHaveLength(2);
+        const stored = await ledger.getRelease(target.releaseId);
+        const verdicts = stored!.events.filter(e => e.type.startsWith('gate_'));
+        expect(verdicts.map(e => [e.type, e.timestamp])).toEqual([
+          ['gate_evaluated', decidedAt.toISOString()],
+        ]);
+        expect(verdicts[0].attributes).toMatchObject({
+          verdict: 'inconclusive',
+          reason,
+        });
+        // Nothing more is measured.
+        clock.ms = canaryTime(10).getTime();
+        expect(await worker.runDue()).toBe(0);
+        const rows = await knex(MEASUREMENTS_TABLE)
+          .where('evaluation_id', evaluation.id)
+          .count({ n: '*' });
+        expect(Number(rows[0].n)).toBe(4);
+      },
+    );
+
     it('lets two instances share the work without ever measuring a slot twice', async () => {
       const real = new PrometheusClient({
         url: prometheus.url,

@@ -93,6 +93,7 @@ export class GateEvaluator {
   }): Promise<{ evaluation: EvaluationView; created: boolean }> {
     const startedAtMs = this.#now().getTime();
     const first = nextSlot(options.definition, startedAtMs, {});
+    const delayMs = this.#delayOf(options.definition);
     const { evaluation, created } = await this.#evaluations.start({
       id: randomUUID(),
       releaseId: options.releaseId,
@@ -104,7 +105,7 @@ export class GateEvaluator {
       variables: options.variables,
       dryRun: options.definition.dryRun,
       startedAt: new Date(startedAtMs).toISOString(),
-      nextDueAt: new Date(first?.atMs ?? startedAtMs).toISOString(),
+      nextDueAt: new Date((first?.atMs ?? startedAtMs) + delayMs).toISOString(),
     });
     return { evaluation: await this.view(evaluation), created };
   }
@@ -175,6 +176,11 @@ export class GateEvaluator {
     return ids.length;
   }
 
+  /** How long after a moment the gate's provider holds all its samples. */
+  #delayOf(definition: GateDefinition): number {
+    return this.#providers.get(definition.provider)?.ingestionDelayMs ?? 0;
+  }
+
   async #advance(id: string): Promise<void> {
     const evaluation = await this.#evaluations.get(id);
     if (!evaluation || evaluation.state !== 'running') return;
@@ -183,6 +189,20 @@ export class GateEvaluator {
     const provider = this.#providers.get(definition.provider);
     const stored = await this.#evaluations.measurements(id);
     const measurements: Record<string, GateMeasurement[]> = stored;
+
+    const movedOn = await this.#releaseMovedOn(evaluation.releaseId);
+    if (movedOn) {
+      // The pipeline decided without the gate; measuring on would judge a
+      // canary that no longer runs. The timeline keeps that it never settled.
+      await this.#settle(
+        evaluation,
+        measurements,
+        'inconclusive',
+        `stopped before it settled: the release was ${movedOn.what} at ${movedOn.at}`,
+        movedOn.at,
+      );
+      return;
+    }
 
     if (!provider) {
       // Config changed since the start; nothing can measure it any more.
@@ -255,11 +275,13 @@ export class GateEvaluator {
       return recorded ? measurement : undefined;
     };
 
+    // A moment is measured once its samples are all in (ingestion delay).
+    const delayMs = this.#delayOf(definition);
     const result = await advance(
       definition,
       startedAtMs,
       measurements,
-      this.#now().getTime(),
+      this.#now().getTime() - delayMs,
       measure,
     );
     if (result.settled) {
@@ -280,9 +302,26 @@ export class GateEvaluator {
     await this.#evaluations.release(
       id,
       this.#owner,
-      new Date(next.atMs).toISOString(),
+      new Date(next.atMs + delayMs).toISOString(),
       result.verdict.reason,
     );
+  }
+
+  /**
+   * How the release left its canary when it was promoted, rolled back or
+   * finished; undefined while the canary may still be judged.
+   */
+  async #releaseMovedOn(
+    releaseId: string,
+  ): Promise<{ what: string; at: string } | undefined> {
+    const release = await this.#ledger.getRelease(releaseId);
+    if (!release) return undefined;
+    if (release.rolledBackAt) {
+      return { what: 'rolled back', at: release.rolledBackAt };
+    }
+    if (release.promotedAt) return { what: 'promoted', at: release.promotedAt };
+    if (release.finishedAt) return { what: 'finished', at: release.finishedAt };
+    return undefined;
   }
 
   /** Writes the verdict events (idempotent ids), then closes the evaluation. */
@@ -291,6 +330,8 @@ export class GateEvaluator {
     measurements: Record<string, GateMeasurement[]>,
     state: 'passed' | 'failed' | 'inconclusive',
     reason: string,
+    /** When it stopped, for a gate stopped before its deciding measurement. */
+    stoppedAt?: string,
   ): Promise<void> {
     const verdict = { ...evaluateGate(evaluation.definition, measurements) };
     verdict.state = state;
@@ -299,9 +340,11 @@ export class GateEvaluator {
     const times = Object.values(measurements)
       .flat()
       .map(m => Date.parse(m.at));
-    const settledAt = new Date(
-      times.length ? Math.max(...times) : this.#now().getTime(),
-    ).toISOString();
+    const settledAt =
+      stoppedAt ??
+      new Date(
+        times.length ? Math.max(...times) : this.#now().getTime(),
+      ).toISOString();
     await this.#ledger.appendEvents(
       gateEvents({
         id: evaluation.id,

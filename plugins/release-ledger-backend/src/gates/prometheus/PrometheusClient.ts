@@ -48,11 +48,13 @@ const SERIES_SHOWN = 3;
  */
 export class PrometheusClient {
   readonly id: string;
+  readonly ingestionDelayMs: number;
   readonly #config: PrometheusConfig;
   readonly #base: URL;
 
   constructor(config: PrometheusConfig, options: { id?: string } = {}) {
     this.id = options.id ?? 'prometheus';
+    this.ingestionDelayMs = config.ingestionDelayMs ?? 0;
     this.#config = config;
     this.#base = new URL(
       config.url.endsWith('/') ? config.url : `${config.url}/`,

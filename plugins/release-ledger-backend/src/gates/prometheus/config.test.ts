@@ -13,10 +13,20 @@ describe('readPrometheusConfig', () => {
     expect(read(undefined)).toBeUndefined();
   });
 
-  it('applies the default time-out', () => {
+  it('applies the default time-out and ingestion delay', () => {
     expect(read({ url: 'http://prometheus.monitoring:9090' })).toEqual({
       url: 'http://prometheus.monitoring:9090',
       timeoutMs: 10_000,
+      ingestionDelayMs: 30_000,
+    });
+  });
+
+  it('reads an ingestion delay, zero included', () => {
+    expect(read({ url: 'http://p', ingestionDelayMs: 0 })).toMatchObject({
+      ingestionDelayMs: 0,
+    });
+    expect(read({ url: 'http://p', ingestionDelayMs: 45_000 })).toMatchObject({
+      ingestionDelayMs: 45_000,
     });
   });
 
@@ -27,6 +37,7 @@ describe('readPrometheusConfig', () => {
       url: 'https://p.example',
       token: 't0k',
       timeoutMs: 500,
+      ingestionDelayMs: 30_000,
     });
     expect(
       read({
@@ -37,6 +48,7 @@ describe('readPrometheusConfig', () => {
       url: 'https://p.example',
       basicAuth: { username: 'u', password: 'p' },
       timeoutMs: 10_000,
+      ingestionDelayMs: 30_000,
     });
   });
 
@@ -48,6 +60,8 @@ describe('readPrometheusConfig', () => {
     ${'basic auth, no password'} | ${{ url: 'http://p', basicAuth: { username: 'u' } }}                            | ${"Missing required config value at 'releaseLedger.prometheus.basicAuth.password'"}
     ${'a zero time-out'}         | ${{ url: 'http://p', timeoutMs: 0 }}                                            | ${'releaseLedger.prometheus.timeoutMs: must be a whole number of milliseconds from 1 to 300000, got 0'}
     ${'a time-out in text'}      | ${{ url: 'http://p', timeoutMs: '10s' }}                                        | ${'releaseLedger.prometheus.timeoutMs'}
+    ${'a negative delay'}        | ${{ url: 'http://p', ingestionDelayMs: -1 }}                                    | ${'releaseLedger.prometheus.ingestionDelayMs: must be a whole number of milliseconds from 0 to 900000, got -1'}
+    ${'an hour of delay'}        | ${{ url: 'http://p', ingestionDelayMs: 3_600_000 }}                             | ${'releaseLedger.prometheus.ingestionDelayMs: must be a whole number of milliseconds from 0 to 900000, got 3600000'}
   `('stops on $problem', ({ prometheus, message }) => {
     expect(() => read(prometheus)).toThrow(message);
   });

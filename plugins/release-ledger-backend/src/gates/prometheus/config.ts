@@ -10,10 +10,24 @@ export type PrometheusConfig = {
   basicAuth?: { username: string; password: string };
   /** Time-out of each request, including reading the answer. */
   timeoutMs: number;
+  /**
+   * How long after a moment Prometheus holds all of its samples: a gate
+   * measures `t` at `t + ingestionDelayMs` at the earliest. Config reads
+   * default to {@link DEFAULT_PROMETHEUS_INGESTION_DELAY_MS}; a client made
+   * directly without it measures at once.
+   */
+  ingestionDelayMs?: number;
 };
 
 export const DEFAULT_PROMETHEUS_TIMEOUT_MS = 10_000;
+/**
+ * Two scrapes at the common 15 s interval: by then the samples of a moment
+ * have been scraped and appended, also through remote write to Mimir/Thanos
+ * receivers under normal lag.
+ */
+export const DEFAULT_PROMETHEUS_INGESTION_DELAY_MS = 30_000;
 const MAX_TIMEOUT_MS = 5 * 60_000;
+const MAX_INGESTION_DELAY_MS = 15 * 60_000;
 const KEY = 'releaseLedger.prometheus';
 
 /**
@@ -50,6 +64,18 @@ export function readPrometheusConfig(
       `${KEY}.timeoutMs: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
     );
   }
+  const ingestionDelayMs =
+    section.getOptionalNumber('ingestionDelayMs') ??
+    DEFAULT_PROMETHEUS_INGESTION_DELAY_MS;
+  if (
+    !Number.isInteger(ingestionDelayMs) ||
+    ingestionDelayMs < 0 ||
+    ingestionDelayMs > MAX_INGESTION_DELAY_MS
+  ) {
+    throw new Error(
+      `${KEY}.ingestionDelayMs: must be a whole number of milliseconds from 0 to ${MAX_INGESTION_DELAY_MS}, got ${ingestionDelayMs}`,
+    );
+  }
   return {
     url,
     ...(token !== undefined ? { token } : {}),
@@ -62,6 +88,7 @@ export function readPrometheusConfig(
         }
       : {}),
     timeoutMs,
+    ingestionDelayMs,
   };
 }
 
