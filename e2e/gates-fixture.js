@@ -58,12 +58,24 @@ function gateConfigLines(prometheusUrl) {
   ];
 }
 
+/** The canary's error ratio by default: 0.1–0.4 %, under the gate's 1 %. */
+const HEALTHY_ERRORS = { mean: 0.0025, swing: 0.0015 };
+
 /**
- * A healthy canary of `service` at `version`: 0.1–0.4 % errors (under the
- * gate's 1 %) and a p95 latency of about 0.35 s (over the dry-run check's
- * 0.3 s). Deterministic: the wobble is a function of time.
+ * The samples of a canary of `service` at `version` from `fromMs` to
+ * `toMs`, one scrape every 5 s, by metric family: `requests`
+ * (http_requests_total by code) and `durations` (the latency histogram).
+ * The error ratio wobbles around `errors.mean` by `errors.swing` (default
+ * 0.1–0.4 %); the p95 latency is about 0.35 s. Deterministic: the wobble is
+ * a function of time. `openMetricsDocument` joins canaries into one file.
  */
-function canaryOpenMetrics({ service, version, fromMs, toMs }) {
+function canarySeries({
+  service,
+  version,
+  fromMs,
+  toMs,
+  errors: errorShape = HEALTHY_ERRORS,
+}) {
   const requests = new Map(); // code -> lines
   const buckets = new Map(); // le -> lines
   const counts = [];
@@ -76,7 +88,8 @@ function canaryOpenMetrics({ service, version, fromMs, toMs }) {
   const start = Math.floor(fromMs / SCRAPE_MS) * SCRAPE_MS;
   for (let at = start; at <= toMs; at += SCRAPE_MS) {
     const phase = at / 60_000;
-    const errorRatio = 0.0025 + 0.0015 * Math.sin(phase * 1.7);
+    const errorRatio =
+      errorShape.mean + errorShape.swing * Math.sin(phase * 1.7);
     errors += REQUESTS_PER_SCRAPE * errorRatio;
     ok += REQUESTS_PER_SCRAPE * (1 - errorRatio);
     // Share of requests at or under each bucket's bound.
@@ -118,16 +131,94 @@ function canaryOpenMetrics({ service, version, fromMs, toMs }) {
       `http_request_duration_seconds_sum{${labels}} ${sum.toFixed(3)} ${ts}`,
     );
   }
+  return {
+    requests: [...requests.values()].flat(),
+    durations: [...[...buckets.values()].flat(), ...counts, ...sums],
+  };
+}
+
+/** One OpenMetrics file holding the samples of `canaries` (from `canarySeries`). */
+function openMetricsDocument(canaries) {
   return [
     '# TYPE http_requests counter',
-    ...[...requests.values()].flat(),
+    ...canaries.flatMap(c => c.requests),
     '# TYPE http_request_duration_seconds histogram',
-    ...[...buckets.values()].flat(),
-    ...counts,
-    ...sums,
+    ...canaries.flatMap(c => c.durations),
     '# EOF',
     '',
   ].join('\n');
+}
+
+/**
+ * A healthy canary of `service` at `version`: 0.1–0.4 % errors (under the
+ * gate's 1 %) and a p95 latency of about 0.35 s (over the dry-run check's
+ * 0.3 s), as an OpenMetrics file.
+ */
+function canaryOpenMetrics(options) {
+  return openMetricsDocument([canarySeries(options)]);
+}
+
+/**
+ * Backfills the OpenMetrics file `input` into the TSDB folder `data` (new
+ * blocks next to any already there).
+ */
+async function backfillOpenMetrics(input, data) {
+  await promisify(execFile)(
+    PROMTOOL_BIN,
+    ['tsdb', 'create-blocks-from', 'openmetrics', input, data],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+}
+
+/**
+ * Starts Prometheus on the TSDB folder `data`, with no scrape targets, on
+ * 127.0.0.1:`port`; its output goes to `logFile`. `onChild` gets the
+ * process as soon as it exists, so the caller's cleanup can stop it on
+ * every exit path. Answers the base URL once Prometheus is ready, or
+ * undefined when it exited or was not ready within `timeoutMs` (then it is
+ * killed).
+ */
+async function runPrometheus({
+  data,
+  port,
+  logFile,
+  onChild,
+  detached = true,
+  timeoutMs = 30_000,
+}) {
+  const url = `http://127.0.0.1:${port}`;
+  const config = path.join(path.dirname(logFile), 'prometheus.yml');
+  fs.writeFileSync(config, 'global:\n  scrape_interval: 1m\n');
+  const log = fs.openSync(logFile, 'w');
+  const child = spawn(
+    PROMETHEUS_BIN,
+    [
+      `--storage.tsdb.path=${data}`,
+      `--web.listen-address=127.0.0.1:${port}`,
+      `--config.file=${config}`,
+      '--storage.tsdb.retention.time=10y',
+    ],
+    { stdio: ['ignore', log, log], detached },
+  );
+  fs.closeSync(log);
+  onChild(child);
+  const deadline = Date.now() + timeoutMs;
+  while (
+    Date.now() < deadline &&
+    child.exitCode === null &&
+    child.signalCode === null
+  ) {
+    try {
+      if ((await fetch(`${url}/-/ready`)).ok) return url;
+    } catch {
+      // not listening yet
+    }
+    await new Promise(r => setTimeout(r, 200));
+  }
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+  }
+  return undefined;
 }
 
 /**
@@ -139,56 +230,33 @@ async function startPrometheus(openMetrics, dir, onChild) {
   fs.mkdirSync(dir, { recursive: true });
   const input = path.join(dir, 'series.om');
   const data = path.join(dir, 'data');
-  const config = path.join(dir, 'prometheus.yml');
   fs.writeFileSync(input, openMetrics);
-  fs.writeFileSync(config, 'global:\n  scrape_interval: 1m\n');
-  await promisify(execFile)(PROMTOOL_BIN, [
-    'tsdb',
-    'create-blocks-from',
-    'openmetrics',
-    input,
-    data,
-  ]);
+  await backfillOpenMetrics(input, data);
   // A port found free can be taken before Prometheus binds it; try again.
   for (let attempt = 1; ; attempt++) {
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    const log = fs.openSync(path.join(dir, `prometheus-${attempt}.log`), 'w');
-    const child = spawn(
-      PROMETHEUS_BIN,
-      [
-        `--storage.tsdb.path=${data}`,
-        `--web.listen-address=127.0.0.1:${port}`,
-        `--config.file=${config}`,
-        '--storage.tsdb.retention.time=10y',
-      ],
-      { stdio: ['ignore', log, log], detached: true },
-    );
-    fs.closeSync(log);
-    onChild(child);
-    const deadline = Date.now() + 30_000;
-    while (
-      Date.now() < deadline &&
-      child.exitCode === null &&
-      child.signalCode === null
-    ) {
-      try {
-        if ((await fetch(`${url}/-/ready`)).ok) return url;
-      } catch {
-        // not listening yet
-      }
-      await new Promise(r => setTimeout(r, 200));
-    }
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGKILL');
-    }
+    const logFile = path.join(dir, `prometheus-${attempt}.log`);
+    const url = await runPrometheus({
+      data,
+      port: await freePort(),
+      logFile,
+      onChild,
+    });
+    if (url) return url;
     if (attempt === 3) {
-      const tail = fs
-        .readFileSync(path.join(dir, `prometheus-${attempt}.log`), 'utf8')
-        .slice(-2000);
+      const tail = fs.readFileSync(logFile, 'utf8').slice(-2000);
       throw new Error(`prometheus did not become ready:\n${tail}`);
     }
   }
 }
 
-module.exports = { gateConfigLines, canaryOpenMetrics, startPrometheus };
+module.exports = {
+  PROMETHEUS_BIN,
+  PROMTOOL_BIN,
+  gateConfigLines,
+  canarySeries,
+  openMetricsDocument,
+  canaryOpenMetrics,
+  backfillOpenMetrics,
+  runPrometheus,
+  startPrometheus,
+};
