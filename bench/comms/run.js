@@ -84,7 +84,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
-const { killChild, waitExit, procCpuMs } = require('../lib/processes');
+const { waitExit, procCpuMs, createCleanup } = require('../lib/processes');
 
 // --------------------------------------------------------------------------
 // Settings
@@ -144,50 +144,17 @@ const releaseIdOf = (runId, i) => `${runId}-r${String(i).padStart(4, '0')}`;
 // --------------------------------------------------------------------------
 // Cleanup of children, temp dirs and PostgreSQL databases
 // --------------------------------------------------------------------------
-const children = new Set();
-const tmpDirs = new Set();
-let cleaningUp;
-let interrupted = false;
-
-async function stopChild(child) {
-  killChild(child, 'SIGTERM');
-  if (!(await waitExit(child, 10_000))) {
-    killChild(child, 'SIGKILL');
-    await waitExit(child, 5_000);
-  }
-  children.delete(child);
-}
-
-async function cleanup() {
-  if (!cleaningUp) {
-    cleaningUp = (async () => {
-      await Promise.all([...children].map(stopChild));
-      if (S.targets.includes('postgres'))
-        await dropPgDatabases().catch(e =>
-          log(`could not drop databases ${PG_PREFIX}*: ${e.message}`),
-        );
-      if (!S.keepTmp)
-        for (const dir of tmpDirs)
-          fs.rmSync(dir, { recursive: true, force: true });
-    })();
-  }
-  return cleaningUp;
-}
-
-process.on('exit', () => {
-  for (const child of children) killChild(child, 'SIGKILL');
+const benchRun = createCleanup({
+  log,
+  keepTmp: S.keepTmp,
+  dropDatabases: async () => {
+    if (S.targets.includes('postgres'))
+      await dropPgDatabases().catch(e =>
+        log(`could not drop databases ${PG_PREFIX}*: ${e.message}`),
+      );
+  },
 });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(
-      `${signal}: stopping children and cleaning up (no report, no results.json)`,
-    );
-    const hard = setTimeout(() => process.exit(130), 30_000);
-    hard.unref();
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const { children, tmpDirs, stopChild, cleanup } = benchRun;
 
 function pgClient() {
   const { Client } = require(require.resolve('pg', {
@@ -948,7 +915,7 @@ async function main() {
   const results = [];
   let n = 0;
   for (const { scenario, target } of plan) {
-    if (interrupted) break;
+    if (benchRun.interrupted) break;
     const t = Date.now();
     try {
       const result = await runScenario(slack, apiUrl, target, scenario, ++n);
@@ -966,7 +933,7 @@ async function main() {
     }
   }
   await slack.call('close').catch(() => undefined);
-  if (interrupted) return 130;
+  if (benchRun.interrupted) return 130;
 
   report(results);
   const failed = results.some(r => r.error || !r.ok);

@@ -18,12 +18,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const {
-  killChild,
-  waitExit,
-  freePort,
-  procCpuMs,
-} = require('../lib/processes');
+const { freePort, procCpuMs, createCleanup } = require('../lib/processes');
 const { spawn, fork, execFileSync } = require('node:child_process');
 
 // --------------------------------------------------------------------------
@@ -116,52 +111,19 @@ const log = (...a) =>
 // --------------------------------------------------------------------------
 // Cleanup of children, temp dirs and PostgreSQL databases
 // --------------------------------------------------------------------------
-const children = new Set(); // ChildProcess
-const tmpDirs = new Set();
 const pgPrefixes = new Set();
-let cleaningUp;
-let interrupted = false;
-
-async function stopChild(child) {
-  killChild(child, 'SIGTERM');
-  if (!(await waitExit(child, 10_000))) {
-    killChild(child, 'SIGKILL');
-    await waitExit(child, 5_000);
-  }
-  children.delete(child);
-}
-
-async function cleanup() {
-  if (!cleaningUp) {
-    cleaningUp = (async () => {
-      await Promise.all([...children].map(stopChild));
-      for (const prefix of pgPrefixes)
-        await dropPgDatabases(prefix).catch(e =>
-          log(`could not drop databases ${prefix}*: ${e.message}`),
-        );
-      if (!S.keepTmp)
-        for (const dir of tmpDirs)
-          fs.rmSync(dir, { recursive: true, force: true });
-    })();
-  }
-  return cleaningUp;
-}
-
-process.on('exit', () => {
-  // Last resort (synchronous): never leave a backend running.
-  for (const child of children) killChild(child, 'SIGKILL');
+const benchRun = createCleanup({
+  log,
+  keepTmp: S.keepTmp,
+  hardExitMs: 20_000,
+  dropDatabases: async () => {
+    for (const prefix of pgPrefixes)
+      await dropPgDatabases(prefix).catch(e =>
+        log(`could not drop databases ${prefix}*: ${e.message}`),
+      );
+  },
 });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(
-      `${signal}: stopping children and cleaning up (no report, no results.json)`,
-    );
-    const hard = setTimeout(() => process.exit(130), 20_000);
-    hard.unref();
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const { children, tmpDirs, stopChild, cleanup } = benchRun;
 
 // --------------------------------------------------------------------------
 // Event generation: fresh releases across the 8 demo services, each going
@@ -1023,7 +985,7 @@ async function main() {
   const readiness = {};
   let failed = false;
   for (const target of S.targets) {
-    if (failed || interrupted) break;
+    if (failed || benchRun.interrupted) break;
     if (target === 'ceiling') {
       const { child, port } = await startCeiling();
       log(`ceiling: bare http server pid ${child.pid} on 127.0.0.1:${port}`);
@@ -1057,7 +1019,7 @@ async function main() {
     }
     failed = rows.some(r => r.errors);
   }
-  if (interrupted) return 130;
+  if (benchRun.interrupted) return 130;
   const targets = report(rows);
   if (S.profile) printProfiles(rows);
   let commit;

@@ -1,6 +1,7 @@
 /*
- * Process helpers shared by the benchmarks (bench/ingest, bench/metrics):
- * stopping child process groups, free ports, a process's CPU time.
+ * Process helpers shared by the benchmarks (bench/ingest, bench/metrics,
+ * bench/comms): stopping child process groups, cleaning up on exit and on
+ * signals, free ports, a process's CPU time.
  */
 'use strict';
 
@@ -66,4 +67,66 @@ function procCpuMs(pid) {
   }
 }
 
-module.exports = { killChild, waitExit, freePort, procCpuMs };
+/** Stops a child: SIGTERM, then SIGKILL when it is still there after 10 s. */
+async function stopChild(child) {
+  killChild(child, 'SIGTERM');
+  if (!(await waitExit(child, 10_000))) {
+    killChild(child, 'SIGKILL');
+    await waitExit(child, 5_000);
+  }
+}
+
+/**
+ * What a benchmark run leaves behind, and how it goes: children to stop,
+ * temp dirs to remove (unless `keepTmp`), databases to drop
+ * (`dropDatabases`), once, on the way out or on SIGINT/SIGTERM/SIGHUP
+ * (then exit 130 without a report; `interrupted` turns true so loops stop).
+ * On exit any child still running is SIGKILLed, so a backend is never left.
+ */
+function createCleanup({ log, keepTmp, dropDatabases, hardExitMs = 30_000 }) {
+  const run = {
+    children: new Set(),
+    tmpDirs: new Set(),
+    interrupted: false,
+    async stopChild(child) {
+      await stopChild(child);
+      run.children.delete(child);
+    },
+    cleanup() {
+      cleaningUp ??= (async () => {
+        await Promise.all([...run.children].map(run.stopChild));
+        if (dropDatabases) await dropDatabases();
+        if (!keepTmp)
+          for (const dir of run.tmpDirs)
+            fs.rmSync(dir, { recursive: true, force: true });
+      })();
+      return cleaningUp;
+    },
+  };
+  let cleaningUp;
+  process.on('exit', () => {
+    // Last resort (synchronous).
+    for (const child of run.children) killChild(child, 'SIGKILL');
+  });
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      run.interrupted = true;
+      log(
+        `${signal}: stopping children and cleaning up (no report, no results.json)`,
+      );
+      const hard = setTimeout(() => process.exit(130), hardExitMs);
+      hard.unref();
+      run.cleanup().finally(() => process.exit(130));
+    });
+  }
+  return run;
+}
+
+module.exports = {
+  killChild,
+  waitExit,
+  stopChild,
+  createCleanup,
+  freePort,
+  procCpuMs,
+};

@@ -32,12 +32,7 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const {
-  killChild,
-  waitExit,
-  freePort,
-  procCpuMs,
-} = require('../lib/processes');
+const { freePort, procCpuMs, createCleanup } = require('../lib/processes');
 const { spawn, execFileSync } = require('node:child_process');
 const synthetic = require('./synthetic');
 
@@ -103,53 +98,20 @@ const sleep = ms => new Promise(r => setTimeout(r, ms));
 // --------------------------------------------------------------------------
 // Cleanup of children, temp dirs and PostgreSQL databases
 // --------------------------------------------------------------------------
-const children = new Set();
-const tmpDirs = new Set();
 const pgPrefixes = new Set();
 /** Databases BENCH_DB_DIR keeps for the next run: never dropped. */
 const keptPgDatabases = new Set();
-let cleaningUp;
-let interrupted = false;
-
-async function stopChild(child) {
-  killChild(child, 'SIGTERM');
-  if (!(await waitExit(child, 10_000))) {
-    killChild(child, 'SIGKILL');
-    await waitExit(child, 5_000);
-  }
-  children.delete(child);
-}
-
-async function cleanup() {
-  if (!cleaningUp) {
-    cleaningUp = (async () => {
-      await Promise.all([...children].map(stopChild));
-      for (const prefix of [...pgPrefixes])
-        await dropPgDatabases(prefix).catch(e =>
-          log(`could not drop databases ${prefix}*: ${e.message}`),
-        );
-      if (!S.keepTmp)
-        for (const dir of tmpDirs)
-          fs.rmSync(dir, { recursive: true, force: true });
-    })();
-  }
-  return cleaningUp;
-}
-
-process.on('exit', () => {
-  for (const child of children) killChild(child, 'SIGKILL');
+const benchRun = createCleanup({
+  log,
+  keepTmp: S.keepTmp,
+  dropDatabases: async () => {
+    for (const prefix of [...pgPrefixes])
+      await dropPgDatabases(prefix).catch(e =>
+        log(`could not drop databases ${prefix}*: ${e.message}`),
+      );
+  },
 });
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
-  process.once(signal, () => {
-    interrupted = true;
-    log(
-      `${signal}: stopping children and cleaning up (no report, no results.json)`,
-    );
-    const hard = setTimeout(() => process.exit(130), 30_000);
-    hard.unref();
-    cleanup().finally(() => process.exit(130));
-  });
-}
+const { children, tmpDirs, stopChild, cleanup } = benchRun;
 
 async function dropPgDatabases(prefix) {
   const { Client } = require(require.resolve('pg', {
@@ -967,7 +929,7 @@ async function serveTarget({ kind, dir, db, out }, org, queries, catalogPath) {
     window: S.window,
     repeat: 20,
   });
-  if (interrupted) return out;
+  if (benchRun.interrupted) return out;
 
   if (db.kept) await db.resetOthers();
   const backend = await startBackend(kind, dir, db, catalogPath);
@@ -1480,13 +1442,13 @@ async function main() {
       log(`load failed: ${bad.reason && bad.reason.stack}`);
     } else {
       for (const x of settled) {
-        if (interrupted || failed) break;
+        if (benchRun.interrupted || failed) break;
         await serve(x.value);
       }
     }
   } else {
     for (const target of S.targets) {
-      if (interrupted || failed) break;
+      if (benchRun.interrupted || failed) break;
       try {
         await serve(await loadTarget(target, endMs));
       } catch (e) {
@@ -1496,7 +1458,7 @@ async function main() {
       }
     }
   }
-  if (interrupted) return 130;
+  if (benchRun.interrupted) return 130;
   const targets = report(results);
   if (S.profile) printProfiles(results);
   if (targets.some(t => t.check && !t.pass)) failed = true;
