@@ -82,13 +82,6 @@ export class GateService {
   ): Promise<{ evaluation: EvaluationView; created: boolean }> {
     const { gate: requested } = parseBody(evaluateBody, body);
     const release = await this.#release(releaseId);
-    const decided = pastCanary(release);
-    if (decided) {
-      // A gate judges a running canary; use replay to judge a past one.
-      throw new ConflictError(
-        `releaseId: release ${releaseId} was ${decided}; a gate can only judge a release before it is promoted or rolled back (replay judges past canaries)`,
-      );
-    }
     const annotations = (await this.#annotationsOf(release.entityRef)) ?? {};
     const choice = chooseGate(this.#sets, {
       requested,
@@ -96,6 +89,13 @@ export class GateService {
       annotations,
     });
     if (!choice.ok) throw new InputError(choice.message);
+    const decided = pastCanary(release);
+    if (decided) {
+      // A gate judges a running canary; use replay to judge a past one.
+      throw new ConflictError(
+        `releaseId: release ${releaseId} was ${decided}; a gate can only judge a release before it is promoted or rolled back (replay judges past canaries)`,
+      );
+    }
     const variables = this.#variables(release, annotations);
     checkRenders(choice.gate, variables, release, 'gate');
     return this.#evaluator.start({

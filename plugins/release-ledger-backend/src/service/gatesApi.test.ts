@@ -60,7 +60,8 @@ function gatesConfig(prometheusUrl: string, withDefault = true) {
  * The cart canary of the Prometheus fixtures as a ledger release: canary
  * 12:00–12:20 on 2024-06-03, then rolled back.
  */
-function cartRelease(releaseId: string) {
+/** A cart-service release whose canary was rolled back, or is still running. */
+function cartRelease(releaseId: string, { rolledBack = true } = {}) {
   const base = {
     releaseId,
     entityRef: 'component:default/cart-service',
@@ -81,13 +82,17 @@ function cartRelease(releaseId: string) {
         timestamp: canaryTime(0).toISOString(),
         attributes: { weight: 10 },
       },
-      {
-        ...base,
-        eventId: `${releaseId}-rolled-back`,
-        type: 'rolled_back',
-        timestamp: canaryTime(20).toISOString(),
-        attributes: { reason: 'error rate' },
-      },
+      ...(rolledBack
+        ? [
+            {
+              ...base,
+              eventId: `${releaseId}-rolled-back`,
+              type: 'rolled_back',
+              timestamp: canaryTime(20).toISOString(),
+              attributes: { reason: 'error rate' },
+            },
+          ]
+        : []),
     ],
   };
 }
@@ -176,7 +181,9 @@ describeWithPrometheus('gates API', () => {
         },
       });
       const { startedAt, nextDueAt } = first.body.evaluation;
-      expect(Date.parse(nextDueAt) - Date.parse(startedAt)).toBe(60_000);
+      // The first minute of canary traffic, then Prometheus' default 30 s
+      // ingestion delay before that minute is measured.
+      expect(Date.parse(nextDueAt) - Date.parse(startedAt)).toBe(90_000);
 
       const again = await evaluate('payments-api@7', {});
       expect(again.status).toBe(202);
@@ -405,8 +412,13 @@ describeWithPrometheus('gates API', () => {
         expect(replayed.body.error.message).toBe(
           'replaying gates needs the permission release-ledger.gate.replay',
         );
+        await request(server)
+          .post(`${api}/events`)
+          .set('Authorization', service)
+          .send(cartRelease('cart-service@3', { rolledBack: false }))
+          .expect(201);
         const asService = await request(server)
-          .post(`${api}/releases/cart-service@2/gates/evaluate`)
+          .post(`${api}/releases/cart-service@3/gates/evaluate`)
           .set('Authorization', service);
         expect(asService.status).toBe(202);
       });
