@@ -46,7 +46,11 @@ export class CommsService {
           state: row.state,
           orderAt: row.order_at,
           attempts: row.attempts,
-          lastError: row.last_error ?? undefined,
+          // Kept without Slack and never rendered: say why it cannot be.
+          lastError:
+            !row.rendered && row.state === 'not_delivered' && !composed.ok
+              ? composed.reason
+              : row.last_error ?? undefined,
           slackTs: row.slack_ts ?? undefined,
           deliveredAt: row.delivered_at ?? undefined,
           broadcast: composed.ok && composed.broadcast,

@@ -256,7 +256,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     expect(slack.thread('#svc-0-releases', top[0].ts)).toHaveLength(3);
   });
 
-  it('without a Slack token renders every message and keeps it, marked not delivered', async () => {
+  it('without a Slack token keeps every message, marked not delivered, and never sends the backlog once a token arrives', async () => {
     const { store, worker, drain, outbox } = await setup();
     await store.appendEvents(lifecycle('r9'));
     const counts = await drain([
@@ -265,8 +265,13 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     expect(counts).toMatchObject({ not_delivered: 5, delivered: 0 });
     const rows = await outbox.releaseMessages('r9');
     expect(rows.every(r => r.last_error === NOT_CONFIGURED)).toBe(true);
-    expect(JSON.parse(rows[0].rendered!).blocks[0].type).toBe('header');
     expect(slack.stats().calls).toBe(0);
+    // Slack configured later: the kept messages stay kept.
+    await drain([worker()]);
+    expect(slack.stats().calls).toBe(0);
+    expect((await outbox.releaseMessages('r9')).map(r => r.state)).toEqual(
+      Array(5).fill('not_delivered'),
+    );
   });
 
   it('delivers on its own once started, paced per channel, and stops cleanly', async () => {

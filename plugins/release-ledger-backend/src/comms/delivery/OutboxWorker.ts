@@ -445,27 +445,15 @@ export class OutboxWorker {
   }
 
   /**
-   * Without Slack: every message is rendered as it would be sent and kept,
-   * marked "not delivered", so the portal can preview the thread.
+   * Without Slack: every message is kept, marked "not delivered" (so a token
+   * configured later never floods Slack with the backlog); the portal
+   * previews each as it would be sent.
    */
   async #keepUndelivered(): Promise<number> {
-    const rows = await this.#o.outbox.pendingRows(100);
-    const reasons = new Map<number, string>();
-    const rendered = new Map<number, string>();
-    for (const row of rows) {
-      const composed = await this.#compose(row);
-      reasons.set(row.id, composed.ok ? NOT_CONFIGURED : composed.reason);
-      if (composed.ok) rendered.set(row.id, JSON.stringify(composed.message));
-    }
-    const now = iso(this.#now());
-    await this.#o.outbox.keepUndelivered(
-      rows.map(r => ({
-        id: r.id,
-        reason: reasons.get(r.id)!,
-        rendered: rendered.get(r.id),
-      })),
-      now,
+    return this.#o.outbox.markNotDelivered(
+      NOT_CONFIGURED,
+      iso(this.#now()),
+      1000,
     );
-    return rows.length;
   }
 }

@@ -455,32 +455,33 @@ export class OutboxStore {
       });
   }
 
-  /** Pending messages in enqueue order (used when Slack is not configured). */
-  async pendingRows(limit: number): Promise<OutboxRow[]> {
-    const rows: OutboxRow[] = await this.db<OutboxRow>(OUTBOX_TABLE)
+  /**
+   * Without Slack: marks up to `limit` pending messages, oldest first, as
+   * not delivered with `reason`, in one statement. They are not rendered
+   * here — the portal renders a preview when it shows the thread — so ingest
+   * never waits on rendering nobody sends. Answers how many it marked.
+   */
+  async markNotDelivered(
+    reason: string,
+    now: string,
+    limit: number,
+  ): Promise<number> {
+    const oldest = this.db(OUTBOX_TABLE)
+      .select('id')
       .where('state', 'pending')
       .orderBy('id')
       .limit(limit);
-    return rows.map(normalise);
-  }
-
-  /** Keeps messages that cannot be sent, rendered, with the reason. */
-  async keepUndelivered(
-    items: Array<{ id: number; reason: string; rendered?: string }>,
-    now: string,
-  ): Promise<void> {
-    await this.db.transaction(async tx => {
-      for (const item of items) {
-        await tx(OUTBOX_TABLE)
-          .where({ id: item.id, state: 'pending' })
-          .update({
-            state: 'not_delivered',
-            last_error: item.reason,
-            rendered: item.rendered ?? null,
-            updated_at: now,
-          });
-      }
-    });
+    return (
+      this.db(OUTBOX_TABLE)
+        // PostgreSQL and SQLite both accept a LIMITed subquery under IN.
+        .whereIn('id', oldest)
+        .where('state', 'pending')
+        .update({
+          state: 'not_delivered',
+          last_error: reason,
+          updated_at: now,
+        })
+    );
   }
 
   /** Parks every pending message of a release that has no channel. */
