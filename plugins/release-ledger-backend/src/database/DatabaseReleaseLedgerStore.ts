@@ -50,6 +50,43 @@ type ReleaseRow = {
   projection: string;
 };
 
+/** What a release's projection starts from: who it belongs to, where it was. */
+type ReleaseIdentity = Pick<
+  ReleaseRow,
+  'release_id' | 'entity_ref' | 'owner_ref' | 'promoted_at' | 'status'
+>;
+
+/**
+ * The identity of each release of a batch as it would be if it were new:
+ * the entity of its earliest event, the first owner sent, not yet started.
+ * Stored releases keep their own (the owner when the release started).
+ */
+function releaseIdentities(
+  events: AcceptedReleaseEvent[],
+  releaseIds: string[],
+): Map<string, ReleaseIdentity> {
+  const earliest = new Map<string, AcceptedReleaseEvent>();
+  const owner = new Map<string, string>();
+  for (const e of events) {
+    const first = earliest.get(e.releaseId);
+    if (!first || e.timestamp < first.timestamp) earliest.set(e.releaseId, e);
+    if (e.ownerRef && !owner.has(e.releaseId))
+      owner.set(e.releaseId, e.ownerRef);
+  }
+  return new Map(
+    releaseIds.map(releaseId => [
+      releaseId,
+      {
+        release_id: releaseId,
+        entity_ref: earliest.get(releaseId)!.releaseEntityRef,
+        owner_ref: owner.get(releaseId) ?? null,
+        promoted_at: null,
+        status: 'pending',
+      },
+    ]),
+  );
+}
+
 /** The incident an incident event is about. */
 function incidentIdOf(event: AcceptedEvent): string | undefined {
   if (event.type !== 'incident_started' && event.type !== 'incident_resolved')
@@ -231,7 +268,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const releaseEvents = events.filter(belongsToRelease);
     const releaseIds = [...new Set(releaseEvents.map(e => e.releaseId))].sort();
     await this.#lock(tx, events);
-    await this.#insertMissingReleases(tx, releaseEvents, releaseIds);
+    const identities = releaseIdentities(releaseEvents, releaseIds);
 
     // The first occurrence of an eventId in the batch is the candidate;
     // later ones in the same batch are duplicates by definition.
@@ -252,6 +289,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const projected = await this.#reproject(
       tx,
       [...new Set(fresh.filter(belongsToRelease).map(e => e.releaseId))],
+      identities,
       previousStatus,
     );
     await refreshMetricsProjection(tx, this.#bulk, {
@@ -324,57 +362,23 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     );
   }
 
-  /** Creates release rows for releases seen for the first time. */
-  async #insertMissingReleases(
-    tx: Knex.Transaction,
-    events: AcceptedReleaseEvent[],
-    releaseIds: string[],
-  ) {
-    const now = new Date().toISOString();
-    const byRelease = new Map<string, AcceptedReleaseEvent[]>();
-    for (const e of events) {
-      const list = byRelease.get(e.releaseId) ?? [];
-      list.push(e);
-      byRelease.set(e.releaseId, list);
-    }
-    const placeholders = releaseIds.map((releaseId): ReleaseWriteRow => {
-      const group = byRelease.get(releaseId)!;
-      const first = group.reduce((a, b) =>
-        a.timestamp <= b.timestamp ? a : b,
-      );
-      return {
-        release_id: releaseId,
-        entity_ref: first.releaseEntityRef,
-        owner_ref: group.find(e => e.ownerRef)?.ownerRef ?? null,
-        status: 'pending',
-        environment: first.environment,
-        version: null,
-        started_at: null,
-        promoted_at: null,
-        finished_at: null,
-        sort_at: first.timestamp,
-        has_anomalies: false,
-        projection: '{}',
-        updated_at: now,
-      };
-    });
-    await this.#bulk.insertNew(tx, RELEASES, placeholders);
-  }
-
   /**
    * Re-projects releases from their complete event sets: one read for all
    * their events and one upsert, so a batch costs a handful of statements
-   * however many releases it touches.
+   * however many releases it touches. A release seen for the first time
+   * takes its entity and owner from the batch (`identities`) and is written
+   * once, by the upsert.
    */
   async #reproject(
     tx: Knex.Transaction,
     releaseIds: string[],
+    identities: Map<string, ReleaseIdentity>,
     previousStatus: Map<string, Release['status']>,
   ): Promise<Map<string, ProjectedRelease>> {
     const now = new Date().toISOString();
     const projected = new Map<string, ProjectedRelease>();
     for (const ids of chunks(releaseIds.sort(), 300)) {
-      const rows = await tx<ReleaseRow>(RELEASES.table)
+      const stored: ReleaseIdentity[] = await tx<ReleaseRow>(RELEASES.table)
         .whereIn('release_id', ids)
         .select(
           'release_id',
@@ -383,6 +387,11 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           'promoted_at',
           'status',
         );
+      const known = new Set(stored.map(row => row.release_id));
+      const rows = [
+        ...stored,
+        ...ids.filter(id => !known.has(id)).map(id => identities.get(id)!),
+      ];
       const eventRows = await tx<EventRow>(EVENTS.table)
         .whereIn('release_id', ids)
         .select();
