@@ -141,8 +141,12 @@ function queriesSent(
  * measurements that could not be drawn with the provider's message, and
  * the queries exactly as sent.
  */
-export function CheckEvidence(props: { check: GateCheckEvidence }) {
-  const { check } = props;
+export function CheckEvidence(props: {
+  check: GateCheckEvidence;
+  /** Whether the check's gate has settled (see GateStateChip). */
+  gateSettled?: boolean;
+}) {
+  const { check, gateSettled } = props;
   const classes = useStyles();
   const unplotted = check.measurements.filter(
     m =>
@@ -198,7 +202,11 @@ export function CheckEvidence(props: { check: GateCheckEvidence }) {
             label="dry run — not blocking"
           />
         )}
-        <GateStateChip of="check" state={check.state} />
+        <GateStateChip
+          of="check"
+          state={check.state}
+          gateSettled={gateSettled}
+        />
       </div>
       <Typography variant="body2" className={classes.reason}>
         {check.reason}

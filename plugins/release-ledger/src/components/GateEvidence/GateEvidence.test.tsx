@@ -246,6 +246,44 @@ describe('GateEvidence', () => {
     ).toBeInTheDocument();
   });
 
+  it('says a check the gate settled before was not decided, and a running gate’s checks are running', async () => {
+    const undecided = makeCheck({
+      name: 'latency-p95',
+      state: 'running',
+      reason: '1 of 4 measurements taken',
+      measurements: [valueMeasurement(1, 0.35, 'fail', 'latency_query')],
+    });
+    const { api, permission } = setup([
+      makeEvaluation({
+        id: 'eval-settled',
+        gate: 'settled',
+        state: 'failed',
+        enforced: 'failed',
+        checks: [makeCheck({ state: 'failed' }), undecided],
+      }),
+      makeEvaluation({
+        id: 'eval-running',
+        gate: 'running',
+        state: 'running',
+        enforced: 'running',
+        checks: [undecided],
+      }),
+    ]);
+    await renderWithApis(
+      <GateEvidence releaseId={RELEASE_ID} canaryStartedAt={CANARY_AT} />,
+      { api, permission },
+    );
+
+    const settled = await screen.findByRole('region', { name: 'Gate settled' });
+    expect(
+      within(settled).getByLabelText('check verdict: not decided'),
+    ).toBeInTheDocument();
+    const running = screen.getByRole('region', { name: 'Gate running' });
+    expect(
+      within(running).getByLabelText('check verdict: running'),
+    ).toBeInTheDocument();
+  });
+
   it('says so when no gate was evaluated', async () => {
     const { api, permission } = setup([]);
     await renderWithApis(

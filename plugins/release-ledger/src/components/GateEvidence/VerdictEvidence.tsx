@@ -55,7 +55,11 @@ export function VerdictEvidence(props: {
         </Alert>
       )}
       {verdict.checks.map(check => (
-        <CheckEvidence key={check.name} check={check} />
+        <CheckEvidence
+          key={check.name}
+          check={check}
+          gateSettled={verdict.state !== 'running'}
+        />
       ))}
     </>
   );
