@@ -52,33 +52,12 @@ export interface Config {
     };
     /**
      * The Prometheus (or Prometheus-compatible API: Thanos, Mimir) that SLO
-     * gates measure against, added as the gate provider `prometheus`.
+     * gates measure against, added as the gate provider `prometheus`; or a
+     * list of connections, each with its own `id` (e.g. `prometheus-eu`,
+     * `prometheus-us`) that a gate set names as its `provider`.
      * Absent: no Prometheus provider; gates then need a provider module.
      */
-    prometheus?: {
-      /** Base URL; the API is under `<url>/api/v1/`. Required when this section is present. */
-      url: string;
-      /**
-       * Sent as `Authorization: Bearer <token>`; exclusive with `basicAuth`.
-       * @visibility secret
-       */
-      token?: string;
-      /** Sent as `Authorization: Basic …`; exclusive with `token`. */
-      basicAuth?: {
-        username: string;
-        /** @visibility secret */
-        password: string;
-      };
-      /** Time-out of each request in milliseconds, 1 to 300000. Default 10000. */
-      timeoutMs?: number;
-      /**
-       * How long after a moment Prometheus holds all of its samples (scrape
-       * interval plus remote-write lag), in milliseconds, 0 to 900000: a gate
-       * measures the moment `t` at `t + ingestionDelayMs`, never on a
-       * half-scraped window. Default 30000 (two 15 s scrapes).
-       */
-      ingestionDelayMs?: number;
-    };
+    prometheus?: PrometheusConnectionConfig | PrometheusConnectionConfig[];
     /**
      * SLO gate sets by name (lower-case, e.g. `standard`). An entity's
      * releases are gated by the set its `release-ledger/gates` annotation
@@ -162,4 +141,35 @@ export interface Config {
       incidentAttributionWindowHours?: number;
     };
   };
+}
+
+/** One Prometheus connection of `releaseLedger.prometheus`. */
+interface PrometheusConnectionConfig {
+  /**
+   * The provider id gates name in `provider`. Default `prometheus`;
+   * required for each connection of a list.
+   */
+  id?: string;
+  /** Base URL; the API is under `<url>/api/v1/`. Required when this section is present. */
+  url: string;
+  /**
+   * Sent as `Authorization: Bearer <token>`; exclusive with `basicAuth`.
+   * @visibility secret
+   */
+  token?: string;
+  /** Sent as `Authorization: Basic …`; exclusive with `token`. */
+  basicAuth?: {
+    username: string;
+    /** @visibility secret */
+    password: string;
+  };
+  /** Time-out of each request in milliseconds, 1 to 300000. Default 10000. */
+  timeoutMs?: number;
+  /**
+   * How long after a moment Prometheus holds all of its samples (scrape
+   * interval plus remote-write lag), in milliseconds, 0 to 900000: a gate
+   * measures the moment `t` at `t + ingestionDelayMs`, never on a
+   * half-scraped window. Default 30000 (two 15 s scrapes).
+   */
+  ingestionDelayMs?: number;
 }

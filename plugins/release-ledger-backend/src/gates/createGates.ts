@@ -11,19 +11,23 @@ import { readGateSets } from './definitions/gateSets';
 import { EvaluationStore } from './evaluation/EvaluationStore';
 import { GateEvaluator } from './evaluation/GateEvaluator';
 import { GateService } from './GateService';
-import { PrometheusClient, readPrometheusConfig } from './prometheus';
+import { PrometheusClient, readPrometheusConnections } from './prometheus';
 import { GateProviders } from './providers/GateProviders';
 
 /** How often each instance looks for due measurements. */
 const POLL_SECONDS = 5;
 
-/** Adds the configured Prometheus (if any) as the `prometheus` provider. */
+/**
+ * Adds each configured Prometheus connection as a provider: `prometheus`,
+ * or the connection's own id when several are listed.
+ */
 export function addConfiguredProviders(
   config: Config,
   providers: GateProviders,
 ): void {
-  const prometheus = readPrometheusConfig(config);
-  if (prometheus) providers.addProvider(new PrometheusClient(prometheus));
+  for (const { id, ...connection } of readPrometheusConnections(config)) {
+    providers.addProvider(new PrometheusClient(connection, { id }));
+  }
 }
 
 /**

@@ -261,6 +261,65 @@ describe.each(databases.eachSupportedId())(
       }
     });
 
+    it('registers each of several Prometheus connections as its own provider, named by gate sets', async () => {
+      const regional = {
+        checks: [
+          {
+            name: 'error-rate',
+            query: 'errors{service="{{entity}}"}',
+            condition: '< 0.01',
+            noData: 'fail',
+          },
+        ],
+      };
+      const { backend } = await start(
+        databaseId,
+        [capturingScheduler().factory],
+        {
+          releaseLedger: {
+            prometheus: [
+              { id: 'prometheus-eu', url: 'http://127.0.0.1:9' },
+              { id: 'prometheus-us', url: 'http://127.0.0.1:9' },
+            ],
+            gates: { fast: { ...regional, provider: 'prometheus-us' } },
+          },
+        },
+      );
+      try {
+        await request(backend.server)
+          .post(`${api}/events`)
+          .set('Authorization', service)
+          .send({
+            type: 'canary_started',
+            releaseId: 'checkout@7',
+            entityRef: 'component:default/checkout',
+            attributes: { weight: 5 },
+          })
+          .expect(201);
+        const started = await request(backend.server)
+          .post(`${api}/releases/checkout@7/gates/evaluate`)
+          .set('Authorization', service)
+          .set('Content-Type', 'application/json')
+          .send({});
+        expect(started.status).toBe(202);
+        expect(started.body.evaluation).toMatchObject({
+          gate: 'fast',
+          provider: 'prometheus-us',
+        });
+      } finally {
+        await backend.stop();
+      }
+      // A gate naming the single-connection id finds no such provider.
+      await expect(
+        start(databaseId, [], {
+          releaseLedger: {
+            prometheus: [{ id: 'prometheus-eu', url: 'http://127.0.0.1:9' }],
+            gates: { fast: regional },
+          },
+        }),
+      ).rejects.toThrow('releaseLedger.gates.fast.provider');
+    });
+
     it('stops startup when two providers share an id', async () => {
       await expect(
         start(databaseId, [fixedProvider('prometheus')], {

@@ -1,14 +1,23 @@
 import { ConfigReader } from '@backstage/config';
-import { readPrometheusConfig } from './config';
+import { readPrometheusConnections } from './config';
 
-const read = (prometheus: unknown) =>
-  readPrometheusConfig(
+const readAll = (prometheus: unknown) =>
+  readPrometheusConnections(
     new ConfigReader(
       prometheus === undefined ? {} : { releaseLedger: { prometheus } },
     ),
   );
+/** The single connection of a one-connection config. */
+const read = (prometheus: unknown) => {
+  const all = readAll(prometheus);
+  expect(all.length).toBeLessThanOrEqual(1);
+  if (all.length === 0) return undefined;
+  const { id, ...connection } = all[0];
+  expect(id).toBe('prometheus');
+  return connection;
+};
 
-describe('readPrometheusConfig', () => {
+describe('readPrometheusConnections', () => {
   it('is undefined without a prometheus section', () => {
     expect(read(undefined)).toBeUndefined();
   });
@@ -50,6 +59,47 @@ describe('readPrometheusConfig', () => {
       timeoutMs: 10_000,
       ingestionDelayMs: 30_000,
     });
+  });
+
+  it('reads several connections, each the provider id gates name', () => {
+    expect(
+      readAll([
+        { id: 'prometheus-eu', url: 'http://eu.example:9090' },
+        {
+          id: 'prometheus-us',
+          url: 'http://us.example:9090',
+          token: 't',
+          ingestionDelayMs: 60_000,
+        },
+      ]),
+    ).toEqual([
+      {
+        id: 'prometheus-eu',
+        url: 'http://eu.example:9090',
+        timeoutMs: 10_000,
+        ingestionDelayMs: 30_000,
+      },
+      {
+        id: 'prometheus-us',
+        url: 'http://us.example:9090',
+        token: 't',
+        timeoutMs: 10_000,
+        ingestionDelayMs: 60_000,
+      },
+    ]);
+    expect(readAll({ id: 'thanos', url: 'http://thanos:9090' })).toMatchObject([
+      { id: 'thanos' },
+    ]);
+  });
+
+  it.each`
+    problem                             | prometheus                                                      | message
+    ${'a listed connection without id'} | ${[{ url: 'http://a' }]}                                        | ${'releaseLedger.prometheus[0].id: required when releaseLedger.prometheus lists several connections'}
+    ${'two connections with one id'}    | ${[{ id: 'p', url: 'http://a' }, { id: 'p', url: 'http://b' }]} | ${"releaseLedger.prometheus[1].id: 'p' is used by another connection; each needs its own id"}
+    ${'an id with upper case'}          | ${[{ id: 'EU', url: 'http://a' }]}                              | ${"releaseLedger.prometheus[0].id: must be lower-case letters and digits, optionally joined by - _ or ., got 'EU'"}
+    ${'a bad url in the second'}        | ${[{ id: 'a', url: 'http://a' }, { id: 'b', url: 'b:9090' }]}   | ${"releaseLedger.prometheus[1].url: must be an http(s) URL, got 'b:9090'"}
+  `('stops on $problem', ({ prometheus, message }) => {
+    expect(() => readAll(prometheus)).toThrow(message);
   });
 
   it.each`

@@ -30,28 +30,74 @@ const MAX_TIMEOUT_MS = 5 * 60_000;
 const MAX_INGESTION_DELAY_MS = 15 * 60_000;
 const KEY = 'releaseLedger.prometheus';
 
+/** A configured Prometheus connection and the provider id gates name it by. */
+export type PrometheusConnection = PrometheusConfig & { id: string };
+
+const ID_PATTERN = /^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/;
+
 /**
- * Reads `releaseLedger.prometheus`. Absent: no Prometheus (gates that need
+ * Reads `releaseLedger.prometheus`: one connection (provider id
+ * `prometheus`, or its own `id`), or a list of connections each with an
+ * `id` (e.g. one per region: `prometheus-eu`, `prometheus-us`), which a
+ * gate set names as its `provider`. Absent: no Prometheus (gates that need
  * it cannot run). A wrong value stops startup with a message naming the key.
  */
-export function readPrometheusConfig(
+export function readPrometheusConnections(
   config: Config,
-): PrometheusConfig | undefined {
-  const section = config.getOptionalConfig(KEY);
-  if (!section) {
-    return undefined;
-  }
+): PrometheusConnection[] {
+  const raw = config.getOptional(KEY);
+  if (raw === undefined) return [];
+  const sections = Array.isArray(raw)
+    ? config.getConfigArray(KEY).map((section, i) => ({
+        section,
+        key: `${KEY}[${i}]`,
+        id: section.getOptionalString('id'),
+        idRequired: true,
+      }))
+    : [
+        {
+          section: config.getConfig(KEY),
+          key: KEY,
+          id: config.getOptionalString(`${KEY}.id`),
+          idRequired: false,
+        },
+      ];
+  const seen = new Set<string>();
+  return sections.map(({ section, key, id, idRequired }) => {
+    if (id === undefined && idRequired) {
+      throw new Error(
+        `${key}.id: required when ${KEY} lists several connections (the provider id gates name, e.g. prometheus-eu)`,
+      );
+    }
+    const providerId = id ?? 'prometheus';
+    if (!ID_PATTERN.test(providerId)) {
+      throw new Error(
+        `${key}.id: must be lower-case letters and digits, optionally joined by - _ or ., got '${providerId}'`,
+      );
+    }
+    if (seen.has(providerId)) {
+      throw new Error(
+        `${key}.id: '${providerId}' is used by another connection; each needs its own id`,
+      );
+    }
+    seen.add(providerId);
+    return { id: providerId, ...readConnection(section, key) };
+  });
+}
+
+/** One connection's settings; errors name `key`. */
+function readConnection(section: Config, key: string): PrometheusConfig {
   const url = section.getOptionalString('url');
   if (url === undefined) {
-    throw new Error(`${KEY}.url: required when ${KEY} is configured`);
+    throw new Error(`${key}.url: required when ${key} is configured`);
   }
   if (!isHttpUrl(url)) {
-    throw new Error(`${KEY}.url: must be an http(s) URL, got '${url}'`);
+    throw new Error(`${key}.url: must be an http(s) URL, got '${url}'`);
   }
   const token = section.getOptionalString('token');
   const basic = section.getOptionalConfig('basicAuth');
   if (token !== undefined && basic) {
-    throw new Error(`${KEY}: set either token or basicAuth, not both`);
+    throw new Error(`${key}: set either token or basicAuth, not both`);
   }
   const timeoutMs =
     section.getOptionalNumber('timeoutMs') ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
@@ -61,7 +107,7 @@ export function readPrometheusConfig(
     timeoutMs > MAX_TIMEOUT_MS
   ) {
     throw new Error(
-      `${KEY}.timeoutMs: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
+      `${key}.timeoutMs: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
     );
   }
   const ingestionDelayMs =
@@ -73,7 +119,7 @@ export function readPrometheusConfig(
     ingestionDelayMs > MAX_INGESTION_DELAY_MS
   ) {
     throw new Error(
-      `${KEY}.ingestionDelayMs: must be a whole number of milliseconds from 0 to ${MAX_INGESTION_DELAY_MS}, got ${ingestionDelayMs}`,
+      `${key}.ingestionDelayMs: must be a whole number of milliseconds from 0 to ${MAX_INGESTION_DELAY_MS}, got ${ingestionDelayMs}`,
     );
   }
   return {

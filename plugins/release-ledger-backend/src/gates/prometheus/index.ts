@@ -1,3 +1,6 @@
 export { PrometheusClient, alertsSelector } from './PrometheusClient';
-export { readPrometheusConfig, DEFAULT_PROMETHEUS_TIMEOUT_MS } from './config';
-export type { PrometheusConfig } from './config';
+export {
+  readPrometheusConnections,
+  DEFAULT_PROMETHEUS_TIMEOUT_MS,
+} from './config';
+export type { PrometheusConfig, PrometheusConnection } from './config';
