@@ -117,19 +117,27 @@ export async function enqueueMessages(
     OUTBOX_INSERT,
     intents.filter(i => i.kind !== 'card').map(toRow),
   );
-  for (const card of cards) {
+  // One statement per chunk, not a round trip per card: a batch re-arms the
+  // card of every release whose status it changed. A key appears once per
+  // statement (PostgreSQL refuses to update a row twice in one).
+  const byKey = new Map(cards.map(card => [card.dedupeKey, card]));
+  const rows = [...byKey.values()].map(toRow);
+  for (let i = 0; i < rows.length; i += CARD_CHUNK) {
     await tx(OUTBOX_TABLE)
-      .insert(toRow(card))
+      .insert(rows.slice(i, i + CARD_CHUNK))
       .onConflict('dedupe_key')
       .merge({
         generation: tx.raw('??.?? + 1', [OUTBOX_TABLE, 'generation']),
         state: 'pending',
         available_at: now,
-        order_at: card.orderAt,
+        order_at: tx.raw('excluded.??', ['order_at']),
         updated_at: now,
       });
   }
 }
+
+/** Card rows per upsert statement: 11 bound values each, under every limit. */
+const CARD_CHUNK = 500;
 
 /**
  * Enqueues a message rendered up front (digests) for a role channel; a
