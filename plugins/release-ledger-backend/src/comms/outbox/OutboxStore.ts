@@ -86,6 +86,9 @@ const OUTBOX_INSERT: TableSpec<NewOutboxRow> = {
 
 const EPOCH = new Date(0).toISOString();
 
+/** Card rows per upsert statement: 11 bound values each, under every limit. */
+const CARD_CHUNK = 500;
+
 /**
  * Writes the intents in the caller's transaction, so a message exists if
  * and only if the event that caused it was committed. Re-enqueueing is a
@@ -135,9 +138,6 @@ export async function enqueueMessages(
       });
   }
 }
-
-/** Card rows per upsert statement: 11 bound values each, under every limit. */
-const CARD_CHUNK = 500;
 
 /**
  * Enqueues a message rendered up front (digests) for a role channel; a
