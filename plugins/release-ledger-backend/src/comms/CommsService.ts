@@ -5,7 +5,7 @@ import type {
   ReleaseComms,
 } from '@release-ledger/plugin-release-ledger-common';
 import { composeMessage } from './delivery/composeMessage';
-import type { WorkerSources } from './delivery/OutboxWorker';
+import { unlistedEvent, WorkerSources } from './delivery/OutboxWorker';
 import type { OutboxStore } from './outbox/OutboxStore';
 
 /**
@@ -29,34 +29,43 @@ export class CommsService {
       this.sources.routing.contextFor(release),
       this.sources.footprints.getReleaseFootprint(releaseId),
     ]);
-    const messages = rows
+    const shown = rows
       // Card updates change the parent in place; the parent shows the result.
-      .filter(row => row.kind !== 'card' && row.kind !== 'pm_summary')
-      .map((row): CommsMessage => {
-        const composed = composeMessage({ row, release, footprint, ctx });
-        const stored = row.rendered ? JSON.parse(row.rendered) : undefined;
-        // The parent is shown as it is now, like Slack after chat.update.
-        const message =
-          row.kind === 'parent' && composed.ok
-            ? composed.message
-            : stored ?? (composed.ok ? composed.message : undefined);
-        return {
-          id: row.id,
-          kind: row.kind,
-          state: row.state,
-          orderAt: row.order_at,
-          attempts: row.attempts,
-          // Kept without Slack and never rendered: say why it cannot be.
-          lastError:
-            !row.rendered && row.state === 'not_delivered' && !composed.ok
-              ? composed.reason
-              : row.last_error ?? undefined,
-          slackTs: row.slack_ts ?? undefined,
-          deliveredAt: row.delivered_at ?? undefined,
-          broadcast: composed.ok && composed.broadcast,
-          message,
-        };
+      .filter(row => row.kind !== 'card' && row.kind !== 'pm_summary');
+    const events = await Promise.all(
+      shown.map(row => unlistedEvent(row, release, this.sources.releases)),
+    );
+    const messages = shown.map((row, i): CommsMessage => {
+      const composed = composeMessage({
+        row,
+        release,
+        footprint,
+        ctx,
+        event: events[i],
       });
+      const stored = row.rendered ? JSON.parse(row.rendered) : undefined;
+      // The parent is shown as it is now, like Slack after chat.update.
+      const message =
+        row.kind === 'parent' && composed.ok
+          ? composed.message
+          : stored ?? (composed.ok ? composed.message : undefined);
+      return {
+        id: row.id,
+        kind: row.kind,
+        state: row.state,
+        orderAt: row.order_at,
+        attempts: row.attempts,
+        // Kept without Slack and never rendered: say why it cannot be.
+        lastError:
+          !row.rendered && row.state === 'not_delivered' && !composed.ok
+            ? composed.reason
+            : row.last_error ?? undefined,
+        slackTs: row.slack_ts ?? undefined,
+        deliveredAt: row.delivered_at ?? undefined,
+        broadcast: composed.ok && composed.broadcast,
+        message,
+      };
+    });
     // Before the worker routes it (or without Slack), show where it would go.
     const routed = thread
       ? undefined

@@ -78,6 +78,51 @@ describe.each(databases.eachSupportedId())('comms API on %p', databaseId => {
     expect(status.body.counts).toMatchObject({ not_delivered: 2, pending: 0 });
   });
 
+  it('previews an incident sent without a release in the thread of the release it was attributed to', async () => {
+    const { server } = await startTestLedger(databases, databaseId, {
+      config: { releaseLedger: { slack: { defaultChannel: '#releases' } } },
+    });
+    await request(server)
+      .post('/api/release-ledger/events')
+      .set('Authorization', service)
+      .send({
+        events: [
+          {
+            eventId: 'p-start',
+            type: 'release_started',
+            releaseId: 'payments@8',
+            entityRef: PAYMENTS,
+            timestamp: '2026-11-27T11:00:00.000Z',
+          },
+          {
+            eventId: 'p-promoted',
+            type: 'promoted',
+            releaseId: 'payments@8',
+            timestamp: '2026-11-27T11:10:00.000Z',
+          },
+          {
+            eventId: 'p-inc',
+            type: 'incident_started',
+            entityRef: PAYMENTS,
+            timestamp: '2026-11-27T12:00:00.000Z',
+            attributes: { incidentId: 'INC-77', severity: 'SEV-2' },
+          },
+        ],
+      })
+      .expect(201);
+    const comms = await request(server)
+      .get('/api/release-ledger/releases/payments%408/comms')
+      .set('Authorization', user)
+      .expect(200);
+    const incident = (comms.body as ReleaseComms).messages.find(
+      m => m.kind === 'reply' && JSON.stringify(m.message).includes('INC-77'),
+    );
+    expect(incident).toMatchObject({ broadcast: true });
+    expect(JSON.stringify(incident!.message)).toContain(
+      'attributed to this release',
+    );
+  });
+
   it('answers 404 for an unknown release and 401 without credentials', async () => {
     const { server } = await startTestLedger(databases, databaseId);
     await request(server)

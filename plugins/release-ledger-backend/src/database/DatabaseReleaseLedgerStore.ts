@@ -28,7 +28,11 @@ import {
 } from './tables';
 import { GroupCommit } from './GroupCommit';
 import { enqueueMessages } from '../comms/outbox/OutboxStore';
-import { planMessages, TouchedRelease } from '../comms/outbox/planMessages';
+import {
+  planAttributedIncidentReplies,
+  planMessages,
+  TouchedRelease,
+} from '../comms/outbox/planMessages';
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,
@@ -312,9 +316,12 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     await enqueueMessages(
       tx,
       this.#bulk,
-      planMessages(fresh.filter(belongsToRelease), touched, {
-        pmPerReleaseChannel: this.pmPerReleaseChannel,
-      }),
+      [
+        ...planMessages(fresh.filter(belongsToRelease), touched, {
+          pmPerReleaseChannel: this.pmPerReleaseChannel,
+        }),
+        ...(await this.#attributedIncidentReplies(tx, fresh)),
+      ],
       receivedAt,
     );
 
@@ -323,6 +330,37 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         ? 'created'
         : 'duplicate',
     );
+  }
+
+  /**
+   * Thread replies for fresh incident events sent without a release, to the
+   * release the metrics projection (same transaction, just before) attributed
+   * their incident to by its window. Unattributed incidents have no thread.
+   */
+  async #attributedIncidentReplies(
+    tx: Knex.Transaction,
+    fresh: AcceptedEvent[],
+  ) {
+    const unreleased = fresh.filter(e => !belongsToRelease(e));
+    const incidentIds = [
+      ...new Set(unreleased.flatMap(e => incidentIdOf(e) ?? [])),
+    ];
+    if (incidentIds.length === 0) return [];
+    const attributed = new Map<string, string>();
+    for (const ids of chunks(incidentIds, 500)) {
+      const rows = await tx<IncidentRow>(INCIDENTS.table)
+        .whereIn('incident_id', ids)
+        .where('attribution', 'window')
+        .whereNotNull('release_id')
+        .select('incident_id', 'release_id');
+      for (const row of rows) attributed.set(row.incident_id, row.release_id!);
+    }
+    const releaseOf = new Map<string, string>();
+    for (const e of unreleased) {
+      const releaseId = attributed.get(incidentIdOf(e) ?? '');
+      if (releaseId) releaseOf.set(e.eventId, releaseId);
+    }
+    return planAttributedIncidentReplies(unreleased, releaseOf);
   }
 
   /**
@@ -470,6 +508,13 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           ? encodeCursor({ s: last.sort_at, r: last.release_id })
           : undefined,
     };
+  }
+
+  async getEvent(eventId: string): Promise<ReleaseEvent | undefined> {
+    const row = await this.db<EventRow>(EVENTS.table)
+      .where('event_id', eventId)
+      .first();
+    return row ? fromRow(row) : undefined;
   }
 
   async getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined> {

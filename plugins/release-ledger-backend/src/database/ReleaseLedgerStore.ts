@@ -60,6 +60,12 @@ export interface ReleaseLedgerStore {
 
   getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined>;
 
+  /**
+   * One stored event by id — also an incident event sent without a release,
+   * which no release's events include.
+   */
+  getEvent(eventId: string): Promise<ReleaseEvent | undefined>;
+
   /** Counts of stored rows; used by health checks and tests. */
   countRows(): Promise<{ events: number; releases: number }>;
 }

@@ -96,6 +96,62 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     expect(slack.duplicates()).toEqual([]);
   });
 
+  it('replies in the release thread for an incident sent without a release and attributed to it by its window; an unattributed one has no thread', async () => {
+    const { store, worker, drain, outbox } = await setup();
+    await store.appendEvents(lifecycle('r-inc'));
+    const w = worker();
+    await drain([w]);
+    const incident = (
+      eventId: string,
+      type: 'incident_started' | 'incident_resolved',
+      minute: number,
+      incidentId: string,
+    ) => ({
+      eventId,
+      type,
+      entityRef: 'component:default/svc-0',
+      timestamp: at(minute).toISOString(),
+      environment: 'production',
+      attributes: {
+        incidentId,
+        ...(type === 'incident_started'
+          ? { severity: 'SEV-3', title: 'checkout <!channel> latency' }
+          : {}),
+      },
+    });
+    await store.appendEvents([
+      // An hour after the promotion (minute 3): inside the 72 h window.
+      incident('inc-1-start', 'incident_started', 63, 'INC-1'),
+      incident('inc-1-end', 'incident_resolved', 90, 'INC-1'),
+      // Ten days later: outside every window, unattributed.
+      incident('inc-2-start', 'incident_started', 10 * 24 * 60, 'INC-2'),
+    ]);
+    await drain([w]);
+
+    const [parent] = slack.channelMessages('#svc-0-releases');
+    const replies = slack.thread('#svc-0-releases', parent.ts).slice(1);
+    const incidentReplies = replies.filter(m => /INC-/.test(textOf(m)));
+    expect(incidentReplies.map(m => textOf(m))).toEqual([
+      expect.stringContaining('INC-1 (SEV-3)'),
+      expect.stringContaining('INC-1*'),
+    ]);
+    expect(textOf(incidentReplies[0])).toContain('attributed to this release');
+    // Text from outside stays escaped.
+    expect(textOf(incidentReplies[0])).toContain('&lt;!channel&gt;');
+    expect(
+      JSON.stringify(slack.channelMessages('#svc-0-releases')),
+    ).not.toContain('INC-2');
+    expect(
+      (await outbox.releaseMessages('r-inc'))
+        .filter(r => r.event_id?.startsWith('inc-'))
+        .map(r => [r.event_id, r.state]),
+    ).toEqual([
+      ['inc-1-start', 'delivered'],
+      ['inc-1-end', 'delivered'],
+    ]);
+    expect(slack.duplicates()).toEqual([]);
+  });
+
   it('updates the card in place when the status changes after the thread started', async () => {
     const { store, worker, drain } = await setup();
     const events = lifecycle('r2');

@@ -1,6 +1,7 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
 import type {
   Release,
+  ReleaseEvent,
   ReleaseFootprint,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -20,9 +21,26 @@ import {
   SendOutcome,
 } from './SlackTransport';
 
+/**
+ * The event a reply is about when its release's events do not list it: an
+ * incident sent without a release and attributed to this one by its window.
+ */
+export async function unlistedEvent(
+  row: OutboxRow,
+  release: ReleaseWithEvents,
+  releases: WorkerSources['releases'],
+): Promise<ReleaseEvent | undefined> {
+  if (row.kind !== 'reply' || !row.event_id) return undefined;
+  if (release.events.some(e => e.eventId === row.event_id)) return undefined;
+  return releases.getEvent(row.event_id);
+}
+
 /** What the worker reads besides the outbox. */
 export type WorkerSources = {
-  releases: { getRelease(id: string): Promise<ReleaseWithEvents | undefined> };
+  releases: {
+    getRelease(id: string): Promise<ReleaseWithEvents | undefined>;
+    getEvent(eventId: string): Promise<ReleaseEvent | undefined>;
+  };
   footprints: {
     getReleaseFootprint(id: string): Promise<ReleaseFootprint | undefined>;
   };
@@ -292,13 +310,14 @@ export class OutboxWorker {
     const release = await this.#o.releases.getRelease(row.release_id);
     if (!release) return composeMessage({ row });
     const needsFootprint = row.kind === 'summary' || row.kind === 'pm_summary';
-    const [ctx, footprint] = await Promise.all([
+    const [ctx, footprint, event] = await Promise.all([
       this.#o.routing.contextFor(release),
       needsFootprint
         ? this.#o.footprints.getReleaseFootprint(release.releaseId)
         : Promise.resolve(undefined),
+      unlistedEvent(row, release, this.#o.releases),
     ]);
-    return composeMessage({ row, release, footprint, ctx });
+    return composeMessage({ row, release, footprint, ctx, event });
   }
 
   async #send(

@@ -1,4 +1,5 @@
 import type {
+  ReleaseEvent,
   ReleaseFootprint,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -20,6 +21,8 @@ export type ComposeInput = {
   release?: ReleaseWithEvents;
   footprint?: ReleaseFootprint;
   ctx?: MessageContext;
+  /** A reply's event when the release's events do not list it (see unlistedEvent). */
+  event?: ReleaseEvent;
 };
 
 /**
@@ -53,7 +56,9 @@ export function composeMessage(input: ComposeInput): Composed {
         broadcast: false,
       };
     case 'reply': {
-      const event = release.events.find(e => e.eventId === row.event_id);
+      const event =
+        release.events.find(e => e.eventId === row.event_id) ??
+        (input.event?.eventId === row.event_id ? input.event : undefined);
       if (!event) {
         return { ok: false, reason: `event ${row.event_id} not found` };
       }

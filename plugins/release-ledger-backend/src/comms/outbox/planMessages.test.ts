@@ -3,7 +3,11 @@ import type {
   ReleaseEvent,
   ReleaseEventType,
 } from '@release-ledger/plugin-release-ledger-common';
-import { planMessages, TouchedRelease } from './planMessages';
+import {
+  planAttributedIncidentReplies,
+  planMessages,
+  TouchedRelease,
+} from './planMessages';
 
 const at = (minute: number) =>
   new Date(Date.UTC(2026, 10, 27, 10, minute)).toISOString();
@@ -135,6 +139,36 @@ describe('planMessages', () => {
       'fail1',
       'ev2',
       'ev3',
+    ]);
+  });
+});
+
+describe('planAttributedIncidentReplies', () => {
+  it('replies in the thread of the release each incident event was attributed to, and skips the unattributed', () => {
+    const events = [
+      { eventId: 'inc-1-started', timestamp: at(5) },
+      { eventId: 'inc-2-started', timestamp: at(6) },
+      { eventId: 'inc-1-resolved', timestamp: at(30) },
+    ];
+    const attributedTo = new Map([
+      ['inc-1-started', 'payments@7'],
+      ['inc-1-resolved', 'payments@7'],
+    ]);
+    expect(planAttributedIncidentReplies(events, attributedTo)).toEqual([
+      {
+        dedupeKey: 'reply:inc-1-started',
+        kind: 'reply',
+        releaseId: 'payments@7',
+        eventId: 'inc-1-started',
+        orderAt: at(5),
+      },
+      {
+        dedupeKey: 'reply:inc-1-resolved',
+        kind: 'reply',
+        releaseId: 'payments@7',
+        eventId: 'inc-1-resolved',
+        orderAt: at(30),
+      },
     ]);
   });
 });

@@ -131,3 +131,28 @@ export function planMessages(
   }
   return intents;
 }
+
+/**
+ * Replies for incident events sent without a release that the ledger
+ * attributed to one by its time window: the incident belongs in that
+ * release's thread like one sent with its releaseId (pure). The dedupe key
+ * is the event's, so a later re-attribution never posts it twice.
+ */
+export function planAttributedIncidentReplies(
+  events: ReadonlyArray<{ eventId: string; timestamp: string }>,
+  attributedTo: ReadonlyMap<string, string>,
+): OutboxIntent[] {
+  return events.flatMap(event => {
+    const releaseId = attributedTo.get(event.eventId);
+    if (!releaseId) return [];
+    return [
+      {
+        dedupeKey: `reply:${event.eventId}`,
+        kind: 'reply' as const,
+        releaseId,
+        eventId: event.eventId,
+        orderAt: event.timestamp,
+      },
+    ];
+  });
+}

@@ -156,6 +156,12 @@ export function renderEventReply(
     default:
       lines = [escapeText(event.type)];
   }
+  if (!event.releaseId) {
+    // An incident sent without a release, attributed to this one by time.
+    lines.push(
+      '_Sent without a release id; attributed to this release, the last promoted before it started._',
+    );
+  }
   const body = lines.join('\n');
   const message = fitMessage(
     {
