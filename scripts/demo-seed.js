@@ -11,10 +11,8 @@
  */
 'use strict';
 
-const BASE = (
-  process.env.RELEASE_LEDGER_URL || 'http://localhost:7007'
-).replace(/\/$/, '');
-const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+const { api, waitForBackend } = require('./ledgerApi');
+
 const args = process.argv.slice(2);
 const flag = name => args.includes(name);
 const option = (name, fallback) => {
@@ -331,39 +329,6 @@ function buildHistory(days) {
   return events.filter(e => Date.parse(e.timestamp) <= Date.now());
 }
 
-async function api(path, init = {}) {
-  const res = await fetch(`${BASE}/api/release-ledger${path}`, {
-    ...init,
-    headers: {
-      authorization: `Bearer ${TOKEN}`,
-      'content-type': 'application/json',
-      ...init.headers,
-    },
-  });
-  const text = await res.text();
-  if (!res.ok)
-    throw new Error(
-      `${init.method || 'GET'} ${path} answered ${res.status}: ${text.slice(
-        0,
-        500,
-      )}`,
-    );
-  return JSON.parse(text);
-}
-
-async function waitForBackend() {
-  const deadline = Date.now() + 10 * 60_000;
-  for (;;) {
-    try {
-      await api('/releases?limit=1');
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await new Promise(r => setTimeout(r, 2000));
-    }
-  }
-}
-
 /**
  * On a fresh start the catalog has not read examples/ yet, so the ledger
  * refuses the demo entities for a while; --wait retries until it knows them.
@@ -389,7 +354,7 @@ async function postBatch(events) {
 }
 
 async function main() {
-  if (flag('--wait')) await waitForBackend();
+  if (flag('--wait')) await waitForBackend(10 * 60_000);
   if (flag('--if-empty')) {
     const page = await api('/releases?limit=1');
     if (page.items.length > 0) {

@@ -30,10 +30,7 @@ const {
 } = require('../e2e/gates-fixture');
 
 const root = path.resolve(__dirname, '..');
-const BASE = (
-  process.env.RELEASE_LEDGER_URL || 'http://localhost:7007'
-).replace(/\/$/, '');
-const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+const { api, waitForBackend } = require('./ledgerApi');
 const PORT = 9091;
 /** A rolled-back canary's error ratio: 2–5 %, clearly over the gate's 1 %. */
 const FAILING_ERRORS = { mean: 0.035, swing: 0.015 };
@@ -60,31 +57,6 @@ const shown = file =>
   path.relative(root, file).startsWith('..') ? file : path.relative(root, file);
 const log = message => console.log(`dev-prometheus: ${message}`);
 const sleep = ms => new Promise(r => setTimeout(r, ms));
-
-async function api(route) {
-  const res = await fetch(`${BASE}/api/release-ledger${route}`, {
-    headers: { authorization: `Bearer ${TOKEN}` },
-  });
-  const text = await res.text();
-  if (!res.ok)
-    throw new Error(
-      `GET ${route} answered ${res.status}: ${text.slice(0, 500)}`,
-    );
-  return JSON.parse(text);
-}
-
-async function waitForBackend() {
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      await api('/releases?limit=1');
-      return;
-    } catch (e) {
-      if (Date.now() > deadline) throw e;
-      await sleep(2000);
-    }
-  }
-}
 
 /** Whether process `pid` still runs (a zombie has finished). */
 function running(pid) {
@@ -155,7 +127,7 @@ function canaryOf(release, nowMs) {
 }
 
 async function main() {
-  await waitForBackend();
+  await waitForBackend(15 * 60_000);
   while (afterPid && running(afterPid)) await sleep(1000);
 
   const nowMs = Date.now();
