@@ -99,29 +99,22 @@ function readConnection(section: Config, key: string): PrometheusConfig {
   if (token !== undefined && basic) {
     throw new Error(`${key}: set either token or basicAuth, not both`);
   }
-  const timeoutMs =
-    section.getOptionalNumber('timeoutMs') ?? DEFAULT_PROMETHEUS_TIMEOUT_MS;
-  if (
-    !Number.isInteger(timeoutMs) ||
-    timeoutMs < 1 ||
-    timeoutMs > MAX_TIMEOUT_MS
-  ) {
-    throw new Error(
-      `${key}.timeoutMs: must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, got ${timeoutMs}`,
-    );
-  }
-  const ingestionDelayMs =
-    section.getOptionalNumber('ingestionDelayMs') ??
-    DEFAULT_PROMETHEUS_INGESTION_DELAY_MS;
-  if (
-    !Number.isInteger(ingestionDelayMs) ||
-    ingestionDelayMs < 0 ||
-    ingestionDelayMs > MAX_INGESTION_DELAY_MS
-  ) {
-    throw new Error(
-      `${key}.ingestionDelayMs: must be a whole number of milliseconds from 0 to ${MAX_INGESTION_DELAY_MS}, got ${ingestionDelayMs}`,
-    );
-  }
+  const timeoutMs = wholeMs(
+    section,
+    key,
+    'timeoutMs',
+    DEFAULT_PROMETHEUS_TIMEOUT_MS,
+    1,
+    MAX_TIMEOUT_MS,
+  );
+  const ingestionDelayMs = wholeMs(
+    section,
+    key,
+    'ingestionDelayMs',
+    DEFAULT_PROMETHEUS_INGESTION_DELAY_MS,
+    0,
+    MAX_INGESTION_DELAY_MS,
+  );
   return {
     url,
     ...(token !== undefined ? { token } : {}),
@@ -136,6 +129,24 @@ function readConnection(section: Config, key: string): PrometheusConfig {
     timeoutMs,
     ingestionDelayMs,
   };
+}
+
+/** A whole number of milliseconds in [min, max], or the fallback when unset. */
+function wholeMs(
+  section: Config,
+  key: string,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  const value = section.getOptionalNumber(name) ?? fallback;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(
+      `${key}.${name}: must be a whole number of milliseconds from ${min} to ${max}, got ${value}`,
+    );
+  }
+  return value;
 }
 
 function isHttpUrl(value: string): boolean {
