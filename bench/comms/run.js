@@ -83,8 +83,13 @@
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { spawn, execFileSync } = require('node:child_process');
-const { waitExit, procCpuMs, createCleanup } = require('../lib/processes');
+const { spawn } = require('node:child_process');
+const {
+  waitExit,
+  procCpuMs,
+  createCleanup,
+  runEnvironment,
+} = require('../lib/processes');
 
 // --------------------------------------------------------------------------
 // Settings
@@ -937,26 +942,10 @@ async function main() {
 
   report(results);
   const failed = results.some(r => r.error || !r.ok);
-  let commit;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    commit = undefined;
-  }
   const out = {
     runId: RUN_ID,
     date: new Date().toISOString(),
-    commit,
-    machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-    },
+    ...runEnvironment(ROOT),
     settings: S,
     loadAvg1mBefore: round(loadBefore, 2),
     loadAvg1mAfter: round(os.loadavg()[0], 2),

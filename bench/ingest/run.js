@@ -18,8 +18,13 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, procCpuMs, createCleanup } = require('../lib/processes');
-const { spawn, fork, execFileSync } = require('node:child_process');
+const {
+  freePort,
+  procCpuMs,
+  createCleanup,
+  runEnvironment,
+} = require('../lib/processes');
+const { spawn, fork } = require('node:child_process');
 
 // --------------------------------------------------------------------------
 // Ceiling server mode (child process): read body, JSON.parse, answer 201.
@@ -1022,26 +1027,10 @@ async function main() {
   if (benchRun.interrupted) return 130;
   const targets = report(rows);
   if (S.profile) printProfiles(rows);
-  let commit;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    commit = undefined;
-  }
   const result = {
     runId: RUN_ID,
     date: new Date().toISOString(),
-    commit,
-    machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-    },
+    ...runEnvironment(ROOT),
     settings: { ...S, batchMaxMs: S.batchMaxMs },
     loadAvg1mBefore: round(loadBefore, 2),
     readinessSeconds: readiness,

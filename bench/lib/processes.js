@@ -1,11 +1,13 @@
 /*
  * Process helpers shared by the benchmarks (bench/ingest, bench/metrics,
  * bench/comms): stopping child process groups, cleaning up on exit and on
- * signals, free ports, a process's CPU time.
+ * signals, free ports, a process's CPU time, and what a results.json records
+ * of the checkout and the machine.
  */
 'use strict';
 
 const fs = require('node:fs');
+const os = require('node:os');
 const net = require('node:net');
 const { execFileSync } = require('node:child_process');
 
@@ -122,7 +124,31 @@ function createCleanup({ log, keepTmp, dropDatabases, hardExitMs = 30_000 }) {
   return run;
 }
 
+/** The checkout's short commit (undefined outside git) and the machine, for results.json. */
+function runEnvironment(root) {
+  let commit;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
+      cwd: root,
+      encoding: 'utf8',
+    }).trim();
+  } catch {
+    commit = undefined;
+  }
+  return {
+    commit,
+    machine: {
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      memGiB: Math.round((os.totalmem() / 2 ** 30) * 10) / 10,
+    },
+  };
+}
+
 module.exports = {
+  runEnvironment,
   killChild,
   waitExit,
   stopChild,

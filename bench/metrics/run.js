@@ -32,8 +32,13 @@ const http = require('node:http');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { freePort, procCpuMs, createCleanup } = require('../lib/processes');
-const { spawn, execFileSync } = require('node:child_process');
+const {
+  freePort,
+  procCpuMs,
+  createCleanup,
+  runEnvironment,
+} = require('../lib/processes');
+const { spawn } = require('node:child_process');
 const synthetic = require('./synthetic');
 
 // --------------------------------------------------------------------------
@@ -1462,26 +1467,10 @@ async function main() {
   const targets = report(results);
   if (S.profile) printProfiles(results);
   if (targets.some(t => t.check && !t.pass)) failed = true;
-  let commit;
-  try {
-    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-    }).trim();
-  } catch {
-    commit = undefined;
-  }
   const result = {
     runId: RUN_ID,
     date: new Date().toISOString(),
-    commit,
-    machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.release()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memGiB: round(os.totalmem() / 2 ** 30, 1),
-    },
+    ...runEnvironment(ROOT),
     settings: S,
     org: {
       groups: org.groups.length,
