@@ -1,4 +1,9 @@
 import { z } from 'zod';
+import {
+  findJsonProblem,
+  MAX_ATTRIBUTES_DEPTH,
+  ValidationIssue,
+} from './jsonLimits';
 
 /**
  * The event types the ledger accepts, in the seed article's snake_case.
@@ -55,6 +60,13 @@ const text = (max: number) =>
     .min(1, 'must not be empty')
     .max(max, `must be at most ${max} characters`);
 
+/** Links are shown in the portal and in Slack: web addresses only, never `javascript:`. */
+const httpUrl = z
+  .string()
+  .max(2000, 'must be at most 2000 characters')
+  .url('must be an http(s) URL')
+  .refine(v => /^https?:\/\//i.test(v), 'must be an http(s) URL');
+
 const flagValue = z.union([
   z.string().max(200),
   z.number(),
@@ -74,7 +86,7 @@ const attributeSchemas = {
       author: text(200).optional(),
       mergedAt: isoDateTime.optional(),
       commit: text(100).optional(),
-      url: z.string().url().max(2000).optional(),
+      url: httpUrl.optional(),
       customerVisible: z.boolean().optional(),
     })
     .passthrough(),
@@ -113,7 +125,7 @@ const attributeSchemas = {
         .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123'),
       severity: z.enum(INCIDENT_SEVERITIES),
       title: text(1000).optional(),
-      url: z.string().url().max(2000).optional(),
+      url: httpUrl.optional(),
     })
     .passthrough(),
   incident_resolved: z
@@ -142,6 +154,13 @@ export type ReleaseEventAttributes = {
 
 const MAX_ATTRIBUTES_JSON_LENGTH = 16_000;
 
+/** What a release id may look like (the API refuses any other in paths, too). @public */
+export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/;
+
+/** @public */
+export const RELEASE_ID_HINT =
+  'may only contain letters, digits and . _ : @ / + -';
+
 const envelopeSchema = z
   .object({
     eventId: z
@@ -155,10 +174,7 @@ const envelopeSchema = z
       .string()
       .min(1, 'must not be empty')
       .max(200, 'must be at most 200 characters')
-      .regex(
-        /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/,
-        'may only contain letters, digits and . _ : @ / + -',
-      )
+      .regex(RELEASE_ID_PATTERN, RELEASE_ID_HINT)
       .optional(),
     entityRef: z
       .string()
@@ -223,9 +239,6 @@ export type ReleaseEvent = {
   receivedAt?: string;
 };
 
-/** One problem with one field of an input. @public */
-export type ValidationIssue = { field: string; message: string };
-
 /** @public */
 export type EventValidationResult =
   | { ok: true; event: ReleaseEventInput & { type: ReleaseEventType } }
@@ -284,6 +297,14 @@ export function validateReleaseEvent(
       ],
     };
   }
+  // Before anything recursive runs on it (zod, JSON.stringify, hashing).
+  const problem =
+    findJsonProblem(
+      (raw as { attributes?: unknown }).attributes,
+      at('attributes'),
+      MAX_ATTRIBUTES_DEPTH,
+    ) ?? findJsonProblem(raw, fieldPrefix, 1 + MAX_ATTRIBUTES_DEPTH);
+  if (problem) return { ok: false, issues: [problem] };
   const parsed = envelopeSchema.safeParse(raw);
   const issues: ValidationIssue[] = parsed.success
     ? []

@@ -9,6 +9,7 @@ export * from './annotations';
 export * from './commsApi';
 export * from './events';
 export * from './gates';
+export * from './jsonLimits';
 export * from './metrics';
 export * from './metricsApi';
 export * from './permissions';
