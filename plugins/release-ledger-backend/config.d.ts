@@ -8,6 +8,14 @@ export interface Config {
        * Default `5mb`.
        */
       maxBodySize?: string | number;
+      /**
+       * How far in the future (by this backend's clock) an event's
+       * `timestamp` or `attributes.mergedAt` may be, in milliseconds; later
+       * times are refused with a 400 (a far-future release would pin itself
+       * to the top of every newest-first list). Times before 2000-01-01 are
+       * always refused. Default 86400000 (24 h); at most 30 days.
+       */
+      maxFutureSkewMs?: number;
     };
     slack?: {
       /**

@@ -5,6 +5,7 @@ describe('readReleaseLedgerConfig', () => {
   it('starts with no releaseLedger section at all', () => {
     expect(readReleaseLedgerConfig(new ConfigReader({}))).toEqual({
       maxBodySize: '5mb',
+      maxFutureSkewMs: 86_400_000,
       metrics: {
         bandSet: 'dora-2023',
         customBandSets: {},
@@ -19,6 +20,10 @@ describe('readReleaseLedgerConfig', () => {
     [
       { ingest: { maxBodySize: 'huge' } },
       "releaseLedger.ingest.maxBodySize: must be a size like 5mb or a number of bytes, got 'huge'",
+    ],
+    [
+      { ingest: { maxFutureSkewMs: -5 } },
+      'releaseLedger.ingest.maxFutureSkewMs: must be a whole number of milliseconds from 0 to 2592000000 (30 days), got -5',
     ],
     [
       { slack: { apiUrl: 'slack.com/api' } },

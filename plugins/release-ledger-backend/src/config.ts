@@ -11,6 +11,8 @@ import {
 /** The parts of `releaseLedger` config this plugin reads, with defaults applied. */
 export type ReleaseLedgerConfig = {
   maxBodySize: string;
+  /** How far in the future an event's times may be (clock skew between pipelines). */
+  maxFutureSkewMs: number;
   metrics: MetricsConfig;
 };
 
@@ -26,6 +28,9 @@ export type MetricsConfig = {
 };
 
 const DEFAULT_CFR_TARGET = 0.15;
+
+const DEFAULT_MAX_FUTURE_SKEW_MS = 24 * 60 * 60 * 1000;
+const MAX_FUTURE_SKEW_LIMIT_MS = 30 * 24 * 60 * 60 * 1000;
 
 const SIZE = /^\d+(\.\d+)?\s*(b|kb|mb)$/i;
 
@@ -43,6 +48,18 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
       `releaseLedger.ingest.maxBodySize: must be a size like 5mb or a number of bytes, got '${raw}'`,
     );
   }
+  const maxFutureSkewMs =
+    config.getOptionalNumber('releaseLedger.ingest.maxFutureSkewMs') ??
+    DEFAULT_MAX_FUTURE_SKEW_MS;
+  if (
+    !Number.isInteger(maxFutureSkewMs) ||
+    maxFutureSkewMs < 0 ||
+    maxFutureSkewMs > MAX_FUTURE_SKEW_LIMIT_MS
+  ) {
+    throw new Error(
+      `releaseLedger.ingest.maxFutureSkewMs: must be a whole number of milliseconds from 0 to ${MAX_FUTURE_SKEW_LIMIT_MS} (30 days), got ${maxFutureSkewMs}`,
+    );
+  }
   const apiUrl = config.getOptionalString('releaseLedger.slack.apiUrl');
   if (apiUrl !== undefined && !isHttpUrl(apiUrl)) {
     throw new Error(
@@ -50,7 +67,11 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
     );
   }
   // releaseLedger.prometheus and .gates are read by src/gates at startup.
-  return { maxBodySize, metrics: readMetricsConfig(config) };
+  return {
+    maxBodySize,
+    maxFutureSkewMs,
+    metrics: readMetricsConfig(config),
+  };
 }
 
 function readMetricsConfig(config: Config): MetricsConfig {
