@@ -3,11 +3,13 @@ import {
   GateDefinition,
   QueryCheckDefinition,
 } from './definitions';
+import fc from 'fast-check';
 import {
   classifyMeasurement,
   evaluateCheck,
   evaluateGate,
   GateMeasurement,
+  GateTally,
 } from './verdicts';
 
 function queryCheck(
@@ -279,5 +281,95 @@ describe('evaluateGate', () => {
       'error-rate': series('p'),
     });
     expect(verdict).toMatchObject({ state: 'running', enforced: 'passed' });
+  });
+});
+
+describe('checks named like an object key', () => {
+  it("reads only a check's own measurements, so a check may be named constructor", () => {
+    const gate: GateDefinition = {
+      name: 'standard',
+      dryRun: false,
+      provider: 'prometheus',
+      checks: [queryCheck({ name: 'constructor', count: 2 })],
+    };
+    expect(evaluateGate(gate, {})).toMatchObject({
+      state: 'running',
+      reason: "waiting for 'constructor' (0 of 2 measurements)",
+    });
+    expect(evaluateGate(gate, { constructor: series('pp') }).state).toBe(
+      'passed',
+    );
+    expect(new GateTally(gate, {}).state).toBe('running');
+  });
+});
+
+describe('GateTally', () => {
+  const checkArb = fc.record({
+    count: fc.integer({ min: 1, max: 6 }),
+    failureLimit: fc.integer({ min: 0, max: 5 }),
+    consecutiveSuccesses: fc.integer({ min: 1, max: 6 }),
+    errorLimit: fc.integer({ min: 0, max: 2 }),
+    noData: fc.constantFrom('fail', 'pass', 'inconclusive' as const),
+    key: fc.boolean(),
+    dryRun: fc.boolean(),
+    pattern: fc.string({ unit: fc.constantFrom('p', 'f', 'n', 'x', 'e') }),
+  });
+
+  it('reaches the states evaluateGate reaches, one measurement at a time and from stored ones', () => {
+    fc.assert(
+      fc.property(
+        fc.array(checkArb, { minLength: 1, maxLength: 4 }),
+        fc.boolean(),
+        fc.array(fc.nat()),
+        (specs, gateDryRun, picks) => {
+          const gate: GateDefinition = {
+            name: 'g',
+            dryRun: gateDryRun,
+            provider: 'prometheus',
+            checks: specs.map((spec, i) =>
+              queryCheck({
+                name: `c${i}`,
+                count: spec.count,
+                failureLimit: Math.min(spec.failureLimit, spec.count - 1),
+                consecutiveSuccesses: Math.min(
+                  spec.consecutiveSuccesses,
+                  spec.count,
+                ),
+                errorLimit: spec.errorLimit,
+                noData: spec.noData,
+                key: spec.key,
+                dryRun: spec.dryRun,
+              }),
+            ),
+          };
+          const pending = specs.map(spec => series(spec.pattern));
+          const taken: Record<string, GateMeasurement[]> = {};
+          const tally = new GateTally(gate);
+          const agrees = (t: GateTally) => {
+            const verdict = evaluateGate(gate, taken);
+            expect(t.state).toBe(verdict.state);
+            verdict.checks.forEach((c, i) => {
+              expect(t.checkState(i)).toBe(c.state);
+              expect(t.taken(i)).toBe(c.taken);
+            });
+            expect(t.runningChecks).toBe(
+              verdict.checks.filter(c => c.state === 'running').length,
+            );
+          };
+          agrees(tally);
+          // Checks take turns in the order `picks` says, as slots interleave.
+          let pick = 0;
+          while (pending.some(p => p.length)) {
+            const open = pending.flatMap((p, i) => (p.length ? [i] : []));
+            const i = open[(picks[pick++] ?? 0) % open.length];
+            const m = pending[i].shift()!;
+            (taken[`c${i}`] ??= []).push(m);
+            tally.add(i, m);
+            agrees(tally);
+          }
+          agrees(new GateTally(gate, taken));
+        },
+      ),
+    );
   });
 });

@@ -104,24 +104,23 @@ export function evaluateCheck(
   check: GateCheckDefinition,
   measurements: readonly GateMeasurement[],
 ): CheckVerdict {
-  const counted = [...measurements]
-    .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))
-    .slice(0, check.count);
+  const counted = byTime(measurements).slice(0, check.count);
   const outcomes = counted.map(m => classifyMeasurement(check, m));
-  const tally = (outcome: MeasurementOutcome) =>
-    outcomes.filter(o => o === outcome).length;
+  const tally = emptyTally();
+  for (const outcome of outcomes) addOutcome(tally, outcome);
   const base = {
     name: check.name,
     key: check.key,
     dryRun: check.dryRun,
-    taken: counted.length,
+    taken: tally.taken,
     count: check.count,
-    passes: tally('pass'),
-    failures: tally('fail'),
-    errors: tally('error'),
-    noData: tally('no-data'),
+    passes: tally.passes,
+    failures: tally.failures,
+    errors: tally.errors,
+    noData: tally.noData,
   };
-  const verdict = (state: CheckState, reason: string): CheckVerdict => ({
+  const state = checkState(check, tally);
+  const verdict = (reason: string): CheckVerdict => ({
     ...base,
     state,
     reason,
@@ -131,7 +130,6 @@ export function evaluateCheck(
 
   if (base.failures > check.failureLimit) {
     return verdict(
-      'failed',
       `${base.failures} of ${base.taken} measurements failed (limit ${
         check.failureLimit
       }): ${examples(where('fail'), m => describeFailure(check, m))}`,
@@ -139,71 +137,125 @@ export function evaluateCheck(
   }
   if (base.errors > check.errorLimit) {
     return verdict(
-      'inconclusive',
       `${base.errors} of ${base.taken} measurements errored (limit ${
         check.errorLimit
       }): ${examples(where('error'), describeError)}`,
     );
   }
-  if (base.taken < check.count) {
+  if (state === 'running') {
     return verdict(
-      'running',
       `${base.taken} of ${check.count} measurements taken${tallies(
         check,
         base,
       )}`,
     );
   }
-
-  let run = 0;
-  let breaker: number | undefined;
-  for (let i = outcomes.length - 1; i >= 0; i--) {
-    if (outcomes[i] === 'pass') {
-      run += 1;
-    } else if (outcomes[i] !== 'error') {
-      breaker = i;
-      break;
-    }
-  }
-  if (run >= check.consecutiveSuccesses) {
+  if (state === 'passed') {
     const inARow =
       check.consecutiveSuccesses > 1
         ? `; the last ${check.consecutiveSuccesses} passed in a row`
         : '';
     return verdict(
-      'passed',
       `${base.passes} of ${base.taken} measurements passed${tallies(
         check,
         base,
       )}${inARow}`,
     );
   }
-  const needed = `needs the last ${check.consecutiveSuccesses} measurement(s) to pass in a row, got ${run}`;
-  if (breaker !== undefined && outcomes[breaker] === 'fail') {
+  const needed = `needs the last ${check.consecutiveSuccesses} measurement(s) to pass in a row, got ${tally.run}`;
+  const { breaker } = tally;
+  if (breaker?.outcome === 'fail') {
     return verdict(
-      'failed',
-      `${needed}: ${describeFailure(check, counted[breaker])}${tallies(
+      `${needed}: ${describeFailure(check, counted[breaker.index])}${tallies(
         check,
         base,
       )}`,
     );
   }
-  if (breaker !== undefined) {
+  if (breaker) {
     return verdict(
-      'inconclusive',
       `${needed}: no data at ${formatTime(
-        counted[breaker].at,
+        counted[breaker.index].at,
       )} (noData: inconclusive); no data in ${base.noData} of ${
         base.taken
       } measurements`,
     );
   }
   return verdict(
-    'inconclusive',
     `${needed}: ${base.errors} of ${base.taken} measurements errored${
       base.errors ? `, last: ${describeError(where('error').pop()!)}` : ''
     }`,
   );
+}
+
+/**
+ * A check's measurement outcomes counted in time order: all that its state
+ * depends on. Adding one more is O(1), so a loop that re-judges a check after
+ * every measurement stays linear.
+ *
+ * @public
+ */
+export type CheckTally = {
+  taken: number;
+  passes: number;
+  failures: number;
+  errors: number;
+  noData: number;
+  /** Passes since the last failure or no-data; errors do not end it. */
+  run: number;
+  /** The last failure or no-data (0-based in time order): what ended the run. */
+  breaker?: { index: number; outcome: 'fail' | 'no-data' };
+};
+
+/** @public */
+export function emptyTally(): CheckTally {
+  return { taken: 0, passes: 0, failures: 0, errors: 0, noData: 0, run: 0 };
+}
+
+/** Counts the next outcome of a check, in time order (changes `tally`). @public */
+export function addOutcome(
+  tally: CheckTally,
+  outcome: MeasurementOutcome,
+): void {
+  const index = tally.taken;
+  tally.taken += 1;
+  if (outcome === 'pass') {
+    tally.passes += 1;
+    tally.run += 1;
+  } else if (outcome === 'error') {
+    tally.errors += 1;
+  } else {
+    if (outcome === 'fail') tally.failures += 1;
+    else tally.noData += 1;
+    tally.run = 0;
+    tally.breaker = { index, outcome };
+  }
+}
+
+/**
+ * A check's state from its tally (of at most `count` measurements); see
+ * `evaluateCheck`.
+ *
+ * @public
+ */
+export function checkState(
+  check: GateCheckDefinition,
+  tally: CheckTally,
+): CheckState {
+  if (tally.failures > check.failureLimit) return 'failed';
+  if (tally.errors > check.errorLimit) return 'inconclusive';
+  if (tally.taken < check.count) return 'running';
+  if (tally.run >= check.consecutiveSuccesses) return 'passed';
+  // A failure broke the run (flapping); else no data or errors did.
+  return tally.breaker?.outcome === 'fail' ? 'failed' : 'inconclusive';
+}
+
+/** Measurements in time order (each time parsed once, not per comparison). */
+function byTime<T extends { at: string }>(measurements: readonly T[]): T[] {
+  return measurements
+    .map(m => ({ m, ms: Date.parse(m.at) }))
+    .sort((a, b) => a.ms - b.ms)
+    .map(({ m }) => m);
 }
 
 function tallies(
@@ -265,6 +317,44 @@ function formatTime(iso: string): string {
 }
 
 /**
+ * A check's measurements from a record by check name, reading own keys only:
+ * a check may be named `constructor`, which a plain object inherits.
+ *
+ * @public
+ */
+export function checkMeasurements<T>(
+  measurements: Readonly<Record<string, readonly T[]>>,
+  check: string,
+): readonly T[] {
+  return Object.hasOwn(measurements, check) ? measurements[check] : [];
+}
+
+/** Whether a check decides its gate: a key check, not dry-run unless the whole gate is. @public */
+export function isDeciding(
+  gate: Pick<GateDefinition, 'dryRun'>,
+  check: Pick<GateCheckDefinition, 'key' | 'dryRun'>,
+): boolean {
+  return check.key && (gate.dryRun || !check.dryRun);
+}
+
+/** How many of a gate's deciding checks there are, and how many are in each undecided or bad state. @public */
+export type DecidingCounts = {
+  deciding: number;
+  failed: number;
+  running: number;
+  inconclusive: number;
+};
+
+/** A gate's state from its deciding checks' states; see `evaluateGate`. @public */
+export function gateState(counts: DecidingCounts): CheckState {
+  if (counts.deciding === 0) return 'inconclusive';
+  if (counts.failed) return 'failed';
+  if (counts.running) return 'running';
+  if (counts.inconclusive) return 'inconclusive';
+  return 'passed';
+}
+
+/**
  * The gate's verdict from its checks' measurements (by check name). The
  * deciding checks are the key checks — on a dry-run gate all of them, else
  * those not marked dryRun:
@@ -283,46 +373,46 @@ export function evaluateGate(
   measurements: Readonly<Record<string, readonly GateMeasurement[]>>,
 ): GateVerdict {
   const checks = gate.checks.map(check =>
-    evaluateCheck(check, measurements[check.name] ?? []),
+    evaluateCheck(check, checkMeasurements(measurements, check.name)),
   );
-  const deciding = checks.filter(c => c.key && (gate.dryRun || !c.dryRun));
-  const inState = (state: CheckState) =>
-    deciding.filter(c => c.state === state);
+  const decides = gate.checks.map(check => isDeciding(gate, check));
+  const deciding = checks.filter((_, i) => decides[i]);
+  const inState = (s: CheckState) => deciding.filter(c => c.state === s);
   const [failed, running, inconclusive] = [
     inState('failed'),
     inState('running'),
     inState('inconclusive'),
   ];
+  const state = gateState({
+    deciding: deciding.length,
+    failed: failed.length,
+    running: running.length,
+    inconclusive: inconclusive.length,
+  });
 
-  let state: CheckState;
   let reason: string;
   if (deciding.length === 0) {
-    state = 'inconclusive';
     reason = 'no key check decides this gate';
-  } else if (failed.length) {
-    state = 'failed';
+  } else if (state === 'failed') {
     reason = failed
       .map(c => `key check '${c.name}' failed: ${c.reason}`)
       .join('; ');
-  } else if (running.length) {
-    state = 'running';
+  } else if (state === 'running') {
     reason = `waiting for ${running
       .map(c => `'${c.name}' (${c.taken} of ${c.count} measurements)`)
       .join(', ')}`;
-  } else if (inconclusive.length) {
-    state = 'inconclusive';
+  } else if (state === 'inconclusive') {
     reason = inconclusive
       .map(c => `key check '${c.name}' inconclusive: ${c.reason}`)
       .join('; ');
   } else {
-    state = 'passed';
     reason = `all ${deciding.length} key check${
       deciding.length === 1 ? '' : 's'
     } passed`;
   }
 
   const notes = checks
-    .filter(c => !deciding.includes(c))
+    .filter((_, i) => !decides[i])
     .filter(c => c.state === 'failed' || c.state === 'inconclusive')
     .map(c =>
       c.dryRun && !gate.dryRun
@@ -342,4 +432,86 @@ export function evaluateGate(
     reason: gate.dryRun ? `dry run, not enforced: ${reason}` : reason,
     checks,
   };
+}
+
+/**
+ * A gate's state kept up to date one measurement at a time, for loops that
+ * re-judge the gate after each measurement (evaluations, replays): adding a
+ * measurement is O(1) where `evaluateGate` re-reads them all. Its states are
+ * `evaluateGate`'s, from the same `checkState` and `gateState`; for the
+ * reasons, call `evaluateGate` once at the end.
+ *
+ * @public
+ */
+export class GateTally {
+  readonly #gate: GateDefinition;
+  readonly #tallies: CheckTally[];
+  readonly #states: CheckState[];
+  readonly #counts: DecidingCounts;
+  #running = 0;
+
+  constructor(
+    gate: GateDefinition,
+    measurements: Readonly<Record<string, readonly GateMeasurement[]>> = {},
+  ) {
+    this.#gate = gate;
+    this.#tallies = gate.checks.map(() => emptyTally());
+    this.#states = gate.checks.map(() => 'running');
+    this.#counts = {
+      deciding: gate.checks.filter(c => isDeciding(gate, c)).length,
+      failed: 0,
+      running: 0,
+      inconclusive: 0,
+    };
+    gate.checks.forEach((check, i) => {
+      this.#count(i, 'running', +1);
+      for (const m of byTime(checkMeasurements(measurements, check.name))) {
+        this.add(i, m);
+      }
+    });
+  }
+
+  /**
+   * Counts check `index`'s next measurement, which must be later than its
+   * others; past the check's `count` it is ignored, as `evaluateCheck` does.
+   */
+  add(index: number, measurement: GateMeasurement): void {
+    const check = this.#gate.checks[index];
+    const tally = this.#tallies[index];
+    if (tally.taken >= check.count) return;
+    addOutcome(tally, classifyMeasurement(check, measurement));
+    const before = this.#states[index];
+    const after = checkState(check, tally);
+    if (after === before) return;
+    this.#states[index] = after;
+    this.#count(index, before, -1);
+    this.#count(index, after, +1);
+  }
+
+  /** Measurements counted for check `index`. */
+  taken(index: number): number {
+    return this.#tallies[index].taken;
+  }
+
+  checkState(index: number): CheckState {
+    return this.#states[index];
+  }
+
+  /** The gate's state, as `evaluateGate` would answer it now. */
+  get state(): CheckState {
+    return gateState(this.#counts);
+  }
+
+  /** Checks of any kind (key or not) still running. */
+  get runningChecks(): number {
+    return this.#running;
+  }
+
+  #count(index: number, state: CheckState, by: 1 | -1): void {
+    if (state === 'running') this.#running += by;
+    if (!isDeciding(this.#gate, this.#gate.checks[index])) return;
+    if (state === 'failed') this.#counts.failed += by;
+    else if (state === 'running') this.#counts.running += by;
+    else if (state === 'inconclusive') this.#counts.inconclusive += by;
+  }
 }
