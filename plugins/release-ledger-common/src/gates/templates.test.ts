@@ -38,18 +38,21 @@ describe('renderQuery', () => {
   });
 
   it.each`
-    quoting              | template                                       | value                        | rendered
-    ${'double quotes'}   | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${'"} or vector(1) #'}       | ${'x{a="\\"} or vector(1) #"}'}
-    ${'double quotes'}   | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${'a\\"} or vector(1) #'}    | ${'x{a="a\\\\\\"} or vector(1) #"}'}
-    ${'double quotes'}   | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${'a\n"} or vector(1)'}      | ${'x{a="a\\n\\"} or vector(1)"}'}
-    ${'double quotes'}   | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${'tab\there\r\u0000\u007f'} | ${'x{a="tab\\there\\r\\x00\\x7f"}'}
-    ${'double quotes'}   | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${"it's"}                    | ${'x{a="it\'s"}'}
-    ${'single quotes'}   | ${"x{a='{{annotation.prometheus.io/job}}'}"}   | ${"'} or vector(1) #"}       | ${"x{a='\\'} or vector(1) #'}"}
-    ${'single quotes'}   | ${"x{a='{{annotation.prometheus.io/job}}'}"}   | ${'say "hi"'}                | ${'x{a=\'say "hi"\'}'}
-    ${'a regex matcher'} | ${'x{a=~"{{annotation.prometheus.io/job}}"}'}  | ${'.*'}                      | ${'x{a=~"\\\\.\\\\*"}'}
-    ${'a regex matcher'} | ${'x{a!~ "{{annotation.prometheus.io/job}}"}'} | ${'a|b'}                     | ${'x{a!~ "a\\\\|b"}'}
-    ${'a raw string'}    | ${'x{a=`{{annotation.prometheus.io/job}}`}'}   | ${'"} or vector(1) #\\'}     | ${'x{a=`"} or vector(1) #\\`}'}
-    ${'braces'}          | ${'x{a="{{annotation.prometheus.io/job}}"}'}   | ${'{{version}}'}             | ${'x{a="{{version}}"}'}
+    quoting               | template                                                   | value                        | rendered
+    ${'double quotes'}    | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${'"} or vector(1) #'}       | ${'x{a="\\"} or vector(1) #"}'}
+    ${'double quotes'}    | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${'a\\"} or vector(1) #'}    | ${'x{a="a\\\\\\"} or vector(1) #"}'}
+    ${'double quotes'}    | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${'a\n"} or vector(1)'}      | ${'x{a="a\\n\\"} or vector(1)"}'}
+    ${'double quotes'}    | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${'tab\there\r\u0000\u007f'} | ${'x{a="tab\\there\\r\\x00\\x7f"}'}
+    ${'double quotes'}    | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${"it's"}                    | ${'x{a="it\'s"}'}
+    ${'single quotes'}    | ${"x{a='{{annotation.prometheus.io/job}}'}"}               | ${"'} or vector(1) #"}       | ${"x{a='\\'} or vector(1) #'}"}
+    ${'single quotes'}    | ${"x{a='{{annotation.prometheus.io/job}}'}"}               | ${'say "hi"'}                | ${'x{a=\'say "hi"\'}'}
+    ${'a regex matcher'}  | ${'x{a=~"{{annotation.prometheus.io/job}}"}'}              | ${'.*'}                      | ${'x{a=~"\\\\.\\\\*"}'}
+    ${'a regex matcher'}  | ${'x{a!~ "{{annotation.prometheus.io/job}}"}'}             | ${'a|b'}                     | ${'x{a!~ "a\\\\|b"}'}
+    ${'a regex matcher'}  | ${'x{a=~\n\t"{{annotation.prometheus.io/job}}"}'}          | ${'a.b'}                     | ${'x{a=~\n\t"a\\\\.b"}'}
+    ${'no regex matcher'} | ${'x{a= ~"{{annotation.prometheus.io/job}}"}'}             | ${'a.b'}                     | ${'x{a= ~"a.b"}'}
+    ${'no regex matcher'} | ${'x{a="b"}=~x + y{c="{{annotation.prometheus.io/job}}"}'} | ${'a.b'}                     | ${'x{a="b"}=~x + y{c="a.b"}'}
+    ${'a raw string'}     | ${'x{a=`{{annotation.prometheus.io/job}}`}'}               | ${'"} or vector(1) #\\'}     | ${'x{a=`"} or vector(1) #\\`}'}
+    ${'braces'}           | ${'x{a="{{annotation.prometheus.io/job}}"}'}               | ${'{{version}}'}             | ${'x{a="{{version}}"}'}
   `(
     'escapes a hostile value inside $quoting: $value',
     ({ template, value, rendered }) => {
@@ -100,6 +103,22 @@ describe('renderQuery', () => {
   `('rejects $problem', ({ template, vars: values, message }) => {
     expect(() => renderQuery(template, values)).toThrow(message);
   });
+
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    "finds no annotation '%s' that the entity does not have (own keys only)",
+    key => {
+      expect(() =>
+        renderQuery(`x{a="{{annotation.${key}}}"}`, {
+          ...vars,
+          annotations: JSON.parse('{"team":"payments"}'),
+        }),
+      ).toThrow(
+        new QueryTemplateError(
+          `{{annotation.${key}}}: the entity has no annotation '${key}'`,
+        ),
+      );
+    },
+  );
 
   it('leaves escaped quotes in the template alone', () => {
     expect(renderQuery('x{a="say \\"{{entity}}\\""}', vars)).toBe(

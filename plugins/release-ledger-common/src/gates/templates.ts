@@ -162,20 +162,38 @@ function scan(
   let out = '';
   let context: Context = 'code';
   let regex = false;
+  // The last character of `out` that is not a space, and the one just
+  // before it: enough to tell a string opened after `=~` or `!~` without
+  // reading `out` back (a regex over all of it at each quote was quadratic).
+  let prev = '';
+  let lastSolid = '';
+  let beforeSolid = '';
+  const append = (text: string) => {
+    out += text;
+    for (const c of text) {
+      if (!/\s/.test(c)) {
+        beforeSolid = prev;
+        lastSolid = c;
+      }
+      prev = c;
+    }
+  };
   let i = 0;
   while (i < template.length) {
     if (template.startsWith('{{', i)) {
       const placeholder = readPlaceholder(template, i);
-      out += render(placeholder, context, regex);
+      append(render(placeholder, context, regex));
       i += placeholder.text.length;
       continue;
     }
     const char = template[i];
-    out += char;
+    if (context === 'code' && (char === '"' || char === "'" || char === '`')) {
+      regex = lastSolid === '~' && (beforeSolid === '=' || beforeSolid === '!');
+    }
+    append(char);
     i += 1;
     if (context === 'code') {
       if (char === '"' || char === "'" || char === '`') {
-        regex = /[=!]~\s*.$/.test(out);
         context = char;
       } else if (char === '#') {
         context = 'comment';
@@ -186,7 +204,7 @@ function scan(
       }
     } else if (context === '"' || context === "'") {
       if (char === '\\' && i < template.length) {
-        out += template[i];
+        append(template[i]);
         i += 1;
       } else if (char === context) {
         context = 'code';
@@ -244,11 +262,21 @@ function knownVariables(): string {
     .join(', ');
 }
 
+/** Own keys only: `{{annotation.constructor}}` must not find Object's. */
+function annotation(
+  annotations: Record<string, string> | undefined,
+  key: string,
+): string | undefined {
+  return annotations && Object.hasOwn(annotations, key)
+    ? annotations[key]
+    : undefined;
+}
+
 function valueOf(placeholder: Placeholder, vars: QueryVariables): string {
   const { name, key, text } = placeholder;
   const value =
     name === 'annotation'
-      ? vars.annotations?.[key!]
+      ? annotation(vars.annotations, key!)
       : vars[name as (typeof QUERY_VARIABLES)[number]];
   if (value === undefined) {
     throw new QueryTemplateError(
