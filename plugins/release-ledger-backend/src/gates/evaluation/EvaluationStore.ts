@@ -247,7 +247,9 @@ export class EvaluationStore {
       .orderBy([{ column: 'check_name' }, { column: 'seq' }]);
     const byCheck: Record<string, StoredMeasurement[]> = {};
     for (const row of rows) {
-      (byCheck[row.check_name] ??= []).push(fromMeasurementRow(row));
+      // Own keys only: a check may be named `constructor`.
+      if (!Object.hasOwn(byCheck, row.check_name)) byCheck[row.check_name] = [];
+      byCheck[row.check_name].push(fromMeasurementRow(row));
     }
     return byCheck;
   }

@@ -337,14 +337,15 @@ export class GateEvaluator {
     verdict.state = state;
     verdict.enforced = evaluation.dryRun ? 'passed' : state;
     verdict.reason = reason;
-    const times = Object.values(measurements)
-      .flat()
-      .map(m => Date.parse(m.at));
+    // A loop, not Math.max(...times): a long gate has too many to spread.
+    let lastMs: number | undefined;
+    for (const taken of Object.values(measurements)) {
+      for (const m of taken) {
+        lastMs = Math.max(lastMs ?? -Infinity, Date.parse(m.at));
+      }
+    }
     const settledAt =
-      stoppedAt ??
-      new Date(
-        times.length ? Math.max(...times) : this.#now().getTime(),
-      ).toISOString();
+      stoppedAt ?? new Date(lastMs ?? this.#now().getTime()).toISOString();
     await this.#ledger.appendEvents(
       gateEvents({
         id: evaluation.id,

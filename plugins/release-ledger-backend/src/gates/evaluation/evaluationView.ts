@@ -1,4 +1,5 @@
 import {
+  checkMeasurements,
   CheckState,
   CheckVerdict,
   classifyMeasurement,
@@ -113,7 +114,7 @@ export function verdictView(
         errorLimit: check.errorLimit,
         noDataPolicy: check.noData,
         ...counts,
-        measurements: [...(measurements[check.name] ?? [])]
+        measurements: [...checkMeasurements(measurements, check.name)]
           .sort((a, b) => a.seq - b.seq)
           .map(m => measurementView(check, m)),
       };

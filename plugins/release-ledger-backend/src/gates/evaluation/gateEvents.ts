@@ -1,4 +1,5 @@
 import {
+  checkMeasurements,
   CheckState,
   formatCondition,
   GateDefinition,
@@ -55,7 +56,7 @@ export function summariseChecks(
   measurements: Readonly<Record<string, readonly GateMeasurement[]>>,
 ): MeasurementSummary[] {
   return definition.checks.map((check, i) => {
-    const taken = [...(measurements[check.name] ?? [])].sort(
+    const taken = [...checkMeasurements(measurements, check.name)].sort(
       (a, b) => Date.parse(a.at) - Date.parse(b.at),
     );
     const last = taken[Math.min(taken.length, check.count) - 1];

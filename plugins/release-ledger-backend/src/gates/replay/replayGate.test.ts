@@ -1,4 +1,8 @@
-import { parseGateSets } from '@release-ledger/plugin-release-ledger-common';
+import {
+  parseGateDefinition,
+  parseGateSets,
+} from '@release-ledger/plugin-release-ledger-common';
+import type { GateMetricProvider } from '@release-ledger/plugin-release-ledger-node';
 import {
   CANARIES,
   Canary,
@@ -127,5 +131,113 @@ describeWithPrometheus('replayGate against a real Prometheus', () => {
       outcome: 'error',
     });
     expect(result.checks[0].reason).toMatch(/parse error/);
+  });
+});
+
+/**
+ * A provider whose range answers pass every step, counting how often
+ * anything reads a point's time or a value's kind: the work a replay does
+ * per measurement.
+ */
+function countingProvider() {
+  const reads = { count: 0 };
+  const provider: GateMetricProvider = {
+    id: 'counting',
+    async instantQuery() {
+      return { kind: 'value', value: 0 };
+    },
+    async rangeQuery(_query, start, end, stepSeconds) {
+      const points = [];
+      for (
+        let t = start.getTime();
+        t <= end.getTime();
+        t += stepSeconds * 1000
+      ) {
+        const at = new Date(t);
+        const result = {
+          get kind() {
+            reads.count += 1;
+            return 'value' as const;
+          },
+          value: 0.001,
+        };
+        points.push({
+          get at() {
+            reads.count += 1;
+            return at;
+          },
+          result,
+        });
+      }
+      return { kind: 'range', points };
+    },
+    async firingAlerts() {
+      return { kind: 'alerts', alerts: [] };
+    },
+  };
+  return { provider, reads };
+}
+
+describe('replayGate cost', () => {
+  const replayOf = async (checks: number, slots: number) => {
+    const { provider, reads } = countingProvider();
+    const definition = parseGateDefinition('wide', {
+      checks: Array.from({ length: checks }, (_, i) => ({
+        name: `check-${i}`,
+        query: 'up',
+        condition: '< 0.01',
+        count: slots,
+        noData: 'fail',
+      })),
+    });
+    const result = await replayGate({
+      provider,
+      definition,
+      variables: { entity: 'cart' },
+      window: {
+        start: canaryTime(0).toISOString(),
+        end: canaryTime(slots).toISOString(),
+        ongoing: false,
+      },
+    });
+    expect(result).toMatchObject({ state: 'passed', complete: true });
+    return reads.count / (checks * slots);
+  };
+
+  it('reads each measurement a fixed number of times, however many checks and slots there are', async () => {
+    // Re-judging the whole gate after each measurement read each one once
+    // per later measurement: 800 checks × 5 slots read each ~2000 times.
+    const small = await replayOf(4, 5);
+    expect(small).toBeLessThan(10);
+    await expect(replayOf(800, 5)).resolves.toBe(small);
+    await expect(replayOf(4, 1000)).resolves.toBe(small);
+  });
+
+  it('answers a check named constructor (an inherited object key) like any other', async () => {
+    const { provider } = countingProvider();
+    const result = await replayGate({
+      provider,
+      definition: parseGateDefinition('named', {
+        checks: [
+          {
+            name: 'constructor',
+            query: 'up',
+            condition: '< 1',
+            noData: 'fail',
+          },
+        ],
+      }),
+      variables: { entity: 'cart' },
+      window: {
+        start: canaryTime(0).toISOString(),
+        end: canaryTime(20).toISOString(),
+        ongoing: false,
+      },
+    });
+    expect(result).toMatchObject({
+      state: 'passed',
+      checks: [{ name: 'constructor', taken: 5, state: 'passed' }],
+    });
+    expect(result.checks[0].measurements).toHaveLength(5);
   });
 });

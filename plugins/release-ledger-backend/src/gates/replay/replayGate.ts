@@ -1,4 +1,5 @@
 import {
+  GateCheckDefinition,
   GateDefinition,
   GateMeasurement,
   QueryVariables,
@@ -41,6 +42,41 @@ export function canaryWindow(
   };
 }
 
+/** Measurements a replay takes between two turns of the event loop. */
+const MEASUREMENTS_PER_CHUNK = 50;
+/** Range queries one replay sends side by side. */
+const RANGE_QUERIES_AT_ONCE = 4;
+
+/**
+ * How many measurements a check takes over a window at most: its `count`,
+ * or as many of its intervals as fit in the window.
+ */
+export function slotsInWindow(
+  check: Pick<GateCheckDefinition, 'count' | 'intervalMs'>,
+  window: CanaryWindow,
+): number {
+  const spanMs = Date.parse(window.end) - Date.parse(window.start);
+  return Math.max(
+    0,
+    Math.min(check.count, Math.floor(spanMs / check.intervalMs)),
+  );
+}
+
+/** Runs `fn` over `items`, at most `limit` at a time. */
+async function eachAtMost<T>(
+  limit: number,
+  items: readonly T[],
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, worker),
+  );
+}
+
 /** A replay's answer: the verdict the gate would have reached, with its evidence. */
 export type ReplayResult = VerdictView & {
   window: CanaryWindow;
@@ -72,50 +108,55 @@ export async function replayGate(options: {
 
   // Each query check's values at its slots, from one range query.
   const ranges = new Map<string, Map<number, GateMeasurement['result']>>();
-  await Promise.all(
-    definition.checks.map(async check => {
-      const r = rendered.get(check.name)!;
-      if (r.kind !== 'query') return;
-      const slots = Math.min(
-        check.count,
-        Math.floor((endMs - startMs) / check.intervalMs),
-      );
-      if (slots < 1) return;
-      const first = new Date(slotTime(startMs, check.intervalMs, 1));
-      const last = new Date(slotTime(startMs, check.intervalMs, slots));
-      const answer = await provider.rangeQuery(
-        r.query,
-        first,
-        last,
-        check.intervalMs / 1000,
-        { signal },
-      );
-      const byTime = new Map<number, GateMeasurement['result']>();
-      for (let seq = 1; seq <= slots; seq++) {
-        const at = slotTime(startMs, check.intervalMs, seq);
-        const point =
-          answer.kind === 'range'
-            ? answer.points.find(p => p.at.getTime() === at)
-            : undefined;
-        byTime.set(
-          at,
-          answer.kind !== 'range'
-            ? answer
-            : point?.result ?? { kind: 'no-data', cause: 'no-series' },
-        );
+  await eachAtMost(RANGE_QUERIES_AT_ONCE, definition.checks, async check => {
+    const r = rendered.get(check.name)!;
+    if (r.kind !== 'query') return;
+    const slots = slotsInWindow(check, window);
+    if (slots < 1) return;
+    const first = new Date(slotTime(startMs, check.intervalMs, 1));
+    const last = new Date(slotTime(startMs, check.intervalMs, slots));
+    const answer = await provider.rangeQuery(
+      r.query,
+      first,
+      last,
+      check.intervalMs / 1000,
+      { signal },
+    );
+    const points = new Map<number, GateMeasurement['result']>();
+    if (answer.kind === 'range') {
+      for (const p of answer.points) {
+        const at = p.at.getTime();
+        if (!points.has(at)) points.set(at, p.result);
       }
-      ranges.set(check.name, byTime);
-    }),
-  );
+    }
+    const byTime = new Map<number, GateMeasurement['result']>();
+    for (let seq = 1; seq <= slots; seq++) {
+      const at = slotTime(startMs, check.intervalMs, seq);
+      byTime.set(
+        at,
+        answer.kind !== 'range'
+          ? answer
+          : points.get(at) ?? { kind: 'no-data', cause: 'no-series' },
+      );
+    }
+    ranges.set(check.name, byTime);
+  });
 
   const measurements: Record<string, (GateMeasurement & { seq: number })[]> =
     {};
+  let sinceYield = 0;
   const { verdict } = await advance(
     definition,
     startMs,
     measurements,
     endMs,
     async slot => {
+      // Hand the event loop back now and then: other requests wait for a
+      // chunk of a replay, never for all of it.
+      if (++sinceYield >= MEASUREMENTS_PER_CHUNK) {
+        sinceYield = 0;
+        await new Promise(setImmediate);
+      }
       const r = rendered.get(slot.check)!;
       const at = new Date(slot.atMs);
       const taken =
