@@ -67,6 +67,20 @@ export interface Config {
      */
     prometheus?: PrometheusConnectionConfig | PrometheusConnectionConfig[];
     /**
+     * How much work one gate may ask for. A gate set over a limit stops
+     * startup; a request over one answers 400 naming the limit.
+     */
+    gateLimits?: {
+      /** Checks one gate may have (configured sets and replayed definitions). Default 50. */
+      maxChecksPerGate?: number;
+      /**
+       * Measurements one replay may take: over all checks, each check's
+       * `count`, or as many of its intervals as fit in the canary window
+       * when fewer. Default 10000.
+       */
+      maxMeasurementsPerReplay?: number;
+    };
+    /**
      * SLO gate sets by name (lower-case, e.g. `standard`). An entity's
      * releases are gated by the set its `release-ledger/gates` annotation
      * names; entities without the annotation use the set named `default`

@@ -8,11 +8,29 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import { z } from 'zod';
 import type { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import {
+  GateLimits,
+  tooManyChecks,
+  tooManyMeasurements,
+} from './definitions/gateLimits';
 import { chooseGate, GateSets } from './definitions/gateSets';
 import { EvaluationView, GateEvaluator } from './evaluation/GateEvaluator';
 import { renderCheck } from './evaluation/measureCheck';
 import type { GateProviders } from './providers/GateProviders';
-import { canaryWindow, replayGate, ReplayResult } from './replay/replayGate';
+import {
+  canaryWindow,
+  replayGate,
+  ReplayResult,
+  slotsInWindow,
+} from './replay/replayGate';
+import { Turns } from './replay/Turns';
+
+/**
+ * Replays one instance runs at a time; more wait their turn. Each is
+ * bounded by the gate limits, this bounds their sum (memory, and the range
+ * queries Prometheus answers side by side).
+ */
+const REPLAYS_AT_ONCE = 2;
 
 const gateName = z
   .string({ invalid_type_error: 'must be the name of a gate set' })
@@ -49,6 +67,8 @@ function parseBody<T>(schema: z.ZodType<T>, body: unknown): T {
 export class GateService {
   readonly #ledger: ReleaseLedgerStore;
   readonly #sets: GateSets;
+  readonly #limits: GateLimits;
+  readonly #replays = new Turns(REPLAYS_AT_ONCE);
   readonly #providers: GateProviders;
   readonly #evaluator: GateEvaluator;
   readonly #annotationsOf: (
@@ -59,6 +79,7 @@ export class GateService {
   constructor(options: {
     ledger: ReleaseLedgerStore;
     sets: GateSets;
+    limits: GateLimits;
     providers: GateProviders;
     evaluator: GateEvaluator;
     /** The entity's annotations from the catalog; undefined when it is gone. */
@@ -69,6 +90,7 @@ export class GateService {
   }) {
     this.#ledger = options.ledger;
     this.#sets = options.sets;
+    this.#limits = options.limits;
     this.#providers = options.providers;
     this.#evaluator = options.evaluator;
     this.#annotationsOf = options.annotationsOf;
@@ -133,6 +155,12 @@ export class GateService {
     let field = 'gate';
     if (raw !== undefined) {
       field = 'definition';
+      const tooMany = tooManyChecks(
+        'definition.checks',
+        raw.checks,
+        this.#limits,
+      );
+      if (tooMany) throw new InputError(tooMany);
       try {
         definition = parseGateDefinition(
           requested ?? 'replay',
@@ -169,14 +197,21 @@ export class GateService {
         `releaseId: release ${releaseId} has no canary_started event, so there is no canary window to replay`,
       );
     }
+    const measurements = definition.checks.reduce(
+      (sum, check) => sum + slotsInWindow(check, window),
+      0,
+    );
+    const tooMuch = tooManyMeasurements(
+      field === 'definition' ? 'definition.checks' : field,
+      measurements,
+      this.#limits,
+    );
+    if (tooMuch) throw new InputError(tooMuch);
     const variables = this.#variables(release, annotations);
     checkRenders(definition, variables, release, field);
-    const result = await replayGate({
-      provider,
-      definition,
-      variables,
-      window,
-    });
+    const result = await this.#replays.run(() =>
+      replayGate({ provider, definition, variables, window }),
+    );
     return { releaseId, replay: true, ...result };
   }
 

@@ -7,6 +7,7 @@ import { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { Knex } from 'knex';
 import type { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import { readGateLimits } from './definitions/gateLimits';
 import { readGateSets } from './definitions/gateSets';
 import { EvaluationStore } from './evaluation/EvaluationStore';
 import { GateEvaluator } from './evaluation/GateEvaluator';
@@ -46,7 +47,8 @@ export async function createGates(deps: {
   logger: LoggerService;
   scheduler: SchedulerService;
 }): Promise<GateService> {
-  const sets = readGateSets(deps.config, deps.providers.ids());
+  const limits = readGateLimits(deps.config);
+  const sets = readGateSets(deps.config, deps.providers.ids(), limits);
   const evaluator = new GateEvaluator({
     evaluations: new EvaluationStore(deps.db),
     ledger: deps.ledger,
@@ -65,6 +67,7 @@ export async function createGates(deps: {
   return new GateService({
     ledger: deps.ledger,
     sets,
+    limits,
     providers: deps.providers,
     evaluator,
     annotationsOf: async entityRef => {

@@ -1,6 +1,7 @@
 import { JsonValue } from '@backstage/types';
 import { ConfigReader } from '@backstage/config';
-import { chooseGate, readGateSets } from './gateSets';
+import { DEFAULT_GATE_LIMITS, GateLimits } from './gateLimits';
+import { chooseGate, readGateSets as readWithLimits } from './gateSets';
 
 const check = {
   name: 'error-rate',
@@ -13,13 +14,19 @@ function config(gates: JsonValue) {
   return new ConfigReader({ releaseLedger: { gates } });
 }
 
+const readGateSets = (
+  c: ConfigReader,
+  providerIds: string[],
+  limits: GateLimits = DEFAULT_GATE_LIMITS,
+) => readWithLimits(c, providerIds, limits);
+
 describe('readGateSets', () => {
   it('reads the gate sets, none when absent', () => {
-    expect(readGateSets(new ConfigReader({}), [])).toEqual({});
+    expect(readGateSets(new ConfigReader({}), [])).toEqual(new Map());
     const sets = readGateSets(config({ standard: { checks: [check] } }), [
       'prometheus',
     ]);
-    expect(sets.standard).toMatchObject({
+    expect(sets.get('standard')).toMatchObject({
       name: 'standard',
       provider: 'prometheus',
       checks: [{ name: 'error-rate', count: 5 }],
@@ -34,6 +41,28 @@ describe('readGateSets', () => {
       ),
     ).toThrow(
       'releaseLedger.gates.standard.checks[0].noData: required, one of fail|pass|inconclusive',
+    );
+  });
+
+  it('stops startup when a gate has more checks than releaseLedger.gateLimits.maxChecksPerGate', () => {
+    const checks = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ ...check, name: `c${i}` }));
+    const limits = { ...DEFAULT_GATE_LIMITS, maxChecksPerGate: 3 };
+    expect(
+      readGateSets(
+        config({ standard: { checks: checks(3) } }),
+        ['prometheus'],
+        limits,
+      ).get('standard')?.checks,
+    ).toHaveLength(3);
+    expect(() =>
+      readGateSets(
+        config({ standard: { checks: checks(4) } }),
+        ['prometheus'],
+        limits,
+      ),
+    ).toThrow(
+      'releaseLedger.gates.standard.checks: must have at most 3 checks (releaseLedger.gateLimits.maxChecksPerGate), got 4',
     );
   });
 
@@ -95,8 +124,37 @@ describe('chooseGate', () => {
     });
   });
 
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty'])(
+    "finds no gate set named '%s', an object's inherited key",
+    name => {
+      expect(chooseGate(sets, { requested: name, entityRef })).toEqual({
+        ok: false,
+        message: `gate: unknown gate '${name}'; configured: default, strict`,
+      });
+      expect(
+        chooseGate(sets, {
+          entityRef,
+          annotations: { 'release-ledger/gates': name },
+        }),
+      ).toEqual({
+        ok: false,
+        message: `gate: component:default/payments names gate set '${name}' in its release-ledger/gates annotation, which is not configured; configured: default, strict`,
+      });
+    },
+  );
+
+  it('finds a gate set named constructor when one is configured', () => {
+    const own = readGateSets(config({ constructor: { checks: [check] } }), [
+      'prometheus',
+    ]);
+    const choice = chooseGate(own, { requested: 'constructor', entityRef });
+    expect(choice.ok && choice.gate.name).toBe('constructor');
+  });
+
   it('refuses an entity without a gate set when there is no default', () => {
-    expect(chooseGate({ strict: sets.strict }, { entityRef })).toEqual({
+    expect(
+      chooseGate(new Map([['strict', sets.get('strict')!]]), { entityRef }),
+    ).toEqual({
       ok: false,
       message:
         'gate: component:default/payments has no gate set: give it the annotation release-ledger/gates, configure releaseLedger.gates.default, or name a gate in the request',

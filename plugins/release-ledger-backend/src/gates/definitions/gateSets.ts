@@ -4,26 +4,47 @@ import {
   parseGateSets,
   RELEASE_LEDGER_ANNOTATIONS,
 } from '@release-ledger/plugin-release-ledger-common';
+import { GateLimits, tooManyChecks } from './gateLimits';
 
 const KEY = 'releaseLedger.gates';
 
 /** The gate set used for entities without a `release-ledger/gates` annotation. */
 export const DEFAULT_GATE_SET = 'default';
 
-export type GateSets = Readonly<Record<string, GateDefinition>>;
+/**
+ * Gate sets by name. A Map, so a name from a request or an annotation finds
+ * only configured sets, never an object's inherited keys (`constructor`).
+ */
+export type GateSets = ReadonlyMap<string, GateDefinition>;
 
 /**
  * Reads `releaseLedger.gates` and checks that every gate's provider is
- * registered, so a typo stops startup instead of the first canary.
+ * registered and that it stays within the gate limits, so a typo stops
+ * startup instead of the first canary.
  *
  * @throws Error naming the config path of every problem
  */
 export function readGateSets(
   config: Config,
   providerIds: readonly string[],
+  limits: GateLimits,
 ): GateSets {
-  const sets = parseGateSets(config.getOptional(KEY), KEY);
-  const problems = Object.values(sets)
+  const raw = config.getOptional(KEY);
+  // Counted before parsing, so an oversized set is not parsed check by check.
+  const oversized =
+    raw && typeof raw === 'object'
+      ? Object.entries(raw).flatMap(([name, gate]) => {
+          const problem = tooManyChecks(
+            `${KEY}.${name}.checks`,
+            (gate as { checks?: unknown } | null)?.checks,
+            limits,
+          );
+          return problem ? [problem] : [];
+        })
+      : [];
+  if (oversized.length) throw new Error(oversized.join('\n'));
+  const sets = new Map(Object.entries(parseGateSets(raw, KEY)));
+  const problems = [...sets.values()]
     .filter(gate => !providerIds.includes(gate.provider))
     .map(
       gate =>
@@ -58,12 +79,12 @@ export function chooseGate(
     annotations?: Record<string, string>;
   },
 ): GateChoice {
-  const configured = Object.keys(sets);
+  const configured = [...sets.keys()];
   const known = configured.length
     ? `configured: ${configured.join(', ')}`
     : `none is configured under ${KEY}`;
   if (options.requested !== undefined) {
-    const gate = sets[options.requested];
+    const gate = sets.get(options.requested);
     return gate
       ? { ok: true, gate }
       : {
@@ -74,7 +95,7 @@ export function chooseGate(
   const annotation = RELEASE_LEDGER_ANNOTATIONS.gates;
   const named = options.annotations?.[annotation]?.trim();
   if (named) {
-    const gate = sets[named];
+    const gate = sets.get(named);
     return gate
       ? { ok: true, gate }
       : {
@@ -82,7 +103,7 @@ export function chooseGate(
           message: `gate: ${options.entityRef} names gate set '${named}' in its ${annotation} annotation, which is not configured; ${known}`,
         };
   }
-  const fallback = sets[DEFAULT_GATE_SET];
+  const fallback = sets.get(DEFAULT_GATE_SET);
   return fallback
     ? { ok: true, gate: fallback }
     : {
