@@ -258,6 +258,11 @@ describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
       'request/query/window must be equal to one of the allowed values: 7d, 30d, 90d, 365d',
     ],
     ['bandSet=dora-1999', "bandSet: unknown band set 'dora-1999'"],
+    // Object keys are not band sets (own-key lookup).
+    ...['constructor', '__proto__', 'toString', 'hasOwnProperty'].map(name => [
+      `bandSet=${name}`,
+      `bandSet: unknown band set '${name}'`,
+    ]),
     ['scope=entity', 'ref: is required for this scope'],
     [
       'scope=group&ref=component:default/payments-api',

@@ -85,14 +85,17 @@ describe('resolveBandSet', () => {
     expect(resolveBandSet('strict', { strict })).toBe(strict);
   });
 
-  it.each(['dora-1999', 'constructor', '__proto__'])(
-    'names the unknown set %p and lists the known ones',
-    name => {
-      expect(() => resolveBandSet(name, { strict })).toThrow(
-        new Error(
-          `unknown band set '${name}'; known: dora-2023, dora-2021, strict`,
-        ),
-      );
-    },
-  );
+  it.each([
+    'dora-1999',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+  ])('names the unknown set %p and lists the known ones', name => {
+    expect(() => resolveBandSet(name, { strict })).toThrow(
+      new Error(
+        `unknown band set '${name}'; known: dora-2023, dora-2021, strict`,
+      ),
+    );
+  });
 });
