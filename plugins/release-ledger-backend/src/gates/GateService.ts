@@ -147,6 +147,10 @@ export class GateService {
   async replay(
     releaseId: string,
     body: unknown,
+    options: {
+      /** Aborted when the caller has gone away: no more measurements are taken. */
+      signal?: AbortSignal;
+    } = {},
   ): Promise<ReplayResult & { releaseId: string; replay: true }> {
     const { gate: requested, definition: raw } = parseBody(replayBody, body);
     const release = await this.#release(releaseId);
@@ -210,7 +214,13 @@ export class GateService {
     const variables = this.#variables(release, annotations);
     checkRenders(definition, variables, release, field);
     const result = await this.#replays.run(() =>
-      replayGate({ provider, definition, variables, window }),
+      replayGate({
+        provider,
+        definition,
+        variables,
+        window,
+        signal: options.signal,
+      }),
     );
     return { releaseId, replay: true, ...result };
   }

@@ -241,3 +241,39 @@ describe('replayGate cost', () => {
     expect(result.checks[0].measurements).toHaveLength(5);
   });
 });
+
+describe('replayGate when the caller hangs up', () => {
+  it('stops measuring at the next chunk once its signal is aborted', async () => {
+    const { provider } = countingProvider();
+    let alertCalls = 0;
+    const hangUp = new AbortController();
+    provider.firingAlerts = async () => {
+      alertCalls += 1;
+      if (alertCalls === 10) hangUp.abort();
+      return { kind: 'alerts', alerts: [] };
+    };
+    const replay = replayGate({
+      provider,
+      definition: parseGateDefinition('alerts', {
+        checks: [
+          {
+            name: 'gate-alerts',
+            kind: 'alert',
+            labels: { service: '{{entity}}' },
+            count: 1000,
+          },
+        ],
+      }),
+      variables: { entity: 'cart' },
+      window: {
+        start: canaryTime(0).toISOString(),
+        end: canaryTime(1000).toISOString(),
+        ongoing: false,
+      },
+      signal: hangUp.signal,
+    });
+    await expect(replay).rejects.toMatchObject({ name: 'AbortError' });
+    // One chunk (50 measurements) at most after the hang-up, not all 1,000.
+    expect(alertCalls).toBeLessThanOrEqual(60);
+  });
+});

@@ -156,6 +156,8 @@ export async function replayGate(options: {
       if (++sinceYield >= MEASUREMENTS_PER_CHUNK) {
         sinceYield = 0;
         await new Promise(setImmediate);
+        // The caller hung up while we yielded: stop measuring.
+        signal?.throwIfAborted();
       }
       const r = rendered.get(slot.check)!;
       const at = new Date(slot.atMs);
