@@ -133,6 +133,7 @@ export function fillTemplate(
   vars: Record<string, string>,
 ): string {
   return template.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key: string) =>
-    key in vars ? encodeURIComponent(vars[key]) : whole,
+    // Own keys only: `{{constructor}}` must not fill in Object.prototype's.
+    Object.hasOwn(vars, key) ? encodeURIComponent(vars[key]) : whole,
   );
 }
