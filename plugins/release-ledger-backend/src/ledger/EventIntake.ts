@@ -63,8 +63,18 @@ export class EventIntake {
     this.#now = options.now ?? (() => new Date());
   }
 
-  /** `body` is either one event or `{ events: [...] }`. */
-  async ingest(body: unknown): Promise<IntakeOutcome> {
+  /**
+   * `body` is either one event or `{ events: [...] }`. `authorize`, when
+   * given, is called once the events are valid, with the entity each one
+   * writes for (undefined for an incident sent with neither release nor
+   * entity); it throws to refuse the whole request before anything is stored.
+   */
+  async ingest(
+    body: unknown,
+    options: {
+      authorize?: (entityRefs: Array<string | undefined>) => Promise<void>;
+    } = {},
+  ): Promise<IntakeOutcome> {
     const isBatch =
       typeof body === 'object' && body !== null && 'events' in body;
     if (isBatch) {
@@ -204,6 +214,12 @@ export class EventIntake {
     });
 
     if (issues.length > 0) return { ok: false, issues };
+
+    await options.authorize?.(
+      accepted.map(e =>
+        e.releaseId !== undefined ? e.releaseEntityRef : e.entityRef,
+      ),
+    );
 
     const statuses = await this.#store.appendEvents(accepted);
     return {

@@ -1,4 +1,5 @@
 import {
+  BackstageCredentials,
   HttpAuthService,
   LoggerService,
   PermissionsService,
@@ -171,27 +172,64 @@ export async function createRouter(
     return credentials;
   };
 
-  // Pipelines (service principals) may always write; users need the permission.
-  const authorizeWrite = async (req: express.Request, action: string) => {
+  /**
+   * The entities a signed-in user may not write events for: one decision of
+   * release-ledger.event.create per distinct entity, so a policy can answer
+   * with catalog conditions (e.g. owners only) that the catalog evaluates.
+   */
+  const deniedEventWrites = async (
+    credentials: BackstageCredentials,
+    entityRefs: string[],
+  ): Promise<string[]> => {
+    const distinct = [...new Set(entityRefs)];
+    if (distinct.length === 0) return [];
+    const decisions = await permissions.authorize(
+      distinct.map(resourceRef => ({
+        permission: releaseLedgerEventCreatePermission,
+        resourceRef,
+      })),
+      { credentials },
+    );
+    return distinct.filter(
+      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
+    );
+  };
+
+  /** Called by the intake once the events are valid, before it stores any. */
+  const authorizeUserEvents =
+    (credentials: BackstageCredentials) =>
+    async (entityRefs: Array<string | undefined>) => {
+      if (entityRefs.includes(undefined)) {
+        throw new NotAllowedError(
+          'writing an incident without releaseId or entityRef needs a service token; a user must name the entity, so that release-ledger.event.create can be checked on it',
+        );
+      }
+      const denied = await deniedEventWrites(
+        credentials,
+        entityRefs as string[],
+      );
+      if (denied.length > 0) {
+        const shown = denied.slice(0, 5).join(', ');
+        const more =
+          denied.length > 5 ? ` (and ${denied.length - 5} more)` : '';
+        throw new NotAllowedError(
+          `writing events needs a service token or the permission release-ledger.event.create on ${shown}${more}; nothing was stored`,
+        );
+      }
+    };
+
+  router.post('/events', async (req, res) => {
     const credentials = await httpAuth.credentials(req, {
       allow: ['user', 'service'],
     });
-    if (credentials.principal.type === 'user') {
-      const [decision] = await permissions.authorize(
-        [{ permission: releaseLedgerEventCreatePermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          `${action} needs a service token or the permission release-ledger.event.create`,
-        );
-      }
-    }
-  };
-
-  router.post('/events', async (req, res) => {
-    await authorizeWrite(req, 'writing events');
-    const outcome = await intake.ingest(req.body);
+    // Pipelines (service principals) may always write; a user needs the
+    // permission on the entity of every event, or nothing is stored.
+    const outcome = await intake.ingest(
+      req.body,
+      credentials.principal.type === 'user'
+        ? { authorize: authorizeUserEvents(credentials) }
+        : {},
+    );
     if (!outcome.ok) {
       const shown = outcome.issues
         .slice(0, 20)
@@ -277,8 +315,23 @@ export async function createRouter(
   });
 
   router.post('/releases/:releaseId/gates/evaluate', async (req, res) => {
-    // Its verdict becomes ledger events, so it is authorized like writing them.
-    await authorizeWrite(req, 'evaluating gates');
+    // Its verdict becomes ledger events, so it is authorized like writing
+    // them: pipelines may; a user needs the permission on the release's entity.
+    const credentials = await httpAuth.credentials(req, {
+      allow: ['user', 'service'],
+    });
+    if (credentials.principal.type === 'user') {
+      const { releaseId } = req.params;
+      const entityRef = (await store.getReleaseEntities([releaseId])).get(
+        releaseId,
+      );
+      if (!entityRef) throw new NotFoundError(`release ${releaseId} not found`);
+      if ((await deniedEventWrites(credentials, [entityRef])).length > 0) {
+        throw new NotAllowedError(
+          'evaluating gates needs a service token or the permission release-ledger.event.create',
+        );
+      }
+    }
     const started = await options.gates.startEvaluation(
       req.params.releaseId,
       req.body,
