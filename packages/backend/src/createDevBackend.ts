@@ -17,10 +17,10 @@ export function createDevBackend() {
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
 
   backend.add(import('@backstage/plugin-permission-backend'));
-  // Replace with your own policy; release-ledger.event.create guards writes by users.
-  backend.add(
-    import('@backstage/plugin-permission-backend-module-allow-all-policy'),
-  );
+  // Release Ledger's example rules (owners write for their entities, the
+  // release managers requeue and replay); permission.enabled is on in
+  // app-config.yaml so the portal runs under them, not under allow-all.
+  backend.add(import('./permissionPolicy'));
 
   backend.add(import('@backstage/plugin-user-settings-backend'));
 
