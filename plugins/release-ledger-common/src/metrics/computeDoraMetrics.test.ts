@@ -328,12 +328,13 @@ describe('computeDoraMetrics', () => {
       failures: 1,
       rate: close(1 / 3),
     });
-    // INC-1 starts exactly at `from` (inclusive), so release 3's 2 h counts
-    // although the release started before the window; release 4's 1 h too.
+    // Only release 4's 1 h: INC-1 starts exactly at `from`, but release 3
+    // started before the window, so its failure is not this window's (its
+    // change failure rate does not count it either).
     expect(metrics.timeToRestore).toMatchObject({
-      sampleSize: 2,
-      p50Ms: 1.5 * HOUR,
-      p95Ms: close(1.95 * HOUR),
+      sampleSize: 1,
+      p50Ms: 1 * HOUR,
+      p95Ms: 1 * HOUR,
       unrestored: 0,
     });
     expect(metrics.trend).toEqual([
@@ -345,7 +346,7 @@ describe('computeDoraMetrics', () => {
         changes: 2,
         deployments: 1,
         failures: 1,
-        restored: 2,
+        restored: 1,
       }),
       expect.objectContaining({
         weekStart: '2026-03-09T00:00:00.000Z',
@@ -507,6 +508,122 @@ describe('computeDoraMetrics', () => {
     ${{ ...twoWeeks, minSamples: 2.5 }}                             | ${'minSamples must be a non-negative integer, got 2.5'}
   `('refuses $options', ({ options, message }) => {
     expect(() => computeDoraMetrics([], options)).toThrow(message);
+  });
+});
+
+describe('time to restore', () => {
+  const week = { from: '2026-03-09T00:00:00Z', to: '2026-03-16T00:00:00Z' };
+
+  it('does not count a release started before the window whose failure signal falls inside it', () => {
+    const footprint = releaseFootprint({
+      ...release(1, {
+        startedAt: '2026-03-08T23:00:00Z',
+        promotedAt: '2026-03-08T23:30:00Z',
+        sloRestoredAt: ['2026-03-09T03:00:00Z'],
+      }),
+      incidents: [
+        {
+          incidentId: 'INC-1',
+          severity: 'SEV-1',
+          startedAt: '2026-03-09T01:00:00Z',
+          attribution: 'explicit',
+        },
+      ],
+    });
+    expect(footprint).toMatchObject({
+      failed: true,
+      firstFailureSignalAt: '2026-03-09T01:00:00Z',
+      timeToRestoreMs: 2 * HOUR,
+    });
+    const metrics = computeDoraMetrics([footprint], week);
+    expect(metrics.changeFailureRate).toMatchObject({
+      deployments: 0,
+      failures: 0,
+    });
+    expect(metrics.timeToRestore).toEqual({
+      sampleSize: 0,
+      notEnoughData: true,
+      unrestored: 0,
+    });
+    expect(metrics.trend[0]).toMatchObject({ failures: 0, restored: 0 });
+    // The week it started in counts it, restore and all.
+    const before = computeDoraMetrics([footprint], {
+      from: '2026-03-02T00:00:00Z',
+      to: '2026-03-09T00:00:00Z',
+    });
+    expect(before.changeFailureRate.failures).toBe(1);
+    expect(before.timeToRestore).toMatchObject({
+      sampleSize: 1,
+      p50Ms: 2 * HOUR,
+      unrestored: 0,
+    });
+    expect(before.trend[0]).toMatchObject({ failures: 1, restored: 1 });
+  });
+
+  it('counts a failure of the window restored after it, in the week the release started', () => {
+    const footprint = releaseFootprint({
+      ...release(1, {
+        startedAt: '2026-03-15T22:00:00Z',
+        rolledBackAt: '2026-03-16T02:00:00Z',
+        gateFailedAt: ['2026-03-15T23:00:00Z'],
+      }),
+      incidents: [],
+    });
+    const metrics = computeDoraMetrics([footprint], week);
+    expect(metrics.timeToRestore).toMatchObject({
+      sampleSize: 1,
+      p50Ms: 3 * HOUR,
+    });
+    expect(metrics.trend[0]).toMatchObject({
+      failures: 1,
+      restored: 1,
+      timeToRestoreP50Ms: 3 * HOUR,
+    });
+  });
+
+  it('never shows more restores than failures, in the window or in a week', () => {
+    const time = fc
+      .integer({ min: -10 * 24, max: 24 * 24 })
+      .map(h => new Date(Date.parse('2026-03-02T00:00:00Z') + h * HOUR));
+    const iso = (d: Date) => d.toISOString();
+    const input = fc.record({
+      startedAt: fc.option(time.map(iso), { nil: undefined }),
+      promotedAt: fc.option(time.map(iso), { nil: undefined }),
+      rolledBackAt: fc.option(time.map(iso), { nil: undefined, freq: 3 }),
+      gateFailedAt: fc.array(time.map(iso), { maxLength: 2 }),
+      sloRestoredAt: fc.array(time.map(iso), { maxLength: 2 }),
+      incidents: fc.array(
+        fc.record({
+          incidentId: fc.constant('INC-1'),
+          severity: fc.constantFrom(
+            'SEV-1' as const,
+            'SEV-2' as const,
+            'SEV-3' as const,
+          ),
+          startedAt: time.map(iso),
+          attribution: fc.constant('explicit' as const),
+        }),
+        { maxLength: 2 },
+      ),
+    });
+    fc.assert(
+      fc.property(fc.array(input, { maxLength: 30 }), inputs => {
+        const metrics = computeDoraMetrics(
+          inputs.map((facts, i) =>
+            releaseFootprint({ ...release(i, {}), ...facts }),
+          ),
+          twoWeeks,
+        );
+        const { failures } = metrics.changeFailureRate;
+        const { sampleSize, unrestored } = metrics.timeToRestore;
+        // Exactly the change failure rate's failures, restored or not.
+        expect(sampleSize + unrestored).toBe(failures);
+        for (const point of metrics.trend) {
+          expect(point.restored).toBeLessThanOrEqual(point.failures);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

@@ -63,15 +63,17 @@ export type ChangeFailureRateFigure = DoraFigure & {
 };
 
 /**
- * First failure signal → restoration over failures signalled in the window.
- * Sample: restored failures. Band: the median, in hours.
+ * DORA's failed deployment recovery time: first failure signal →
+ * restoration, over exactly the failures the window's change failure rate
+ * counts (releases started in the window that failed). Sample: restored
+ * failures. Band: the median, in hours.
  *
  * @public
  */
 export type TimeToRestoreFigure = DoraFigure & {
   p50Ms?: number;
   p95Ms?: number;
-  /** Failures signalled in the window that are not restored yet. */
+  /** Failures of the window that are not restored (yet); with the sample, all of its failures. */
   unrestored: number;
 };
 
@@ -93,6 +95,7 @@ export type DoraTrendPoint = {
   deployments: number;
   failures: number;
   changeFailureRate?: number;
+  /** Failures of releases started this week that are restored: never more than `failures`. */
   restored: number;
   timeToRestoreP50Ms?: number;
   timeToRestoreP95Ms?: number;
@@ -155,7 +158,7 @@ export type DoraFootprintTimes = {
   /** Counted only when the release was promoted in the window. */
   leadTimesMs: ArrayLike<number>;
   failed: boolean;
-  /** Read only when `failed`. */
+  /** Read only when `failed`; no figure is bucketed by it. */
   firstFailureSignalMs: number;
   /** Absent when the failure is not restored (yet). */
   timeToRestoreMs?: number;
@@ -282,15 +285,16 @@ export class DoraMetricsAccumulator {
       if (footprint.failed) {
         this.#failures += 1;
         week.failures += 1;
-      }
-    }
-    const signalMs = footprint.failed ? footprint.firstFailureSignalMs : NaN;
-    if (signalMs >= fromMs && signalMs < toMs) {
-      if (footprint.timeToRestoreMs === undefined) {
-        this.#unrestored += 1;
-      } else {
-        this.#restoreTimes.push(footprint.timeToRestoreMs);
-        this.#weekOf(signalMs).restoreTimes.push(footprint.timeToRestoreMs);
+        // Time to restore covers exactly the failures counted here, in the
+        // week the release started: a window or week never shows more
+        // restores than failures (DORA's failed deployment recovery time).
+        const restoreMs = footprint.timeToRestoreMs;
+        if (restoreMs === undefined) {
+          this.#unrestored += 1;
+        } else {
+          this.#restoreTimes.push(restoreMs);
+          if (this.#withTrend) week.restoreTimes.push(restoreMs);
+        }
       }
     }
   }

@@ -56,7 +56,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricId, MetricDefinition>> =
       title: 'Time to restore',
       unit: 'hours',
       definition:
-        'Time to restore: for each failure, first failure signal (incident_started, gate_failed or rolled_back) → rolled_back or slo_restored, whichever restores service first; median and p95.',
+        "Time to restore (DORA's failed deployment recovery time): over exactly the failures that the same window's change failure rate counts (releases started in the window that failed), from the first failure signal (a SEV-1/SEV-2 incident_started, gate_failed or rolled_back) → the first rolled_back or slo_restored after it; median and p95, with the failures not yet restored counted apart. The weekly trend buckets them by the release's start week, as the change failure rate does.",
     },
   };
 
@@ -107,8 +107,8 @@ export function windowDays(window: MetricWindow): number {
 export const DORA_ENVIRONMENT = 'production';
 
 /**
- * Incident severities that make a release a failure (and start its time to
- * restore clock).
+ * Incident severities that make a release a failure and start its time to
+ * restore clock; a SEV-3/SEV-4 is still attributed and shown, but is neither.
  *
  * @public
  */

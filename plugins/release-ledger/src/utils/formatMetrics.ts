@@ -134,15 +134,14 @@ export function describeFigure(
 
 /**
  * Whether anything happened in the window: a release started or promoted
- * in production, or a failure signalled.
+ * in production (time to restore counts only failures of releases started
+ * in the window, so it has nothing without them).
  */
 export function hasActivity(metrics: Omit<DoraMetrics, 'trend'>): boolean {
   return (
     metrics.deploymentFrequency.deploys > 0 ||
     metrics.changeFailureRate.deployments > 0 ||
-    metrics.leadTime.sampleSize > 0 ||
-    metrics.timeToRestore.sampleSize > 0 ||
-    metrics.timeToRestore.unrestored > 0
+    metrics.leadTime.sampleSize > 0
   );
 }
 
