@@ -112,6 +112,24 @@ describe('projectRelease', () => {
       ],
       { status: 'rolled_back', promotedAt: '2026-11-27T10:03:00.000Z' },
     ],
+    [
+      'a rollback after the release finished (after an incident)',
+      [
+        ev('release_started', 0),
+        ev('promoted', 3),
+        ev('release_finished', 9),
+        ev('incident_started', 40, { incidentId: 'INC-9', severity: 'SEV-1' }),
+        ev('rolled_back', 50, { reason: 'INC-9' }),
+      ],
+      {
+        status: 'finished',
+        outcome: 'rolled_back',
+        promotedAt: '2026-11-27T10:03:00.000Z',
+        finishedAt: '2026-11-27T10:09:00.000Z',
+        rolledBackAt: '2026-11-27T10:50:00.000Z',
+        rollbackReason: 'INC-9',
+      },
+    ],
   ])('%s', (_name, events, expected) => {
     const release = project(events);
     expect(release).toMatchObject(expected);
@@ -140,6 +158,29 @@ describe('projectRelease', () => {
         eventId: secondStart.eventId,
         type: 'release_started',
         message: 'release_started while the release was rolled_back',
+      },
+    ]);
+  });
+
+  it('flags a second rollback of a finished release', () => {
+    const second = ev('rolled_back', 30, { reason: 'again' });
+    const release = project([
+      ev('release_started', 0),
+      ev('rolled_back', 2, { reason: 'x' }),
+      ev('release_finished', 9),
+      second,
+    ]);
+    expect(release).toMatchObject({
+      status: 'finished',
+      outcome: 'rolled_back',
+      rolledBackAt: '2026-11-27T10:02:00.000Z',
+      rollbackReason: 'x',
+    });
+    expect(release.anomalies).toEqual([
+      {
+        eventId: second.eventId,
+        type: 'rolled_back',
+        message: 'rolled_back while the release was finished',
       },
     ]);
   });

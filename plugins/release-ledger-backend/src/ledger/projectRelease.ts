@@ -98,7 +98,15 @@ export function projectRelease(options: {
   for (const event of events) {
     const a = event.attributes;
     const rule = TRANSITIONS[event.type];
-    if (rule) {
+    if (
+      event.type === 'rolled_back' &&
+      release.status === 'finished' &&
+      !release.rolledBackAt
+    ) {
+      // Rolling back a finished release (after an incident, say) is the
+      // usual path, not an anomaly: it stays finished, with outcome
+      // rolled_back. A second rollback still is one (see below).
+    } else if (rule) {
       if (rule.from.includes(release.status)) {
         if (rule.to) release.status = rule.to;
       } else {
