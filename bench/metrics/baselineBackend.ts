@@ -214,17 +214,16 @@ const benchBaselinePlugin = createBackendPlugin({
       deps: {
         httpRouter: coreServices.httpRouter,
         httpAuth: coreServices.httpAuth,
+        auth: coreServices.auth,
         catalog: catalogServiceRef,
         lifecycle: coreServices.lifecycle,
       },
-      async init({ httpRouter, httpAuth, catalog, lifecycle }) {
+      async init({ httpRouter, httpAuth, auth, catalog, lifecycle }) {
         const db = knexFactory(JSON.parse(process.env.BENCH_BASELINE_DB!));
         lifecycle.addShutdownHook(() => db.destroy());
         const router = Router();
         router.get('/metrics', async (req, res) => {
-          const credentials = await httpAuth.credentials(req, {
-            allow: ['service', 'user'],
-          });
+          await httpAuth.credentials(req, { allow: ['service', 'user'] });
           const t0 = performance.now();
           const days = WINDOW_DAYS[String(req.query.window ?? '90d')];
           if (!days) {
@@ -253,7 +252,9 @@ const benchBaselinePlugin = createBackendPlugin({
                   'relations',
                 ],
               },
-              { credentials },
+              // As the ledger does: the group tree is its own read, and the
+              // pipeline token may not call the catalog.
+              { credentials: await auth.getOwnServiceCredentials() },
             );
             const tree = groupTree(items);
             if (!tree.has(ref)) {

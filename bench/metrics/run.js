@@ -48,6 +48,13 @@ const ROOT = path.resolve(__dirname, '../..');
 const BACKEND_DIR = path.join(ROOT, 'packages/backend');
 const PLUGIN_DIR = path.join(ROOT, 'plugins/release-ledger-backend');
 const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+/**
+ * Only for the catalog's own endpoints (readiness, and timing the catalog
+ * calls the ledger makes). The ledger and baseline calls use TOKEN,
+ * restricted to release-ledger as documented, so a metrics read that called
+ * the catalog with the caller's credentials would fail here too.
+ */
+const CATALOG_TOKEN = 'bench-catalog-token';
 const env = (name, fallback) =>
   process.env[name] === undefined || process.env[name] === ''
     ? fallback
@@ -197,8 +204,10 @@ function runLoader(name, settings) {
 const yamlString = s => JSON.stringify(String(s));
 
 function request({ port, method, urlPath, body, agent, timeoutMs = 120_000 }) {
+  // The catalog is read from outside only with its own token.
+  const token = urlPath.startsWith('/api/catalog/') ? CATALOG_TOKEN : TOKEN;
   return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${TOKEN}` };
+    const headers = { authorization: `Bearer ${token}` };
     if (body !== undefined) {
       headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(body);
@@ -260,7 +269,11 @@ async function startBackend(kind, dir, db, catalogPath) {
       '        accessRestrictions:',
       '          - plugin: release-ledger',
       '          - plugin: bench-baseline',
-      // Only to poll the catalog until the org is in (readiness).
+      '      - type: static',
+      '        options:',
+      `          token: ${yamlString(CATALOG_TOKEN)}`,
+      '          subject: bench-catalog',
+      '        accessRestrictions:',
       '          - plugin: catalog',
       'catalog:',
       '  locations:',
@@ -1004,7 +1017,8 @@ async function serveTarget({ kind, dir, db, out }, org, queries, catalogPath) {
       out.rows.push({ query: q.name, q, product, idle: idle[q.name] });
     }
     // The catalog calls the ledger makes per metrics answer, timed from
-    // outside with the same token (the catalog's share of the figures above):
+    // outside (with the catalog token; the ledger makes them with its own
+    // credentials) — the catalog's share of the figures above:
     // all groups with relations (group and org scopes), the entities owned by
     // the department's groups (group scope), one entity by name (entity scope).
     out.catalog = {};

@@ -77,6 +77,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
         const metrics = new MetricsService({
           store: metricsStore,
           catalog: deps.catalog,
+          auth: deps.auth,
           config: config.metrics,
         });
         await scheduleDigests(deps.scheduler, {
@@ -86,7 +87,6 @@ export const releaseLedgerPlugin = createBackendPlugin({
           metrics,
           metricsStore,
           routing: comms.sources.routing,
-          auth: deps.auth,
           logger: deps.logger,
         });
         addConfiguredProviders(deps.config, gateProviders);

@@ -67,6 +67,8 @@ export async function startTestLedger(
   options: {
     permissionResult?: AuthorizeResult.ALLOW | AuthorizeResult.DENY;
     config?: object;
+    /** The catalog; default {@link testEntities}. */
+    entities?: Entity[];
   } = {},
 ): Promise<{ server: Server; knex: Knex }> {
   const knex = await databases.init(databaseId);
@@ -74,7 +76,9 @@ export async function startTestLedger(
     features: [
       releaseLedgerPlugin,
       mockServices.database.factory({ knex }),
-      catalogServiceMock.factory({ entities: testEntities }),
+      catalogServiceMock.factory({
+        entities: options.entities ?? testEntities,
+      }),
       mockServices.rootConfig.factory({ data: options.config ?? {} }),
       ...(options.permissionResult
         ? [

@@ -1,4 +1,4 @@
-import { BackstageCredentials } from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
@@ -23,8 +23,8 @@ import { MetricsRollup } from './rollups';
 
 const DAY_MS = 86_400_000;
 /**
- * Catalog answers (groups, ownership, entity existence) are kept this long per
- * caller: the catalog itself is eventually consistent, and a leadership page
+ * Catalog answers (groups, ownership, entity existence) are kept this long:
+ * the catalog itself is eventually consistent, and a leadership page
  * refreshing its figures should not re-read 150 groups each time. Metrics are
  * never cached; they always come from the current footprints.
  */
@@ -43,13 +43,19 @@ export type MetricsQuery = {
 
 /**
  * Answers DORA metrics for an entity, a group with its child groups, or the
- * org, from the footprints that ingest keeps current. Scopes are resolved
- * against the catalog with the caller's credentials, so a user sees metrics
- * only for what the catalog lets them see.
+ * org, from the footprints that ingest keeps current.
+ *
+ * Scopes are resolved against the catalog with the plugin's own
+ * credentials, not the caller's: the group tree, ownership and entity
+ * existence are the ledger's working data (as the owner stored at ingest
+ * is), and a pipeline token restricted to `release-ledger` (the documented
+ * setup) may not call the catalog at all. Who may read metrics is decided
+ * by the router (`release-ledger.release.read`), as for releases.
  */
 export class MetricsService {
   readonly #store: MetricsStore;
   readonly #catalog: CatalogService;
+  readonly #auth: AuthService;
   readonly #config: MetricsConfig;
   readonly #now: () => Date;
   readonly #catalogCache = new Map<
@@ -60,11 +66,13 @@ export class MetricsService {
   constructor(options: {
     store: MetricsStore;
     catalog: CatalogService;
+    auth: AuthService;
     config: MetricsConfig;
     now?: () => Date;
   }) {
     this.#store = options.store;
     this.#catalog = options.catalog;
+    this.#auth = options.auth;
     this.#config = options.config;
     this.#now = options.now ?? (() => new Date());
   }
@@ -77,10 +85,7 @@ export class MetricsService {
     ];
   }
 
-  async getMetrics(
-    query: MetricsQuery,
-    credentials: BackstageCredentials,
-  ): Promise<MetricsResponse> {
+  async getMetrics(query: MetricsQuery): Promise<MetricsResponse> {
     const scope = parseScope(query.scope);
     const window = parseWindow(query.window);
     const bandSetName = query.bandSet || this.#config.bandSet;
@@ -120,7 +125,7 @@ export class MetricsService {
 
     if (scope === 'entity') {
       const ref = this.#parseRef(query.ref, 'component');
-      await this.#requireEntity(ref, credentials);
+      await this.#requireEntity(ref);
       const [footprints, unattributedIncidents] = await Promise.all([
         this.#store.listPackedFootprints(
           { kind: 'entity', entityRef: ref },
@@ -148,7 +153,7 @@ export class MetricsService {
           `ref: must be a group ref for scope=group, got '${ref}'`,
         );
       }
-      const tree = groupTree(await this.#groups(credentials));
+      const tree = groupTree(await this.#groups());
       if (!tree.has(ref))
         throw new NotFoundError(`group ${ref} not found in the catalog`);
       const groups = groupWithDescendants(tree, ref).sort();
@@ -157,7 +162,7 @@ export class MetricsService {
           { kind: 'owners', ownerRefs: groups },
           from,
         ),
-        this.#ownedEntities(groups, credentials),
+        this.#ownedEntities(groups),
       ]);
       const rollup = rollUp(footprints, { contributors: true });
       return {
@@ -177,7 +182,7 @@ export class MetricsService {
 
     const [footprints, groups, unattributedIncidents] = await Promise.all([
       this.#store.listPackedFootprints({ kind: 'org' }, from),
-      this.#groups(credentials),
+      this.#groups(),
       this.#store.listUnattributedIncidents({
         from,
         limit: UNATTRIBUTED_LIMIT,
@@ -220,21 +225,8 @@ export class MetricsService {
     return ref;
   }
 
-  /**
-   * Caches a catalog answer per caller (so permissions still apply per
-   * caller); failed lookups are not kept.
-   */
-  #cached<T>(
-    credentials: BackstageCredentials,
-    key: string,
-    load: () => Promise<T>,
-  ): Promise<T> {
-    const p = credentials.principal as {
-      type: string;
-      userEntityRef?: string;
-      subject?: string;
-    };
-    const cacheKey = `${p.type}:${p.userEntityRef ?? p.subject ?? ''}|${key}`;
+  /** Caches a catalog answer; failed lookups are not kept. */
+  #cached<T>(cacheKey: string, load: () => Promise<T>): Promise<T> {
     const nowMs = Date.now();
     const hit = this.#catalogCache.get(cacheKey);
     if (hit && hit.expires > nowMs) return hit.value as Promise<T>;
@@ -250,20 +242,23 @@ export class MetricsService {
     return value;
   }
 
-  async #requireEntity(ref: string, credentials: BackstageCredentials) {
-    const exists = await this.#cached(credentials, `entity:${ref}`, async () =>
-      Boolean(await this.#catalog.getEntityByRef(ref, { credentials })),
+  /** The plugin's own credentials, for the catalog reads it makes for itself. */
+  async #own() {
+    return { credentials: await this.#auth.getOwnServiceCredentials() };
+  }
+
+  async #requireEntity(ref: string) {
+    const exists = await this.#cached(`entity:${ref}`, async () =>
+      Boolean(await this.#catalog.getEntityByRef(ref, await this.#own())),
     );
     if (!exists) throw new NotFoundError(`${ref} not found in the catalog`);
   }
 
-  #groups(credentials: BackstageCredentials): Promise<Entity[]> {
-    return this.#cached(credentials, 'groups', () =>
-      this.#loadGroups(credentials),
-    );
+  #groups(): Promise<Entity[]> {
+    return this.#cached('groups', () => this.#loadGroups());
   }
 
-  async #loadGroups(credentials: BackstageCredentials): Promise<Entity[]> {
+  async #loadGroups(): Promise<Entity[]> {
     const { items } = await this.#catalog.getEntities(
       {
         filter: { kind: 'group' },
@@ -278,30 +273,24 @@ export class MetricsService {
           'relations',
         ],
       },
-      { credentials },
+      await this.#own(),
     );
     return items;
   }
 
-  #ownedEntities(
-    groups: string[],
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
-    return this.#cached(credentials, `owned:${groups.join(',')}`, () =>
-      this.#loadOwnedEntities(groups, credentials),
+  #ownedEntities(groups: string[]): Promise<string[]> {
+    return this.#cached(`owned:${groups.join(',')}`, () =>
+      this.#loadOwnedEntities(groups),
     );
   }
 
-  async #loadOwnedEntities(
-    groups: string[],
-    credentials: BackstageCredentials,
-  ): Promise<string[]> {
+  async #loadOwnedEntities(groups: string[]): Promise<string[]> {
     const { items } = await this.#catalog.getEntities(
       {
         filter: { 'relations.ownedBy': groups },
         fields: ['kind', 'metadata.name', 'metadata.namespace'],
       },
-      { credentials },
+      await this.#own(),
     );
     return items.map(e => stringifyEntityRef(e).toLocaleLowerCase('en-US'));
   }

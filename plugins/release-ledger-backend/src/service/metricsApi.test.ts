@@ -1,11 +1,27 @@
-import { mockCredentials } from '@backstage/backend-test-utils';
+import { authServiceFactory } from '@backstage/backend-defaults/auth';
+import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import {
+  coreServices,
+  createServiceFactory,
+} from '@backstage/backend-plugin-api';
+import {
+  mockCredentials,
+  mockServices,
+  startTestBackend,
+  TestDatabaseId,
+} from '@backstage/backend-test-utils';
+import { Entity } from '@backstage/catalog-model';
+import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { utcWeekStart } from '@release-ledger/plugin-release-ledger-common';
 import request from 'supertest';
 import {
   createTestDatabases,
   startTestLedger,
+  testEntities,
 } from '../__testUtils__/testLedger';
+import { releaseLedgerPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
 
@@ -22,6 +38,21 @@ const at = (daysAgo: number, plusHours = 0) =>
 
 const PAYMENTS = 'component:default/payments-api';
 const CART = 'component:default/cart-service';
+const CHECKOUT = 'system:default/checkout';
+
+/** The test catalog, with payments-api part of the checkout system. */
+const entities: Entity[] = testEntities.map(e =>
+  e.metadata.name === 'payments-api'
+    ? {
+        ...e,
+        spec: { ...e.spec, system: 'checkout' },
+        relations: [
+          ...(e.relations ?? []),
+          { type: 'partOf', targetRef: CHECKOUT },
+        ],
+      }
+    : e,
+);
 
 /**
  * A small history, computed by hand (30-day window ending now):
@@ -94,7 +125,7 @@ describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
   let server: Awaited<ReturnType<typeof startTestLedger>>['server'];
 
   beforeAll(async () => {
-    ({ server } = await startTestLedger(databases, databaseId));
+    ({ server } = await startTestLedger(databases, databaseId, { entities }));
     // Arrival order is not event order: the history goes in reversed.
     const res = await request(server)
       .post('/api/release-ledger/events')
@@ -296,6 +327,109 @@ describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
     expect(res.status).toBe(401);
   });
 });
+
+/**
+ * The documented pipeline token: a static token restricted to
+ * `release-ledger` (app-config.yaml). The real auth services and a catalog
+ * client that asks for a catalog token on behalf of the credentials it is
+ * given, as @backstage/plugin-catalog-node's does: a read made with the
+ * caller's credentials is refused exactly as in a real backend.
+ */
+async function startWithRestrictedToken(
+  databaseId: TestDatabaseId,
+  token: string,
+) {
+  const knex = await databases.init(databaseId);
+  const catalogCalls: string[] = [];
+  const { server } = await startTestBackend({
+    features: [
+      releaseLedgerPlugin,
+      mockServices.database.factory({ knex }),
+      authServiceFactory,
+      httpAuthServiceFactory,
+      mockServices.rootConfig.factory({
+        data: {
+          backend: {
+            auth: {
+              externalAccess: [
+                {
+                  type: 'static',
+                  options: { token, subject: 'release-pipeline' },
+                  accessRestrictions: [{ plugin: 'release-ledger' }],
+                },
+              ],
+            },
+          },
+        },
+      }),
+      createServiceFactory({
+        service: catalogServiceRef,
+        deps: { auth: coreServices.auth },
+        factory: ({ auth }) => {
+          const catalog = catalogServiceMock({ entities });
+          return new Proxy(catalog, {
+            get(target, name, receiver) {
+              const method = Reflect.get(target, name, receiver);
+              if (typeof method !== 'function') return method;
+              return async (...args: any[]) => {
+                const options = args[args.length - 1];
+                await auth.getPluginRequestToken({
+                  onBehalfOf: options.credentials,
+                  targetPluginId: 'catalog',
+                });
+                catalogCalls.push(String(name));
+                return method.apply(target, args);
+              };
+            },
+          });
+        },
+      }),
+    ],
+  });
+  return { server, catalogCalls };
+}
+
+describe.each(databases.eachSupportedId())(
+  'metrics API with a pipeline token restricted to release-ledger on %p',
+  databaseId => {
+    const token = 'pipeline-token-restricted-to-release-ledger';
+
+    it('answers every scope: the catalog is read with the plugin’s own credentials', async () => {
+      const { server, catalogCalls } = await startWithRestrictedToken(
+        databaseId,
+        token,
+      );
+      const auth = `Bearer ${token}`;
+      const posted = await request(server)
+        .post('/api/release-ledger/events')
+        .set('Authorization', auth)
+        .send({ events: history() });
+      expect(posted.status).toBe(201);
+
+      for (const query of [
+        'scope=org&window=90d',
+        'scope=group&ref=group:default/engineering&window=90d',
+        `scope=entity&ref=${PAYMENTS}&window=90d`,
+      ]) {
+        const res = await request(server)
+          .get(`/api/release-ledger/metrics?${query}`)
+          .set('Authorization', auth);
+        expect({ query, status: res.status, error: res.body.error }).toEqual({
+          query,
+          status: 200,
+          error: undefined,
+        });
+        expect(res.body.metrics.changeFailureRate.deployments).toBe(
+          query.startsWith('scope=entity') ? 3 : 5,
+        );
+      }
+      // The catalog was asked (groups, ownership, the entity), never refused.
+      expect(catalogCalls).toEqual(
+        expect.arrayContaining(['getEntities', 'getEntityByRef']),
+      );
+    });
+  },
+);
 
 describe.each(databases.eachSupportedId())(
   'weekly notes API on %p',

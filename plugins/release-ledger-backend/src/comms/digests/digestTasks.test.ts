@@ -48,6 +48,7 @@ describe.each(databases.eachSupportedId())('digests on %p', databaseId => {
       catalog: catalogServiceMock({
         entities: commsEntities(['#svc-0-releases']),
       }),
+      auth: mockServices.auth({ pluginId: 'release-ledger' }),
       config: readReleaseLedgerConfig(new ConfigReader({})).metrics,
       now: () => NOW,
     });
@@ -58,7 +59,6 @@ describe.each(databases.eachSupportedId())('digests on %p', databaseId => {
       metrics,
       metricsStore,
       routing: harness.routing,
-      auth: mockServices.auth(),
       logger: mockServices.logger.mock(),
     };
     return { ...harness, knex, metricsStore, deps };

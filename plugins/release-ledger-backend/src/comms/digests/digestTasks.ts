@@ -1,5 +1,4 @@
 import type {
-  AuthService,
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
@@ -25,7 +24,6 @@ export type DigestDeps = {
   metrics: MetricsService;
   metricsStore: MetricsStore;
   routing: Pick<ReleaseRouting, 'contextFor'>;
-  auth: AuthService;
   logger: LoggerService;
 };
 
@@ -43,10 +41,9 @@ export async function enqueueLeadershipDigest(
   const weekStart = new Date(utcWeekStart(now.getTime()) - 7 * DAY_MS)
     .toISOString()
     .slice(0, 10);
-  const credentials = await deps.auth.getOwnServiceCredentials();
   const [week, month, note] = await Promise.all([
-    deps.metrics.getMetrics({ scope: 'org', window: '7d' }, credentials),
-    deps.metrics.getMetrics({ scope: 'org', window: '30d' }, credentials),
+    deps.metrics.getMetrics({ scope: 'org', window: '7d' }),
+    deps.metrics.getMetrics({ scope: 'org', window: '30d' }),
     deps.metricsStore.getWeeklyNote(weekStart),
   ]);
   const message = renderLeadershipDigest({

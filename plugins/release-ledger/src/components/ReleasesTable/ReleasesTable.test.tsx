@@ -48,11 +48,41 @@ describe('ReleasesTable', () => {
     expect(
       screen.getByText('canary_passed without canary_started'),
     ).toBeInTheDocument();
-    expect(
-      within(row).getByRole('link', {
-        name: 'Details of release web/app@7.0.0',
-      }),
-    ).toHaveAttribute('href', '/rl/releases/web%2Fapp%407.0.0');
+    const link = within(row).getByRole('link', {
+      name: 'Details of release web/app@7.0.0',
+    });
+    expect(link).toHaveAttribute('href', '/rl/releases/web%2Fapp%407.0.0');
+    expect(link).toHaveTextContent('7.0.0');
+  });
+
+  it('keeps to seven columns on an entity page: the flag sits with the status, the version links to the details', async () => {
+    await renderWithApis(
+      <ReleasesTable title="Recent" releases={[release]} />,
+      {
+        api: new FakeReleaseLedgerApi([release]),
+        mountedRoutes: { '/rl/releases/:releaseId': releaseRouteRef },
+      },
+    );
+    const headers = screen
+      .getAllByRole('columnheader')
+      .map(h => h.textContent?.trim())
+      .filter(Boolean);
+    expect(headers).toEqual([
+      'Version',
+      'Status',
+      'Started',
+      'Promoted',
+      'Duration',
+      'Commit',
+      'Owner',
+    ]);
+    const row = screen.getByText('7.0.0').closest('tr')!;
+    const cells = within(row).getAllByRole('cell');
+    const flagCell = within(row)
+      .getByLabelText("2 anomalies in this release's events")
+      .closest('td');
+    // The expand toggle, then Version, then Status.
+    expect(cells.indexOf(flagCell!)).toBe(2);
   });
 
   it('offers "Load more" when there is more', async () => {

@@ -137,8 +137,14 @@ export function ReleasesTable(props: ReleasesTableProps) {
       title: 'Version',
       field: 'version',
       highlight: true,
+      // The version is the way into the release page; no separate
+      // "Details" column, so the table fits a 1440 px entity page.
       render: row => (
-        <Link to={releaseLink(row.releaseId)} title="Release details">
+        <Link
+          to={releaseLink(row.releaseId)}
+          title="Release details"
+          aria-label={`Details of release ${row.releaseId}`}
+        >
           {row.version ?? row.releaseId}
         </Link>
       ),
@@ -157,7 +163,11 @@ export function ReleasesTable(props: ReleasesTableProps) {
     {
       title: 'Status',
       field: 'status',
-      render: row => <ReleaseStatusChip release={row} />,
+      render: row => (
+        <span className={classes.nowrap}>
+          <ReleaseStatusChip release={row} /> <AnomalyFlag release={row} />
+        </span>
+      ),
     },
     {
       title: 'Started',
@@ -206,23 +216,6 @@ export function ReleasesTable(props: ReleasesTableProps) {
         ) : (
           '—'
         ),
-    },
-    {
-      title: 'Anomalies',
-      sorting: false,
-      render: row => <AnomalyFlag release={row} />,
-    },
-    {
-      title: 'Details',
-      sorting: false,
-      render: row => (
-        <Link
-          to={releaseLink(row.releaseId)}
-          aria-label={`Details of release ${row.releaseId}`}
-        >
-          Details
-        </Link>
-      ),
     },
   ];
 
