@@ -484,46 +484,79 @@ async function breakdown() {
   process.stdout.write(`${JSON.stringify(out)}\n`);
 }
 
-/** Top contributors as the service computed them before. */
+/**
+ * Top contributing systems from the rows: each release counts for its
+ * system (its component when it had none), with the failing components
+ * beneath; the owner is the one of a component's latest deployment.
+ */
 function contributorsByRows(
   footprints: ReleaseFootprint[],
   options: { from: string; to: string },
 ) {
-  const byEntity = new Map<
+  type Counts = { failures: number; deployments: number };
+  type Component = Counts & {
+    entityRef: string;
+    ownerRef?: string;
+    latest: string;
+  };
+  const bySystem = new Map<
     string,
-    {
-      entityRef: string;
-      ownerRef?: string;
-      failures: number;
-      deployments: number;
-    }
+    Counts & { components: Map<string, Component> }
   >();
   for (const f of footprints) {
     if (f.environment !== 'production' || !f.isDeployment) continue;
     if (!f.startedAt || f.startedAt < options.from || f.startedAt >= options.to)
       continue;
-    let row = byEntity.get(f.entityRef);
+    const systemRef = f.systemRef ?? f.entityRef;
+    let system = bySystem.get(systemRef);
+    if (!system) {
+      system = { failures: 0, deployments: 0, components: new Map() };
+      bySystem.set(systemRef, system);
+    }
+    let row = system.components.get(f.entityRef);
     if (!row) {
       row = {
         entityRef: f.entityRef,
         ownerRef: f.ownerRef,
         failures: 0,
         deployments: 0,
+        latest: f.startedAt,
       };
-      byEntity.set(f.entityRef, row);
+      system.components.set(f.entityRef, row);
+    } else if (
+      f.startedAt > row.latest ||
+      (f.startedAt === row.latest && (f.ownerRef ?? '') < (row.ownerRef ?? ''))
+    ) {
+      row.ownerRef = f.ownerRef;
+      row.latest = f.startedAt;
     }
-    row.deployments++;
-    if (f.failed) row.failures++;
+    for (const counts of [system, row]) {
+      counts.deployments++;
+      if (f.failed) counts.failures++;
+    }
   }
-  return [...byEntity.values()]
-    .filter(r => r.failures > 0)
-    .sort(
-      (a, b) =>
-        b.failures - a.failures ||
-        b.deployments - a.deployments ||
-        a.entityRef.localeCompare(b.entityRef),
-    )
-    .slice(0, 3);
+  const ranked = <T extends Counts>(rows: T[], ref: (r: T) => string) =>
+    rows
+      .filter(r => r.failures > 0)
+      .sort(
+        (a, b) =>
+          b.failures - a.failures ||
+          b.deployments - a.deployments ||
+          ref(a).localeCompare(ref(b)),
+      );
+  return ranked(
+    [...bySystem].map(([systemRef, s]) => ({ systemRef, ...s })),
+    s => s.systemRef,
+  )
+    .slice(0, 3)
+    .map(({ systemRef, failures, deployments, components }) => ({
+      systemRef,
+      failures,
+      deployments,
+      components: ranked([...components.values()], c => c.entityRef).map(
+        ({ latest: _latest, ...c }) => c,
+      ),
+    }));
 }
 
 /** Team rows as the service computed them before: one computeDoraMetrics per owner. */

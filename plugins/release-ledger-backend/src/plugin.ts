@@ -15,6 +15,7 @@ import { addConfiguredProviders, createGates } from './gates/createGates';
 import { GateProviders } from './gates/providers/GateProviders';
 import { EventIntake } from './ledger/EventIntake';
 import { MetricsService } from './metrics/MetricsService';
+import { scheduleSystemBackfill } from './metrics/systemBackfill';
 import { createRouter } from './service/router';
 
 /**
@@ -80,6 +81,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
           auth: deps.auth,
           config: config.metrics,
         });
+        await scheduleSystemBackfill({ db, ...deps });
         await scheduleDigests(deps.scheduler, {
           db,
           config: commsConfig,

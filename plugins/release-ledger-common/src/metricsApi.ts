@@ -44,14 +44,33 @@ export type TeamMetricsRow = {
   metrics: Omit<DoraMetrics, 'trend'>;
 };
 
-/** An entity that contributed failures in the window. @public */
-export type ContributingSystem = {
+/** A component of a {@link ContributingSystem}. @public */
+export type ContributingComponent = {
   entityRef: string;
+  /** The owner of its latest release started in the window. */
   ownerRef?: string;
   /** Failed releases started in the window. */
   failures: number;
   /** Releases started in production in the window. */
   deployments: number;
+};
+
+/**
+ * A catalog System that contributed failures in the window: the `spec.system`
+ * of its components when their releases started. A component without a
+ * system stands for itself (`systemRef` is the component's ref).
+ *
+ * @public
+ */
+export type ContributingSystem = {
+  /** e.g. `system:default/payments`, or the component's own ref. */
+  systemRef: string;
+  /** Failed releases of its components started in the window. */
+  failures: number;
+  /** Releases of its components started in production in the window. */
+  deployments: number;
+  /** Its components with failures in the window, most failures first. */
+  components: ContributingComponent[];
 };
 
 /**
@@ -75,7 +94,7 @@ export type MetricsResponse = {
   groups?: string[];
   /** Org scope: one row per owner group with releases in the window, worst change failure rate first. */
   teams?: TeamMetricsRow[];
-  /** Group and org scope: the 3 entities with the most failures in the window. */
+  /** Group and org scope: the 3 systems with the most failures in the window. */
   topContributors?: ContributingSystem[];
   /** Incidents in the window and scope that no release could be attributed to. */
   unattributedIncidents: LedgerIncident[];

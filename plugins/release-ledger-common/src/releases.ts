@@ -20,6 +20,17 @@ export const RELEASE_STATUSES = [
 /** @public */
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
+/**
+ * How a finished release ended: promoted, or rolled back (also when the
+ * rollback came after `release_finished`, e.g. after an incident).
+ *
+ * @public
+ */
+export const RELEASE_OUTCOMES = ['promoted', 'rolled_back'] as const;
+
+/** @public */
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
+
 /** A merged change shipped by a release. @public */
 export type ReleaseChange = {
   prNumber: number;
@@ -61,9 +72,11 @@ export type Release = {
   entityRef: string;
   /** Owner group when the release started; history stays true when ownership changes. */
   ownerRef?: string;
+  /** The catalog System (`spec.system`) the entity was part of when the release started. */
+  systemRef?: string;
   status: ReleaseStatus;
   /** How a finished release ended. */
-  outcome?: 'promoted' | 'rolled_back';
+  outcome?: ReleaseOutcome;
   environment: string;
   version?: string;
   commit?: string;

@@ -36,6 +36,8 @@ const TO = h(24 * 20);
 
 const ENTITIES = ['a', 'b', 'c'].map(n => `component:default/${n}`);
 const OWNERS = ['group:default/t1', 'group:default/t2'];
+/** a and b are part of the shop system; c of none until it joins it halfway. */
+const SHOP = 'system:default/shop';
 
 /**
  * Thirty releases over three weeks across three services and two teams:
@@ -48,6 +50,7 @@ function history(): AcceptedEvent[] {
   for (let k = 0; k < 30; k++) {
     const entityRef = ENTITIES[k % 3];
     const ownerRef = k % 3 === 2 && k > 15 ? OWNERS[0] : OWNERS[k % 2];
+    const systemRef = k % 3 !== 2 || k > 15 ? SHOP : undefined;
     const releaseId = `${entityRef}@${k}`;
     const start = 13 * k + (k % 5);
     const environment = k % 7 === 6 ? 'staging' : 'production';
@@ -63,6 +66,7 @@ function history(): AcceptedEvent[] {
       entityRef,
       releaseEntityRef: entityRef,
       ownerRef,
+      systemRef,
       timestamp: h(hour),
       environment,
       attributes,
@@ -158,25 +162,42 @@ async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
             (a.metrics.changeFailureRate.rate ?? -1) ||
           a.groupRef.localeCompare(b.groupRef),
       ),
-    contributors: ENTITIES.map(entityRef => {
-      const started = footprints
-        .filter(f => f.entityRef === entityRef && inWindow(f))
-        .sort((a, b) => b.startedAt!.localeCompare(a.startedAt!));
-      return {
-        entityRef,
-        ownerRef: started[0]?.ownerRef,
-        failures: started.filter(f => f.failed).length,
-        deployments: started.length,
-      };
-    })
+    contributors: [SHOP, ENTITIES[2]]
+      .map(systemRef => {
+        const ofSystem = footprints.filter(
+          f => (f.systemRef ?? f.entityRef) === systemRef && inWindow(f),
+        );
+        return {
+          systemRef,
+          failures: ofSystem.filter(f => f.failed).length,
+          deployments: ofSystem.length,
+          components: ENTITIES.map(entityRef => {
+            const started = ofSystem
+              .filter(f => f.entityRef === entityRef)
+              .sort((a, b) => b.startedAt!.localeCompare(a.startedAt!));
+            return {
+              entityRef,
+              ownerRef: started[0]?.ownerRef,
+              failures: started.filter(f => f.failed).length,
+              deployments: started.length,
+            };
+          })
+            .filter(r => r.failures > 0)
+            .sort(
+              (a, b) =>
+                b.failures - a.failures ||
+                b.deployments - a.deployments ||
+                a.entityRef.localeCompare(b.entityRef),
+            ),
+        };
+      })
       .filter(r => r.failures > 0)
       .sort(
         (a, b) =>
           b.failures - a.failures ||
           b.deployments - a.deployments ||
-          a.entityRef.localeCompare(b.entityRef),
-      )
-      .slice(0, 3),
+          a.systemRef.localeCompare(b.systemRef),
+      ),
   };
 }
 
@@ -210,10 +231,13 @@ describe.each(databases.eachSupportedId())(
       for (const row of rows) {
         expect(row.packed).toBe(packFootprint(fromFootprintRow(row)));
       }
-      // Staging (0), clean (11), failed unrestored (31), rolled back (55),
-      // failed after promotion and restored (63): every kind is in there.
+      // Staging (0); clean (11), failed unrestored (31) and rolled back (55),
+      // outside a system and in one (+64: 75, 95, 119); failed after
+      // promotion and restored, in a system (127): every kind is in there.
       const flags = new Set(rows.map(r => Number(r.packed.split(',')[2])));
-      expect([...flags].sort((a, b) => a - b)).toEqual([0, 11, 31, 55, 63]);
+      expect([...flags].sort((a, b) => a - b)).toEqual([
+        0, 11, 31, 55, 75, 95, 119, 127,
+      ]);
     });
 
     it.each(SCOPES.map(scope => [JSON.stringify(scope), scope]))(
@@ -259,7 +283,10 @@ describe.each(databases.eachSupportedId())(
         if (!next || next === PACKED_MIGRATION) break;
         await knex.migrate.up({ directory: migrationsDir });
       }
-      const unpacked = stored.map(({ packed: _packed, ...row }) => row);
+      // Rows as they were before the packed column (and before systems).
+      const unpacked = stored.map(
+        ({ packed: _packed, system_ref: _system, ...row }) => row,
+      );
       // More rows than one back-fill page.
       const extra = Array.from({ length: 1_100 }, (_, i) =>
         footprintRow(
@@ -279,7 +306,12 @@ describe.each(databases.eachSupportedId())(
       );
       await knex.batchInsert(
         FOOTPRINTS.table,
-        [...unpacked, ...extra.map(({ packed: _packed, ...row }) => row)],
+        [
+          ...unpacked,
+          ...extra.map(
+            ({ packed: _packed, system_ref: _system, ...row }) => row,
+          ),
+        ],
         100,
       );
       await knex.migrate.latest({ directory: migrationsDir });
@@ -292,8 +324,11 @@ describe.each(databases.eachSupportedId())(
       );
       expect(migrated.size).toBe(stored.length + extra.length);
       for (const row of [...stored, ...extra]) {
-        expect(migrated.get(row.release_id)).toBe(row.packed);
+        expect(migrated.get(row.release_id)).toBe(
+          packFootprint({ ...fromFootprintRow(row), systemRef: undefined }),
+        );
       }
+      expect(stored.some(row => row.system_ref)).toBe(true);
     });
   },
 );

@@ -48,6 +48,7 @@ type ReleaseRow = {
   release_id: string;
   entity_ref: string;
   owner_ref: string | null;
+  system_ref: string | null;
   status: string;
   promoted_at: string | null;
   sort_at: string;
@@ -57,7 +58,12 @@ type ReleaseRow = {
 /** What a release's projection starts from: who it belongs to, where it was. */
 type ReleaseIdentity = Pick<
   ReleaseRow,
-  'release_id' | 'entity_ref' | 'owner_ref' | 'promoted_at' | 'status'
+  | 'release_id'
+  | 'entity_ref'
+  | 'owner_ref'
+  | 'system_ref'
+  | 'promoted_at'
+  | 'status'
 >;
 
 /**
@@ -71,11 +77,14 @@ function releaseIdentities(
 ): Map<string, ReleaseIdentity> {
   const earliest = new Map<string, AcceptedReleaseEvent>();
   const owner = new Map<string, string>();
+  const system = new Map<string, string>();
   for (const e of events) {
     const first = earliest.get(e.releaseId);
     if (!first || e.timestamp < first.timestamp) earliest.set(e.releaseId, e);
     if (e.ownerRef && !owner.has(e.releaseId))
       owner.set(e.releaseId, e.ownerRef);
+    if (e.systemRef && !system.has(e.releaseId))
+      system.set(e.releaseId, e.systemRef);
   }
   return new Map(
     releaseIds.map(releaseId => [
@@ -84,6 +93,7 @@ function releaseIdentities(
         release_id: releaseId,
         entity_ref: earliest.get(releaseId)!.releaseEntityRef,
         owner_ref: owner.get(releaseId) ?? null,
+        system_ref: system.get(releaseId) ?? null,
         promoted_at: null,
         status: 'pending',
       },
@@ -422,6 +432,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           'release_id',
           'entity_ref',
           'owner_ref',
+          'system_ref',
           'promoted_at',
           'status',
         );
@@ -446,6 +457,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           releaseId: row.release_id,
           entityRef: row.entity_ref,
           ownerRef: row.owner_ref ?? undefined,
+          systemRef: row.system_ref ?? undefined,
           events,
         });
         projected.set(row.release_id, {
@@ -457,7 +469,9 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           release_id: row.release_id,
           entity_ref: row.entity_ref,
           owner_ref: row.owner_ref,
+          system_ref: row.system_ref,
           status: release.status,
+          outcome: release.outcome ?? null,
           environment: release.environment,
           version: release.version ?? null,
           started_at: release.startedAt ?? null,
@@ -486,6 +500,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     if (filter.entityRef) query.where('entity_ref', filter.entityRef);
     if (filter.ownerRef) query.where('owner_ref', filter.ownerRef);
     if (filter.status) query.where('status', filter.status);
+    if (filter.outcome) query.where('outcome', filter.outcome);
     if (filter.from) query.where('sort_at', '>=', filter.from);
     if (filter.to) query.where('sort_at', '<=', filter.to);
     if (filter.cursor) {

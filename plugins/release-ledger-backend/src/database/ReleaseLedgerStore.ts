@@ -2,6 +2,7 @@ import type {
   Release,
   ReleaseEvent,
   ReleasePage,
+  ReleaseOutcome,
   ReleaseStatus,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -12,6 +13,8 @@ export type AcceptedReleaseEvent = ReleaseEvent & {
   releaseEntityRef: string;
   /** Owner group of that entity now; stored only when the release is new. */
   ownerRef?: string;
+  /** Catalog System of that entity now; stored only when the release is new. */
+  systemRef?: string;
 };
 
 /**
@@ -37,6 +40,8 @@ export type ReleaseFilter = {
   entityRef?: string;
   ownerRef?: string;
   status?: ReleaseStatus;
+  /** How a finished release ended (a rolled-back one is `finished` with outcome `rolled_back`). */
+  outcome?: ReleaseOutcome;
   from?: string;
   to?: string;
   limit: number;

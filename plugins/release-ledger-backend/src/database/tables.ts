@@ -54,7 +54,11 @@ export type ReleaseWriteRow = {
   release_id: string;
   entity_ref: string;
   owner_ref: string | null;
+  /** The entity's catalog System when the release started (kept like the owner). */
+  system_ref: string | null;
   status: string;
+  /** How a finished release ended (Release.outcome); null until it finishes. */
+  outcome: string | null;
   environment: string;
   version: string | null;
   started_at: string | null;
@@ -74,7 +78,9 @@ export const RELEASES: TableSpec<ReleaseWriteRow> = {
     'release_id',
     'entity_ref',
     'owner_ref',
+    'system_ref',
     'status',
+    'outcome',
     'environment',
     'version',
     'started_at',
@@ -124,6 +130,7 @@ export type FootprintRow = {
   release_id: string;
   entity_ref: string;
   owner_ref: string | null;
+  system_ref: string | null;
   environment: string;
   is_deployment: boolean;
   started_at: string | null;
@@ -154,6 +161,7 @@ export const FOOTPRINTS: TableSpec<FootprintRow> = {
     'release_id',
     'entity_ref',
     'owner_ref',
+    'system_ref',
     'environment',
     'is_deployment',
     'started_at',

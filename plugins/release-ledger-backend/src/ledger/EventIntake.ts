@@ -17,6 +17,7 @@ import {
   AcceptedEvent,
   ReleaseLedgerStore,
 } from '../database/ReleaseLedgerStore';
+import { systemOf } from '../metrics/systemOf';
 import { deriveEventId } from './deriveEventId';
 import { normaliseTime } from './projectRelease';
 
@@ -25,7 +26,7 @@ export type IntakeOutcome =
   | { ok: true; results: IngestResult[] }
   | { ok: false; issues: ValidationIssue[] };
 
-type CatalogFacts = { ownerRef?: string };
+type CatalogFacts = { ownerRef?: string; systemRef?: string };
 
 /** An event that passed the contract; incidents may come without a release. */
 type ValidatedEvent = Omit<ReleaseEvent, 'releaseId'> & { releaseId?: string };
@@ -210,6 +211,9 @@ export class EventIntake {
         ownerRef: known.has(e.releaseId)
           ? undefined
           : facts.get(releaseEntityRef)?.ownerRef,
+        systemRef: known.has(e.releaseId)
+          ? undefined
+          : facts.get(releaseEntityRef)?.systemRef,
       });
     });
 
@@ -252,6 +256,7 @@ export class EventIntake {
           'metadata.name',
           'metadata.namespace',
           'spec.owner',
+          'spec.system',
           'relations',
         ],
       },
@@ -259,7 +264,7 @@ export class EventIntake {
     );
     items.forEach((entity, i) => {
       if (!entity) return;
-      const facts = { ownerRef: ownerOf(entity) };
+      const facts = { ownerRef: ownerOf(entity), systemRef: systemOf(entity) };
       found.set(missing[i], facts);
       this.#catalogCache.set(missing[i], {
         facts,

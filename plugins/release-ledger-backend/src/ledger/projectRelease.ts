@@ -68,6 +68,7 @@ export function projectRelease(options: {
   releaseId: string;
   entityRef: string;
   ownerRef?: string;
+  systemRef?: string;
   events: ReleaseEvent[];
 }): Release {
   const unique = new Map<string, ReleaseEvent>();
@@ -83,6 +84,7 @@ export function projectRelease(options: {
     releaseId: options.releaseId,
     entityRef: options.entityRef,
     ownerRef: options.ownerRef,
+    systemRef: options.systemRef,
     status: 'pending',
     environment: events[0].environment,
     firstEventAt: events[0].timestamp,

@@ -41,16 +41,18 @@ const A = '"group:default/t","component:default/a"';
 
 describe('packFootprint', () => {
   it.each`
-    name                                     | footprint                                                                                                                                                                                   | packed
-    ${'outside production'}                  | ${fp({ environment: 'staging', isDeployment: false, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [HOUR] })}                                                             | ${`${A},0,0`}
-    ${'promoted, two changes'}               | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [2 * HOUR, 3 * HOUR] })}                                                                        | ${`${A},11,2,${BASE},${BASE + HOUR},${2 * HOUR},${3 * HOUR}`}
-    ${'rolled back, restored by it'}         | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], firstFailureSignalAt: iso(BASE + HOUR), restoredAt: iso(BASE + HOUR), timeToRestoreMs: 0 })} | ${`${A},55,0,${BASE},${BASE + HOUR},0`}
-    ${'failed, not restored'}                | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + 2 * HOUR) })}                    | ${`${A},31,0,${BASE},${BASE + HOUR},${BASE + 2 * HOUR}`}
-    ${'failed without a signal'}             | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], timeToRestoreMs: 5 })}                                                                       | ${`${A},7,0,${BASE}`}
-    ${'promoted, never started'}             | ${fp({ promotedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                                       | ${`${A},9,1,${BASE},${HOUR}`}
-    ${'lead times without a promotion'}      | ${fp({ isDeployment: true, startedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                    | ${`${A},3,0,${BASE}`}
-    ${'an unreadable start (no deployment)'} | ${fp({ isDeployment: true, startedAt: 'yesterday' })}                                                                                                                                       | ${`${A},1,0`}
-    ${'without an owner'}                    | ${fp({ ownerRef: undefined, environment: 'staging' })}                                                                                                                                      | ${'null,"component:default/a",0,0'}
+    name                                      | footprint                                                                                                                                                                                   | packed
+    ${'outside production'}                   | ${fp({ environment: 'staging', isDeployment: false, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [HOUR] })}                                                             | ${`${A},0,0`}
+    ${'promoted, two changes'}                | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), leadTimesMs: [2 * HOUR, 3 * HOUR] })}                                                                        | ${`${A},11,2,${BASE},${BASE + HOUR},${2 * HOUR},${3 * HOUR}`}
+    ${'rolled back, restored by it'}          | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], firstFailureSignalAt: iso(BASE + HOUR), restoredAt: iso(BASE + HOUR), timeToRestoreMs: 0 })} | ${`${A},55,0,${BASE},${BASE + HOUR},0`}
+    ${'failed, not restored'}                 | ${fp({ isDeployment: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + 2 * HOUR) })}                    | ${`${A},31,0,${BASE},${BASE + HOUR},${BASE + 2 * HOUR}`}
+    ${'failed without a signal'}              | ${fp({ isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['rolled_back'], timeToRestoreMs: 5 })}                                                                       | ${`${A},7,0,${BASE}`}
+    ${'promoted, never started'}              | ${fp({ promotedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                                       | ${`${A},9,1,${BASE},${HOUR}`}
+    ${'lead times without a promotion'}       | ${fp({ isDeployment: true, startedAt: iso(BASE), leadTimesMs: [HOUR] })}                                                                                                                    | ${`${A},3,0,${BASE}`}
+    ${'an unreadable start (no deployment)'}  | ${fp({ isDeployment: true, startedAt: 'yesterday' })}                                                                                                                                       | ${`${A},1,0`}
+    ${'without an owner'}                     | ${fp({ ownerRef: undefined, environment: 'staging' })}                                                                                                                                      | ${'null,"component:default/a",0,0'}
+    ${'part of a system'}                     | ${fp({ systemRef: 'system:default/s', isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + HOUR) })}                       | ${`${A},87,0,"system:default/s",${BASE},${BASE + HOUR}`}
+    ${'part of a system, outside production'} | ${fp({ systemRef: 'system:default/s', environment: 'staging' })}                                                                                                                            | ${`${A},0,0`}
   `('packs a footprint $name', ({ footprint, packed }) => {
     expect(packFootprint(footprint)).toBe(packed);
   });
@@ -60,15 +62,16 @@ describe('packFootprint', () => {
       [
         'null,"component:default/b",0,0',
         `${A},11,2,${BASE},${BASE + HOUR},1,2`,
-        `${A},55,0,${BASE},${BASE + HOUR},0`,
+        `${A},119,0,"system:default/s",${BASE},${BASE + HOUR},0`,
       ].join(','),
     );
     const seen: unknown[] = [];
     expect(
-      forEachPackedFootprint(joined, (ownerRef, entityRef, t) =>
+      forEachPackedFootprint(joined, (ownerRef, entityRef, t, systemRef) =>
         seen.push({
           ownerRef,
           entityRef,
+          systemRef,
           ...t,
           leadTimesMs: Array.from(t.leadTimesMs),
         }),
@@ -90,8 +93,10 @@ describe('packFootprint', () => {
         promotedMs: BASE + HOUR,
         leadTimesMs: [1, 2],
         timeToRestoreMs: undefined,
+        systemRef: undefined,
       }),
       expect.objectContaining({
+        systemRef: 'system:default/s',
         production: true,
         deployment: true,
         failed: true,
@@ -109,6 +114,9 @@ describe('packFootprint', () => {
     expect(() => forEachPackedFootprint([1, 2, 3, 4], () => {})).toThrow(
       'expected refs',
     );
+    expect(() =>
+      forEachPackedFootprint([null, 'component:default/a', 65, 0, 5], () => {}),
+    ).toThrow('expected a system at 4');
   });
 });
 
@@ -126,6 +134,10 @@ const inputArb: fc.Arbitrary<ReleaseMetricInput> = fc.record({
   ownerRef: fc.option(fc.constantFrom('group:default/t1', 'group:default/t2'), {
     nil: undefined,
   }),
+  systemRef: fc.option(
+    fc.constantFrom('system:default/s1', 'system:default/s2'),
+    { nil: undefined },
+  ),
   environment: fc.constantFrom('production', 'production', 'staging'),
   startedAt: fc.option(time, { nil: undefined }),
   promotedAt: fc.option(time, { nil: undefined }),
@@ -165,7 +177,14 @@ describe('the packed column', () => {
         for (const db of ['sqlite', 'pg'] as const) {
           const read = asRead(row, db) as unknown as FootprintRow;
           expect(packFootprint(fromFootprintRow(read))).toBe(row.packed);
-          expect(migration.packRow(read)).toBe(row.packed);
+          // The packed migration predates systems: its rows are ours
+          // without one (and identical for a release without a system).
+          expect(migration.packRow(read)).toBe(
+            packFootprint(fromFootprintRow({ ...read, system_ref: null })),
+          );
+          expect(migration.packRow(read) === row.packed).toBe(
+            !input.systemRef || input.environment !== 'production',
+          );
         }
         expect(forEachPackedFootprint(parsePacked(row.packed), () => {})).toBe(
           1,
@@ -249,7 +268,7 @@ function referenceTeams(
     );
 }
 
-/** Top contributors by definition, on the footprints' ISO times. */
+/** Top contributing systems by definition, on the footprints' ISO times. */
 function referenceContributors(
   footprints: ReleaseFootprint[],
   window: { from: string; to: string },
@@ -261,28 +280,45 @@ function referenceContributors(
       f.startedAt! >= window.from &&
       f.startedAt! < window.to,
   );
-  return [...new Set(started.map(f => f.entityRef))]
-    .map(entityRef => {
-      const mine = started.filter(f => f.entityRef === entityRef);
-      // The owner of the latest deployment; the smaller ref on a tie.
-      const latest = [...mine].sort(
+  const ranked = <T extends { failures: number; deployments: number }>(
+    rows: T[],
+    ref: (row: T) => string,
+  ) =>
+    rows
+      .filter(r => r.failures > 0)
+      .sort(
         (a, b) =>
-          b.startedAt!.localeCompare(a.startedAt!) ||
-          (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
-      )[0];
-      return {
-        entityRef,
-        ownerRef: latest.ownerRef,
-        failures: mine.filter(f => f.failed).length,
-        deployments: mine.length,
-      };
-    })
-    .filter(r => r.failures > 0)
-    .sort(
-      (a, b) =>
-        b.failures - a.failures ||
-        b.deployments - a.deployments ||
-        a.entityRef.localeCompare(b.entityRef),
-    )
-    .slice(0, 3);
+          b.failures - a.failures ||
+          b.deployments - a.deployments ||
+          ref(a).localeCompare(ref(b)),
+      );
+  // A component without a system stands for itself.
+  const systemOf = (f: ReleaseFootprint) => f.systemRef ?? f.entityRef;
+  const systems = [...new Set(started.map(systemOf))].map(systemRef => {
+    const ofSystem = started.filter(f => systemOf(f) === systemRef);
+    const components = [...new Set(ofSystem.map(f => f.entityRef))].map(
+      entityRef => {
+        const mine = ofSystem.filter(f => f.entityRef === entityRef);
+        // The owner of the latest deployment; the smaller ref on a tie.
+        const latest = [...mine].sort(
+          (a, b) =>
+            b.startedAt!.localeCompare(a.startedAt!) ||
+            (a.ownerRef ?? '').localeCompare(b.ownerRef ?? ''),
+        )[0];
+        return {
+          entityRef,
+          ownerRef: latest.ownerRef,
+          failures: mine.filter(f => f.failed).length,
+          deployments: mine.length,
+        };
+      },
+    );
+    return {
+      systemRef,
+      failures: ofSystem.filter(f => f.failed).length,
+      deployments: ofSystem.length,
+      components: ranked(components, c => c.entityRef),
+    };
+  });
+  return ranked(systems, s => s.systemRef).slice(0, 3);
 }

@@ -24,6 +24,7 @@ export function footprintInput(
     releaseId: release.releaseId,
     entityRef: release.entityRef,
     ownerRef: release.ownerRef,
+    systemRef: release.systemRef,
     environment: release.environment,
     startedAt: release.startedAt,
     promotedAt: release.promotedAt,
@@ -66,6 +67,7 @@ export function footprintRow(
     release_id: f.releaseId,
     entity_ref: f.entityRef,
     owner_ref: f.ownerRef ?? null,
+    system_ref: f.systemRef ?? null,
     environment: f.environment,
     is_deployment: f.isDeployment,
     started_at: f.startedAt ?? null,
@@ -89,6 +91,7 @@ export function fromFootprintRow(
     releaseId: row.release_id,
     entityRef: row.entity_ref,
     ownerRef: row.owner_ref ?? undefined,
+    systemRef: row.system_ref ?? undefined,
     environment: row.environment,
     // SQLite answers booleans as 0/1.
     isDeployment: Boolean(row.is_deployment),
@@ -115,19 +118,21 @@ export function fromFootprintRow(
  * database joins the scope's rows into one string that is parsed at once
  * (no per-row objects, no dates):
  *
- *   owner,entity,flags,leadCount[,startedMs][,promotedMs][,signalMs][,restoreMs][,leadMs…]
+ *   owner,entity,flags,leadCount[,system][,startedMs][,promotedMs][,signalMs][,restoreMs][,leadMs…]
  *
- * `owner` and `entity` are JSON strings (owner `null` when unknown), the
- * rest integers; times are epoch ms (UTC). A field is present only when its
- * flag is set: PACK_PRODUCTION, PACK_DEPLOYMENT (started in production:
- * startedMs), PACK_FAILED, PACK_PROMOTED (promotedMs; then leadCount lead
- * times), PACK_SIGNAL (failed, first failure signal: signalMs),
- * PACK_RESTORED (failed and restored: restoreMs). Outside production flags
- * and leadCount are 0: such a release counts towards no figure, only its
- * team's existence. Rows joined with `,` stay one JSON list.
+ * `owner`, `entity` and `system` are JSON strings (owner `null` when
+ * unknown), the rest integers; times are epoch ms (UTC). A field is present
+ * only when its flag is set: PACK_SYSTEM (the entity's catalog System when
+ * the release started: system), PACK_PRODUCTION, PACK_DEPLOYMENT (started in
+ * production: startedMs), PACK_FAILED, PACK_PROMOTED (promotedMs; then
+ * leadCount lead times), PACK_SIGNAL (failed, first failure signal:
+ * signalMs), PACK_RESTORED (failed and restored: restoreMs). Outside
+ * production flags and leadCount are 0: such a release counts towards no
+ * figure, only its team's existence. Rows joined with `,` stay one JSON list.
  *
  * The migration 20261129010000_packed_footprints.js back-fills the same
- * format from the other columns; a test keeps the two identical.
+ * format from the other columns (before systems, so without PACK_SYSTEM,
+ * which keeps its rows valid); a test keeps the two identical.
  */
 export const PACK_PRODUCTION = 1;
 export const PACK_DEPLOYMENT = 2;
@@ -135,6 +140,7 @@ export const PACK_FAILED = 4;
 export const PACK_PROMOTED = 8;
 export const PACK_SIGNAL = 16;
 export const PACK_RESTORED = 32;
+export const PACK_SYSTEM = 64;
 
 /** A value of parsed packed footprints. */
 export type PackedValue = string | number | null;
@@ -159,6 +165,8 @@ export function packFootprint(f: ReleaseFootprint): string {
     fields.push(startedMs);
   }
   if (f.failed) flags |= PACK_FAILED;
+  const system = f.systemRef ? [JSON.stringify(f.systemRef)] : [];
+  if (f.systemRef) flags |= PACK_SYSTEM;
   const leadTimes = Number.isNaN(promotedMs) ? [] : f.leadTimesMs;
   if (!Number.isNaN(promotedMs)) {
     flags |= PACK_PROMOTED;
@@ -172,7 +180,14 @@ export function packFootprint(f: ReleaseFootprint): string {
     flags |= PACK_RESTORED;
     fields.push(restoreMs);
   }
-  return [refs, flags, leadTimes.length, ...fields, ...leadTimes].join(',');
+  return [
+    refs,
+    flags,
+    leadTimes.length,
+    ...system,
+    ...fields,
+    ...leadTimes,
+  ].join(',');
 }
 
 /** Packed footprints (one, or several joined with `,`) as values. */
@@ -182,7 +197,7 @@ export function parsePacked(joined: string): PackedValue[] {
 
 /**
  * Walks parsed packed footprints: calls `each` with every footprint's
- * owner, entity and times (in one reused object). Answers how many
+ * owner, entity, times (in one reused object) and system. Answers how many
  * footprints it read; throws on a malformed list.
  */
 export function forEachPackedFootprint(
@@ -191,6 +206,7 @@ export function forEachPackedFootprint(
     ownerRef: string | undefined,
     entityRef: string,
     times: DoraFootprintTimes,
+    systemRef: string | undefined,
   ) => void,
 ): number {
   const leadTimesMs: number[] = [];
@@ -225,6 +241,14 @@ export function forEachPackedFootprint(
     const flags = num(i + 2);
     const leadCount = num(i + 3);
     i += 4;
+    let system: string | undefined;
+    if (flags & PACK_SYSTEM) {
+      const v = values[i++];
+      if (typeof v !== 'string') {
+        throw new Error(`packed footprints: expected a system at ${i - 1}`);
+      }
+      system = v;
+    }
     times.production = (flags & PACK_PRODUCTION) !== 0;
     times.deployment = (flags & PACK_DEPLOYMENT) !== 0;
     times.failed = (flags & PACK_FAILED) !== 0;
@@ -234,7 +258,7 @@ export function forEachPackedFootprint(
     times.timeToRestoreMs = flags & PACK_RESTORED ? num(i++) : undefined;
     leadTimesMs.length = 0;
     for (let k = 0; k < leadCount; k++) leadTimesMs.push(num(i++));
-    each(owner ?? undefined, entity, times);
+    each(owner ?? undefined, entity, times, system);
     count++;
   }
   return count;

@@ -13,11 +13,13 @@ const fp = (
   ownerRef: string | undefined,
   startedAt: string,
   failed: boolean,
+  systemRef?: string,
   environment = 'production',
 ): ReleaseFootprint => ({
   releaseId,
   entityRef,
   ownerRef,
+  systemRef,
   environment,
   isDeployment: true,
   startedAt,
@@ -27,50 +29,24 @@ const fp = (
 });
 
 describe('topContributors', () => {
-  it('ranks entities by failures in the window, then deployments, then ref, keeping 3', () => {
+  const SHOP = 'system:default/shop';
+  const SEARCH = 'system:default/search';
+  const at = (day: number) =>
+    `2026-11-${String(day).padStart(2, '0')}T00:00:00.000Z`;
+
+  it('ranks systems by failures in the window, then deployments, then ref, keeping 3, with their failing components beneath', () => {
     const footprints = [
-      fp(
-        'a1',
-        'component:default/a',
-        'group:default/t',
-        '2026-11-02T00:00:00.000Z',
-        true,
-      ),
-      fp(
-        'a2',
-        'component:default/a',
-        'group:default/t',
-        '2026-11-03T00:00:00.000Z',
-        true,
-      ),
-      fp(
-        'b1',
-        'component:default/b',
-        'group:default/t',
-        '2026-11-02T00:00:00.000Z',
-        true,
-      ),
-      fp(
-        'b2',
-        'component:default/b',
-        'group:default/t',
-        '2026-11-04T00:00:00.000Z',
-        false,
-      ),
-      fp(
-        'c1',
-        'component:default/c',
-        'group:default/u',
-        '2026-11-05T00:00:00.000Z',
-        true,
-      ),
-      fp(
-        'd1',
-        'component:default/d',
-        'group:default/u',
-        '2026-11-05T00:00:00.000Z',
-        true,
-      ),
+      // shop: a (2 of 2) and b (1 of 2) → 3 failures in 4 deployments.
+      fp('a1', 'component:default/a', 'group:default/t', at(2), true, SHOP),
+      fp('a2', 'component:default/a', 'group:default/t', at(3), true, SHOP),
+      fp('b1', 'component:default/b', 'group:default/u', at(2), true, SHOP),
+      fp('b2', 'component:default/b', 'group:default/u', at(4), false, SHOP),
+      // search: g (0 of 1) and h (1 of 1) → 1 failure in 2 deployments.
+      fp('g1', 'component:default/g', 'group:default/u', at(5), false, SEARCH),
+      fp('h1', 'component:default/h', 'group:default/u', at(5), true, SEARCH),
+      // c and d have no system: each stands for itself, 1 of 1.
+      fp('c1', 'component:default/c', 'group:default/u', at(5), true),
+      fp('d1', 'component:default/d', 'group:default/u', at(5), true),
       // Outside the window, in staging, or without failures: not counted.
       fp(
         'a0',
@@ -78,77 +54,107 @@ describe('topContributors', () => {
         'group:default/t',
         '2026-10-31T23:59:59.999Z',
         true,
+        SHOP,
       ),
       fp(
         'e1',
         'component:default/e',
         'group:default/u',
-        '2026-11-05T00:00:00.000Z',
+        at(5),
         true,
+        SEARCH,
         'staging',
       ),
-      fp(
-        'f1',
-        'component:default/f',
-        'group:default/u',
-        '2026-11-05T00:00:00.000Z',
-        false,
-      ),
+      fp('f1', 'component:default/f', 'group:default/u', at(5), false),
     ];
     expect(topContributors(footprints, { from, to })).toEqual([
       {
-        entityRef: 'component:default/a',
-        ownerRef: 'group:default/t',
-        failures: 2,
-        deployments: 2,
+        systemRef: SHOP,
+        failures: 3,
+        deployments: 4,
+        components: [
+          {
+            entityRef: 'component:default/a',
+            ownerRef: 'group:default/t',
+            failures: 2,
+            deployments: 2,
+          },
+          {
+            entityRef: 'component:default/b',
+            ownerRef: 'group:default/u',
+            failures: 1,
+            deployments: 2,
+          },
+        ],
       },
       {
-        entityRef: 'component:default/b',
-        ownerRef: 'group:default/t',
+        systemRef: SEARCH,
         failures: 1,
         deployments: 2,
+        components: [
+          {
+            entityRef: 'component:default/h',
+            ownerRef: 'group:default/u',
+            failures: 1,
+            deployments: 1,
+          },
+        ],
       },
       {
-        entityRef: 'component:default/c',
-        ownerRef: 'group:default/u',
+        systemRef: 'component:default/c',
         failures: 1,
         deployments: 1,
+        components: [
+          {
+            entityRef: 'component:default/c',
+            ownerRef: 'group:default/u',
+            failures: 1,
+            deployments: 1,
+          },
+        ],
       },
     ]);
   });
 
-  it("names the owner of the entity's latest deployment when the owner changed", () => {
+  it('counts a release for the system its component was part of when it started', () => {
     const moved = [
-      fp(
-        'm2',
-        'component:default/m',
-        'group:default/new',
-        '2026-11-09T00:00:00.000Z',
-        true,
-      ),
-      fp(
-        'm1',
-        'component:default/m',
-        'group:default/old',
-        '2026-11-02T00:00:00.000Z',
-        true,
-      ),
+      fp('m1', 'component:default/m', 'group:default/t', at(2), true, SHOP),
+      fp('m2', 'component:default/m', 'group:default/t', at(3), true, SHOP),
+      fp('m3', 'component:default/m', 'group:default/t', at(9), true, SEARCH),
+    ];
+    expect(
+      topContributors(moved, { from, to }).map(s => [
+        s.systemRef,
+        s.failures,
+        s.components.map(c => c.entityRef),
+      ]),
+    ).toEqual([
+      [SHOP, 2, ['component:default/m']],
+      [SEARCH, 1, ['component:default/m']],
+    ]);
+  });
+
+  it("names the owner of the component's latest deployment when the owner changed", () => {
+    const moved = [
+      fp('m2', 'component:default/m', 'group:default/new', at(9), true),
+      fp('m1', 'component:default/m', 'group:default/old', at(2), true),
       // Later, but outside the window: not a deployment of this window.
-      fp(
-        'm3',
-        'component:default/m',
-        'group:default/later',
-        '2026-11-30T00:00:00.000Z',
-        true,
-      ),
+      fp('m3', 'component:default/m', 'group:default/later', at(30), true),
     ];
     for (const footprints of [moved, [...moved].reverse()]) {
       expect(topContributors(footprints, { from, to })).toEqual([
         {
-          entityRef: 'component:default/m',
-          ownerRef: 'group:default/new',
+          systemRef: 'component:default/m',
           failures: 2,
           deployments: 2,
+          components: [
+            {
+              entityRef: 'component:default/m',
+              ownerRef: 'group:default/new',
+              failures: 2,
+              deployments: 2,
+            },
+          ],
         },
       ]);
     }

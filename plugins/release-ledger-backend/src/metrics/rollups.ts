@@ -1,5 +1,6 @@
 import {
   ComputeDoraMetricsOptions,
+  ContributingComponent,
   ContributingSystem,
   DoraFootprintTimes,
   DoraMetrics,
@@ -13,11 +14,18 @@ import { forEachPackedFootprint, PackedValue } from './footprints';
 /** The window and bands of a rollup. */
 export type RollupOptions = Omit<ComputeDoraMetricsOptions, 'trend'>;
 
+type ComponentRow = ContributingComponent & { latestMs: number };
+type SystemRow = {
+  failures: number;
+  deployments: number;
+  components: Map<string, ComponentRow>;
+};
+
 /**
  * A scope's DORA metrics with, optionally, a row per owner group and the
- * entities with the most failures, computed in one pass over the
+ * systems with the most failures, computed in one pass over the
  * footprints: each footprint's times are read once and counted towards the
- * scope, its owner's row and its entity.
+ * scope, its owner's row and its system and component.
  */
 export class MetricsRollup {
   readonly #options: RollupOptions;
@@ -25,7 +33,7 @@ export class MetricsRollup {
   readonly #toMs: number;
   readonly #all: DoraMetricsAccumulator;
   readonly #teams?: Map<string, DoraMetricsAccumulator>;
-  readonly #entities?: Map<string, ContributingSystem & { latestMs: number }>;
+  readonly #systems?: Map<string, SystemRow>;
 
   constructor(
     options: RollupOptions & { teams?: boolean; contributors?: boolean },
@@ -35,26 +43,30 @@ export class MetricsRollup {
     this.#toMs = Date.parse(options.to);
     this.#all = new DoraMetricsAccumulator(options);
     if (options.teams) this.#teams = new Map();
-    if (options.contributors) this.#entities = new Map();
+    if (options.contributors) this.#systems = new Map();
   }
 
-  /** Counts one footprint of `entityRef`, owned by `ownerRef`. */
+  /**
+   * Counts one footprint of `entityRef`, owned by `ownerRef` and part of
+   * `systemRef` when its release started.
+   */
   add(
     ownerRef: string | undefined,
     entityRef: string,
     times: DoraFootprintTimes,
+    systemRef?: string,
   ): void {
     this.#all.add(times);
     this.#team(ownerRef)?.add(times);
-    if (this.#entities && this.#isDeploymentInWindow(times)) {
-      this.#contribute(ownerRef, entityRef, times);
+    if (this.#systems && this.#isDeploymentInWindow(times)) {
+      this.#contribute(ownerRef, entityRef, systemRef, times);
     }
   }
 
   /** Counts every footprint of a parsed packed list (see packFootprint). */
   addPacked(values: ArrayLike<PackedValue>): void {
-    forEachPackedFootprint(values, (ownerRef, entityRef, times) =>
-      this.add(ownerRef, entityRef, times),
+    forEachPackedFootprint(values, (ownerRef, entityRef, times, systemRef) =>
+      this.add(ownerRef, entityRef, times, systemRef),
     );
   }
 
@@ -82,25 +94,32 @@ export class MetricsRollup {
   }
 
   /**
-   * The entities with the most failed releases among releases started in
-   * production in [from, to); ties go to more deployments, then the ref.
-   * Each carries the owner of its latest deployment in the window.
+   * The systems with the most failed releases among releases started in
+   * production in [from, to); ties go to more deployments, then the ref. A
+   * release counts for the system its entity was part of when it started;
+   * an entity without one stands for itself. Beneath each, its components
+   * with failures, ranked the same way, each with the owner of its latest
+   * deployment in the window.
    */
   topContributors(limit = 3): ContributingSystem[] {
-    return [...(this.#entities?.values() ?? [])]
+    return [...(this.#systems ?? [])]
+      .map(([systemRef, row]) => ({ ...row, systemRef }))
       .filter(r => r.failures > 0)
-      .sort(
-        (a, b) =>
-          b.failures - a.failures ||
-          b.deployments - a.deployments ||
-          a.entityRef.localeCompare(b.entityRef),
-      )
+      .sort((a, b) => compareContributors(a, a.systemRef, b, b.systemRef))
       .slice(0, limit)
-      .map(({ entityRef, ownerRef, failures, deployments }) => ({
-        entityRef,
-        ownerRef,
+      .map(({ systemRef, failures, deployments, components }) => ({
+        systemRef,
         failures,
         deployments,
+        components: [...components.values()]
+          .filter(c => c.failures > 0)
+          .sort((a, b) => compareContributors(a, a.entityRef, b, b.entityRef))
+          .map(c => ({
+            entityRef: c.entityRef,
+            ownerRef: c.ownerRef,
+            failures: c.failures,
+            deployments: c.deployments,
+          })),
       }));
   }
 
@@ -127,9 +146,18 @@ export class MetricsRollup {
   #contribute(
     ownerRef: string | undefined,
     entityRef: string,
+    systemRef: string | undefined,
     times: DoraFootprintTimes,
   ) {
-    let row = this.#entities!.get(entityRef);
+    const key = systemRef ?? entityRef;
+    let system = this.#systems!.get(key);
+    if (!system) {
+      system = { failures: 0, deployments: 0, components: new Map() };
+      this.#systems!.set(key, system);
+    }
+    system.deployments++;
+    if (times.failed) system.failures++;
+    let row = system.components.get(entityRef);
     if (!row) {
       row = {
         entityRef,
@@ -138,7 +166,7 @@ export class MetricsRollup {
         deployments: 0,
         latestMs: times.startedMs,
       };
-      this.#entities!.set(entityRef, row);
+      system.components.set(entityRef, row);
     } else if (
       // The owner is the one of the entity's latest deployment (the
       // smaller ref on a tie), whatever order the rows come in.
@@ -169,9 +197,23 @@ function rollupOf(
     failureCauses: [],
   });
   for (const f of footprints) {
-    rollup.add(f.ownerRef, f.entityRef, footprintTimes(f, times));
+    rollup.add(f.ownerRef, f.entityRef, footprintTimes(f, times), f.systemRef);
   }
   return rollup;
+}
+
+/** More failures first, then more deployments, then the ref. */
+function compareContributors(
+  a: { failures: number; deployments: number },
+  aRef: string,
+  b: { failures: number; deployments: number },
+  bRef: string,
+): number {
+  return (
+    b.failures - a.failures ||
+    b.deployments - a.deployments ||
+    aRef.localeCompare(bRef)
+  );
 }
 
 /**
@@ -188,8 +230,9 @@ export function teamRows(
 }
 
 /**
- * The entities with the most failed releases among releases started in
- * production in [from, to); ties go to more deployments, then the ref.
+ * The systems with the most failed releases among releases started in
+ * production in [from, to), with their failing components (see
+ * MetricsRollup.topContributors).
  */
 export function topContributors(
   footprints: readonly ReleaseFootprint[],

@@ -116,6 +116,16 @@ export const spec = {
             },
           },
           {
+            name: 'outcome',
+            in: 'query',
+            description:
+              'How a finished release ended. A release rolled back and then\nfinished (or rolled back after it finished) has status `finished`\nand outcome `rolled_back`; `status=rolled_back` lists only those\nnot finished yet.\n',
+            schema: {
+              type: 'string',
+              enum: ['promoted', 'rolled_back'],
+            },
+          },
+          {
             name: 'from',
             in: 'query',
             schema: {
@@ -1332,6 +1342,11 @@ export const spec = {
           ownerRef: {
             type: 'string',
           },
+          systemRef: {
+            type: 'string',
+            description:
+              'The catalog System of the entity when the release started.',
+          },
           status: {
             type: 'string',
             enum: [
@@ -1478,13 +1493,51 @@ export const spec = {
           topContributors: {
             type: 'array',
             items: {
-              type: 'object',
+              $ref: '#/components/schemas/ContributingSystem',
             },
           },
           unattributedIncidents: {
             type: 'array',
             items: {
               type: 'object',
+            },
+          },
+        },
+      },
+      ContributingSystem: {
+        type: 'object',
+        description:
+          'A catalog System ranked by failed releases started in the window (a\ncomponent without a system stands for itself: systemRef is its own\nref), with its failing components beneath.\n',
+        required: ['systemRef', 'failures', 'deployments', 'components'],
+        properties: {
+          systemRef: {
+            type: 'string',
+          },
+          failures: {
+            type: 'integer',
+          },
+          deployments: {
+            type: 'integer',
+          },
+          components: {
+            type: 'array',
+            items: {
+              type: 'object',
+              required: ['entityRef', 'failures', 'deployments'],
+              properties: {
+                entityRef: {
+                  type: 'string',
+                },
+                ownerRef: {
+                  type: 'string',
+                },
+                failures: {
+                  type: 'integer',
+                },
+                deployments: {
+                  type: 'integer',
+                },
+              },
             },
           },
         },

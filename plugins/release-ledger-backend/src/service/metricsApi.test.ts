@@ -196,12 +196,20 @@ describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
       ['group:default/team-storefront', 'Storefront', 2, 0],
     ]);
     expect(res.body.teams[0].metrics.trend).toBeUndefined();
+    // payments-api was part of the checkout system when its releases started.
     expect(res.body.topContributors).toEqual([
       {
-        entityRef: PAYMENTS,
-        ownerRef: 'group:default/team-payments',
+        systemRef: CHECKOUT,
         failures: 2,
         deployments: 3,
+        components: [
+          {
+            entityRef: PAYMENTS,
+            ownerRef: 'group:default/team-payments',
+            failures: 2,
+            deployments: 3,
+          },
+        ],
       },
     ]);
     expect(res.body.unattributedIncidents).toEqual([

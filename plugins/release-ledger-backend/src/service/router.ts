@@ -13,7 +13,9 @@ import {
   releaseLedgerGateReplayPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
+  ReleaseOutcome,
   ReleaseStatus,
+  RELEASE_OUTCOMES,
   RELEASE_STATUSES,
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -264,6 +266,15 @@ export async function createRouter(
         `status: must be one of ${RELEASE_STATUSES.join(', ')}`,
       );
     }
+    const outcome = queryString(q.outcome, 'outcome');
+    if (
+      outcome !== undefined &&
+      !RELEASE_OUTCOMES.includes(outcome as ReleaseOutcome)
+    ) {
+      throw new InputError(
+        `outcome: must be one of ${RELEASE_OUTCOMES.join(', ')}`,
+      );
+    }
     const ref = (name: string, defaultKind: string) => {
       const raw = queryString(q[name], name);
       if (raw === undefined) return undefined;
@@ -285,6 +296,7 @@ export async function createRouter(
       entityRef: ref('entityRef', 'component'),
       ownerRef: ref('owner', 'group'),
       status: status as ReleaseStatus | undefined,
+      outcome: outcome as ReleaseOutcome | undefined,
       from: time('from'),
       to: time('to'),
       limit,

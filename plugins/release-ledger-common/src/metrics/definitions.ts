@@ -61,6 +61,14 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricId, MetricDefinition>> =
   };
 
 /**
+ * What "top contributing systems" ranks, shown in the UI next to the list.
+ *
+ * @public
+ */
+export const CONTRIBUTING_SYSTEMS_DEFINITION =
+  "Top contributing systems: the catalog's System entities (a component's spec.system; a component without one stands for itself), ranked by failures in the window (releases started in the window that failed), with their components beneath.";
+
+/**
  * The windows metrics are offered over.
  *
  * @public

@@ -23,6 +23,8 @@ export type ReleaseMetricInput = {
   releaseId: string;
   entityRef: string;
   ownerRef?: string;
+  /** The catalog System the entity was part of when the release started. */
+  systemRef?: string;
   environment: string;
   startedAt?: string;
   promotedAt?: string;
@@ -53,6 +55,8 @@ export type ReleaseFootprint = {
   releaseId: string;
   entityRef: string;
   ownerRef?: string;
+  /** The catalog System the entity was part of when the release started. */
+  systemRef?: string;
   environment: string;
   /** Started in production: counts towards change failure rate. */
   isDeployment: boolean;
@@ -97,6 +101,7 @@ export function releaseFootprint(input: ReleaseMetricInput): ReleaseFootprint {
     releaseId: input.releaseId,
     entityRef: input.entityRef,
     ownerRef: input.ownerRef,
+    systemRef: input.systemRef,
     environment,
     isDeployment:
       environment === DORA_ENVIRONMENT && input.startedAt !== undefined,

@@ -150,6 +150,7 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
       .filter(r => !filter.entityRef || r.entityRef === filter.entityRef)
       .filter(r => !filter.owner || r.ownerRef === filter.owner)
       .filter(r => !filter.status || r.status === filter.status)
+      .filter(r => !filter.outcome || r.outcome === filter.outcome)
       .sort((a, b) =>
         (b.startedAt ?? b.firstEventAt).localeCompare(
           a.startedAt ?? a.firstEventAt,

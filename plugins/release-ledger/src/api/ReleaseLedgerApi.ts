@@ -7,6 +7,7 @@ import type {
   MetricsResponse,
   MetricsScope,
   ReleaseComms,
+  ReleaseOutcome,
   ReleasePage,
   ReleaseStatus,
   ReleaseWithEvents,
@@ -26,6 +27,12 @@ export type ListReleasesFilter = {
   /** Owner group ref, e.g. `group:default/team-payments`. */
   owner?: string;
   status?: ReleaseStatus;
+  /**
+   * How a finished release ended: a release rolled back and then finished
+   * has status `finished` and outcome `rolled_back`, so `status: 'rolled_back'`
+   * misses it.
+   */
+  outcome?: ReleaseOutcome;
   /** ISO 8601 date-time; releases at or after it. */
   from?: string;
   /** ISO 8601 date-time; releases before it. */

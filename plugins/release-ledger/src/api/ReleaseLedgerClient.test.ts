@@ -41,7 +41,8 @@ describe('ReleaseLedgerClient', () => {
       client.listReleases({
         entityRef: 'component:default/payments-api',
         owner: 'group:default/team-payments',
-        status: 'rolled_back',
+        status: 'finished',
+        outcome: 'rolled_back',
         from: '2026-11-01T00:00:00Z',
         to: '2026-11-30T00:00:00Z',
         limit: 50,
@@ -54,7 +55,8 @@ describe('ReleaseLedgerClient', () => {
     expect(Object.fromEntries(url.searchParams)).toEqual({
       entityRef: 'component:default/payments-api',
       owner: 'group:default/team-payments',
-      status: 'rolled_back',
+      status: 'finished',
+      outcome: 'rolled_back',
       from: '2026-11-01T00:00:00Z',
       to: '2026-11-30T00:00:00Z',
       limit: '50',

@@ -20,6 +20,7 @@ const FILTER_KEYS = [
   'entityRef',
   'owner',
   'status',
+  'outcome',
   'from',
   'to',
   'limit',

@@ -8,6 +8,9 @@ import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, header, section, SlackMessage } from './blockKit';
 import { formatDuration } from './format';
 
+/** Components listed under each top system in the digest. */
+const COMPONENTS_PER_SYSTEM = 3;
+
 const pct = (rate: number | undefined) =>
   rate === undefined ? 'n/a' : `${(rate * 100).toFixed(1)} %`;
 const dur = (ms: number | undefined) =>
@@ -112,12 +115,23 @@ export function renderLeadershipDigest(input: {
   ];
   const top = (week.topContributors ?? []).slice(0, 3);
   const topLines = top.length
-    ? top.map(
-        (s, i) =>
-          `${i + 1}. ${code(s.entityRef)} ${s.failures} failure${
-            s.failures === 1 ? '' : 's'
-          } in ${s.deployments} deployment${s.deployments === 1 ? '' : 's'}`,
-      )
+    ? top.map((s, i) => {
+        const line = `${i + 1}. ${code(s.systemRef)} ${s.failures} failure${
+          s.failures === 1 ? '' : 's'
+        } in ${s.deployments} deployment${s.deployments === 1 ? '' : 's'}`;
+        // A component without a system stands for itself: nothing beneath.
+        const components = s.components.filter(
+          c => c.entityRef !== s.systemRef,
+        );
+        if (components.length === 0) return line;
+        const shown = components
+          .slice(0, COMPONENTS_PER_SYSTEM)
+          .map(c => `${code(c.entityRef)} ${c.failures} of ${c.deployments}`);
+        const more = components.length - shown.length;
+        return `${line}\n      ${shown.join(' · ')}${
+          more > 0 ? ` and ${more} more` : ''
+        }`;
+      })
     : ['No failures this week.'];
   const blocks = [
     header(`Delivery this week (from ${input.weekStart})`),

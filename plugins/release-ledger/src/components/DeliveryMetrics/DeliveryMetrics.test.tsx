@@ -2,6 +2,7 @@ import { useLocation } from 'react-router-dom';
 import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import {
+  CONTRIBUTING_SYSTEMS_DEFINITION,
   METRIC_DEFINITIONS,
   type MetricsResponse,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -26,16 +27,37 @@ function orgResponse(overrides: Partial<MetricsResponse> = {}) {
     ],
     topContributors: [
       {
-        entityRef: 'component:default/checkout-web',
-        ownerRef: 'group:default/team-checkout',
+        systemRef: 'system:default/checkout',
         failures: 3,
         deployments: 12,
+        components: [
+          {
+            entityRef: 'component:default/checkout-web',
+            ownerRef: 'group:default/team-checkout',
+            failures: 2,
+            deployments: 5,
+          },
+          {
+            entityRef: 'component:default/cart-api',
+            ownerRef: 'group:default/team-cart',
+            failures: 1,
+            deployments: 4,
+          },
+        ],
       },
       {
-        entityRef: 'component:default/payments-api',
-        ownerRef: 'group:default/team-payments',
+        // No system: the component stands for itself.
+        systemRef: 'component:default/payments-api',
         failures: 1,
         deployments: 20,
+        components: [
+          {
+            entityRef: 'component:default/payments-api',
+            ownerRef: 'group:default/team-payments',
+            failures: 1,
+            deployments: 20,
+          },
+        ],
       },
     ],
     unattributedIncidents: [
@@ -130,21 +152,36 @@ describe('DeliveryMetrics', () => {
       '/catalog/default/group/team-checkout',
     );
 
-    // Top contributors with failure counts.
+    // Top contributing systems with failure counts, their components beneath.
     const contributors = screen.getByRole('list', {
       name: 'Top contributing systems',
     });
-    const [first, second] = within(contributors).getAllByRole('listitem');
+    const [first, second] = Array.from(contributors.children);
     expect(first).toHaveTextContent(
-      'checkout-web3 failures in 12 deployments (25 %)owned by team-checkout',
+      /^1\.checkout3 failures in 12 deployments \(25 %\)/,
     );
     expect(
-      within(first).getByRole('link', { name: /checkout-web/ }),
+      within(first as HTMLElement).getAllByRole('link')[0],
+    ).toHaveAttribute('href', '/catalog/default/system/checkout');
+    const components = within(first as HTMLElement).getByRole('list', {
+      name: 'Components of system:default/checkout',
+    });
+    const [web, cart] = within(components).getAllByRole('listitem');
+    expect(web).toHaveTextContent(
+      'checkout-web2 failures in 5 deployments (40 %)owned by team-checkout',
+    );
+    expect(
+      within(web).getByRole('link', { name: /checkout-web/ }),
     ).toHaveAttribute('href', '/catalog/default/component/checkout-web');
     expect(
-      within(first).getByRole('link', { name: /team-checkout/ }),
+      within(web).getByRole('link', { name: /team-checkout/ }),
     ).toHaveAttribute('href', '/catalog/default/group/team-checkout');
-    expect(second).toHaveTextContent('1 failure in 20 deployments (5 %)');
+    expect(cart).toHaveTextContent('cart-api1 failure in 4 deployments (25 %)');
+    // A component without a system: no list beneath, its owner instead.
+    expect(second).toHaveTextContent(
+      '2.payments-api1 failure in 20 deployments (5 %)owned by team-payments',
+    );
+    expect(within(second as HTMLElement).queryByRole('list')).toBeNull();
 
     // Unattributed incidents.
     expect(screen.getByText('Unattributed incidents (1)')).toBeInTheDocument();
@@ -166,6 +203,9 @@ describe('DeliveryMetrics', () => {
       ).toBeInTheDocument();
       expect(within(definitions).getByText(definition)).toBeInTheDocument();
     }
+    expect(
+      within(definitions).getByText(CONTRIBUTING_SYSTEMS_DEFINITION),
+    ).toBeInTheDocument();
     const bands = await within(definitions).findByRole('table', {
       name: 'Bands of dora-2023',
     });

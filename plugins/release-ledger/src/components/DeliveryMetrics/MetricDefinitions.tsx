@@ -11,6 +11,7 @@ import { InfoCard } from '@backstage/core-components';
 import {
   BAND_NAMES,
   BAND_SETS,
+  CONTRIBUTING_SYSTEMS_DEFINITION,
   METRIC_DEFINITIONS,
   METRIC_IDS,
   type BandName,
@@ -168,16 +169,21 @@ export function MetricDefinitions(props: MetricDefinitionsProps) {
               </dd>
             </div>
           ))}
+          <div>
+            <dt>Top contributing systems</dt>
+            <dd>{CONTRIBUTING_SYSTEMS_DEFINITION}</dd>
+          </div>
         </dl>
         <Typography variant="body2" className={classes.subheading}>
           Every figure carries its sample size.
           {minSamples !== undefined
             ? ` A figure with fewer than ${minSamples} samples shows "not enough data" instead of a band.`
             : ' A figure with too few samples shows "not enough data" instead of a band.'}{' '}
-          An incident counts against a release when it names the release
-          (explicit), or when it started within the attribution window after the
-          entity's latest promotion (attributed within window); the rest are
-          listed as unattributed.
+          An incident belongs to a release when it names the release (explicit),
+          or when it started within the attribution window after the entity's
+          latest promotion (attributed within window); the rest are listed as
+          unattributed. Only a SEV-1 or SEV-2 incident makes its release a
+          failure and starts its time to restore.
         </Typography>
         {bandSet && (
           <>
