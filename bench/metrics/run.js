@@ -1264,7 +1264,7 @@ function report(results) {
 
   lines.push(
     '',
-    'Catalog calls the ledger makes per answer (timed from outside, same token), p50/p95 ms:',
+    'Catalog calls the ledger makes per answer (timed from outside, with the catalog token), p50/p95 ms:',
   );
   for (const r of results) {
     if (!r.catalog) continue;
