@@ -107,6 +107,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
           catalog: deps.catalog,
           auth: deps.auth,
           logger: deps.logger,
+          maxFutureSkewMs: config.maxFutureSkewMs,
         });
         deps.httpRouter.use(
           await createRouter({

@@ -13,6 +13,12 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
 import { compareEvents, projectRelease } from '../ledger/projectRelease';
+import {
+  EventContent,
+  EventIdConflict,
+  EventIdConflictError,
+  eventDifferences,
+} from '../ledger/eventConflicts';
 import { BulkWriter, bulkWriterFor } from './bulkWrites';
 import {
   ProjectedRelease,
@@ -142,6 +148,19 @@ function toRow(event: AcceptedEvent, receivedAt: string): EventRow {
   };
 }
 
+function contentOfRow(row: EventRow): EventContent {
+  return {
+    type: row.type,
+    releaseId: row.release_id ?? undefined,
+    entityRef: row.entity_ref ?? undefined,
+    timestamp: row.occurred_at,
+    environment: row.environment,
+    version: row.version ?? undefined,
+    commit: row.commit ?? undefined,
+    attributes: JSON.parse(row.attributes),
+  };
+}
+
 function fromRow(row: EventRow): ReleaseEvent {
   return {
     eventId: row.event_id,
@@ -166,7 +185,14 @@ function encodeCursor(c: Cursor): string {
 function decodeCursor(raw: string): Cursor {
   try {
     const c = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
-    if (typeof c?.s === 'string' && typeof c?.r === 'string') return c;
+    // A forged cursor must not carry NUL to PostgreSQL.
+    if (
+      typeof c?.s === 'string' &&
+      typeof c?.r === 'string' &&
+      !`${c.s}${c.r}`.includes('\u0000')
+    ) {
+      return c;
+    }
   } catch {
     // fall through to the error below
   }
@@ -297,6 +323,9 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       EVENTS,
       candidates.map(e => toRow(e, receivedAt)),
     );
+    const conflicts = await this.#conflicts(tx, events, firstIndex, created);
+    // Thrown inside the transaction: nothing of these events is stored.
+    if (conflicts.length > 0) throw new EventIdConflictError(conflicts);
     const fresh = candidates.filter(e => created.has(e.eventId));
 
     const previousStatus = new Map<string, Release['status']>();
@@ -340,6 +369,41 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         ? 'created'
         : 'duplicate',
     );
+  }
+
+  /**
+   * Events whose id is already taken by a different event: earlier in the
+   * same batch, or stored (by an earlier request, or by a concurrent one
+   * whose insert this transaction's insert waited for).
+   */
+  async #conflicts(
+    tx: Knex.Transaction,
+    events: AcceptedEvent[],
+    firstIndex: Map<string, number>,
+    created: Set<string>,
+  ): Promise<EventIdConflict[]> {
+    const known = new Map<string, EventContent>();
+    const stored = [...firstIndex.keys()].filter(id => !created.has(id));
+    for (const ids of chunks(stored, 500)) {
+      const rows = await tx<EventRow>(EVENTS.table)
+        .whereIn('event_id', ids)
+        .select();
+      for (const row of rows) known.set(row.event_id, contentOfRow(row));
+    }
+    const conflicts: EventIdConflict[] = [];
+    events.forEach((e, index) => {
+      const first = firstIndex.get(e.eventId)!;
+      const before =
+        known.get(e.eventId) ?? (first === index ? undefined : events[first]);
+      if (!before) return;
+      const differences = eventDifferences(before, e, {
+        compareTimestamp: !e.timestampDefaulted,
+      });
+      if (differences.length > 0) {
+        conflicts.push({ index, eventId: e.eventId, differences });
+      }
+    });
+    return conflicts;
   }
 
   /**

@@ -25,8 +25,18 @@ export type AcceptedIncidentEvent = Omit<ReleaseEvent, 'releaseId'> & {
   releaseId?: undefined;
 };
 
+/** What the intake knows of how an event was sent. */
+export type SentAs = {
+  /**
+   * The sender gave no timestamp and the ledger used the time it arrived:
+   * a retry of it then differs only in that, and is still a duplicate.
+   */
+  timestampDefaulted?: boolean;
+};
+
 /** An event that passed validation. */
-export type AcceptedEvent = AcceptedReleaseEvent | AcceptedIncidentEvent;
+export type AcceptedEvent = (AcceptedReleaseEvent | AcceptedIncidentEvent) &
+  SentAs;
 
 /** Whether the event belongs to a release. */
 export function belongsToRelease(
@@ -55,7 +65,9 @@ export interface ReleaseLedgerStore {
 
   /**
    * Stores the events and re-projects their releases in one transaction.
-   * Returns, per input position, whether the event was new or a duplicate.
+   * Returns, per input position, whether the event was new or a duplicate
+   * (the same content under a known eventId). Throws EventIdConflictError,
+   * storing nothing, when a known eventId comes with different content.
    */
   appendEvents(
     events: AcceptedEvent[],

@@ -16,20 +16,32 @@ import {
 import {
   AcceptedEvent,
   ReleaseLedgerStore,
+  SentAs,
 } from '../database/ReleaseLedgerStore';
 import { systemOf } from '../metrics/systemOf';
 import { deriveEventId } from './deriveEventId';
+import { EventIdConflictError } from './eventConflicts';
 import { normaliseTime } from './projectRelease';
 
 /** The outcome of an ingest request: either results, or every problem found. */
 export type IntakeOutcome =
   | { ok: true; results: IngestResult[] }
-  | { ok: false; issues: ValidationIssue[] };
+  | {
+      ok: false;
+      /** 400 for bad events, 409 for an eventId reused for a different event. */
+      status: 400 | 409;
+      issues: ValidationIssue[];
+    };
+
+/** Times before this are refused: no release pipeline ran in the 1990s. */
+export const EARLIEST_EVENT_TIME = '2000-01-01T00:00:00.000Z';
 
 type CatalogFacts = { ownerRef?: string; systemRef?: string };
 
 /** An event that passed the contract; incidents may come without a release. */
-type ValidatedEvent = Omit<ReleaseEvent, 'releaseId'> & { releaseId?: string };
+type ValidatedEvent = Omit<ReleaseEvent, 'releaseId'> & {
+  releaseId?: string;
+} & SentAs;
 
 /** Entities rarely disappear; a short cache keeps catalog round-trips off the ingest path. */
 const CATALOG_CACHE_TTL_MS = 60_000;
@@ -45,6 +57,7 @@ export class EventIntake {
   readonly #auth: AuthService;
   readonly #logger: LoggerService;
   readonly #now: () => Date;
+  readonly #maxFutureSkewMs: number;
   readonly #catalogCache = new Map<
     string,
     { facts: CatalogFacts; expires: number }
@@ -55,6 +68,8 @@ export class EventIntake {
     catalog: CatalogService;
     auth: AuthService;
     logger: LoggerService;
+    /** How far in the future an event's times may be; default 24 h. */
+    maxFutureSkewMs?: number;
     now?: () => Date;
   }) {
     this.#store = options.store;
@@ -62,6 +77,7 @@ export class EventIntake {
     this.#auth = options.auth;
     this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
+    this.#maxFutureSkewMs = options.maxFutureSkewMs ?? 24 * 60 * 60 * 1000;
   }
 
   /**
@@ -83,6 +99,7 @@ export class EventIntake {
       if (extra.length > 0) {
         return {
           ok: false,
+          status: 400,
           issues: [
             {
               field: extra[0],
@@ -98,12 +115,14 @@ export class EventIntake {
     if (!Array.isArray(raws)) {
       return {
         ok: false,
+        status: 400,
         issues: [{ field: 'events', message: 'must be an array of events' }],
       };
     }
     if (raws.length === 0) {
       return {
         ok: false,
+        status: 400,
         issues: [
           { field: 'events', message: 'must contain at least one event' },
         ],
@@ -112,6 +131,7 @@ export class EventIntake {
     if (raws.length > MAX_EVENTS_PER_BATCH) {
       return {
         ok: false,
+        status: 400,
         issues: [
           {
             field: 'events',
@@ -124,7 +144,31 @@ export class EventIntake {
     const issues: ValidationIssue[] = [];
     const prefix = (i: number) => (isBatch ? `events[${i}]` : '');
     const field = (i: number, f: string) => (isBatch ? `events[${i}].${f}` : f);
-    const now = this.#now().toISOString();
+    const nowDate = this.#now();
+    const now = nowDate.toISOString();
+    const latest = new Date(
+      nowDate.getTime() + this.#maxFutureSkewMs,
+    ).toISOString();
+    /** An issue for a time outside [EARLIEST_EVENT_TIME, now + skew]. */
+    const timeIssue = (f: string, value: unknown) => {
+      const t = typeof value === 'string' ? normaliseTime(value) : undefined;
+      if (t === undefined) return undefined;
+      if (t < EARLIEST_EVENT_TIME) {
+        return {
+          field: f,
+          message: `must not be before ${EARLIEST_EVENT_TIME}`,
+        };
+      }
+      if (t > latest) {
+        return {
+          field: f,
+          message: `must not be more than ${
+            this.#maxFutureSkewMs / 1000
+          } s in the future (releaseLedger.ingest.maxFutureSkewMs); got ${t}, now is ${now}`,
+        };
+      }
+      return undefined;
+    };
     const events: Array<ValidatedEvent | undefined> = raws.map((raw, i) => {
       const result = validateReleaseEvent(raw, prefix(i));
       if (!result.ok) {
@@ -132,6 +176,13 @@ export class EventIntake {
         return undefined;
       }
       const e = result.event;
+      const badTime =
+        timeIssue(field(i, 'timestamp'), e.timestamp) ??
+        timeIssue(field(i, 'attributes.mergedAt'), e.attributes?.mergedAt);
+      if (badTime) {
+        issues.push(badTime);
+        return undefined;
+      }
       let entityRef: string | undefined;
       if (e.entityRef !== undefined) {
         entityRef = normaliseEntityRef(e.entityRef);
@@ -152,6 +203,7 @@ export class EventIntake {
         releaseId: e.releaseId,
         entityRef,
         timestamp: normaliseTime(e.timestamp) ?? now,
+        timestampDefaulted: e.timestamp === undefined,
         environment: e.environment ?? 'production',
         version: e.version,
         commit: e.commit,
@@ -217,7 +269,7 @@ export class EventIntake {
       });
     });
 
-    if (issues.length > 0) return { ok: false, issues };
+    if (issues.length > 0) return { ok: false, status: 400, issues };
 
     await options.authorize?.(
       accepted.map(e =>
@@ -225,7 +277,24 @@ export class EventIntake {
       ),
     );
 
-    const statuses = await this.#store.appendEvents(accepted);
+    let statuses: Array<'created' | 'duplicate'>;
+    try {
+      statuses = await this.#store.appendEvents(accepted);
+    } catch (error) {
+      if (!(error instanceof EventIdConflictError)) throw error;
+      return {
+        ok: false,
+        status: 409,
+        issues: error.conflicts.map(c => ({
+          field: field(c.index, 'eventId'),
+          message: `'${
+            c.eventId
+          }' is already taken by an event with a different ${c.differences.join(
+            ', ',
+          )}; send a changed event with a new eventId`,
+        })),
+      };
+    }
     return {
       ok: true,
       results: accepted.map((e, i) => ({

@@ -5,7 +5,8 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : 1;
 }
 
-function canonicalJson(value: unknown): string {
+/** JSON with object keys sorted, so key order never makes two values differ. */
+export function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object') {
     const entries = Object.entries(value as Record<string, unknown>)
