@@ -45,6 +45,7 @@ describe('validateReleaseEvent on hostile values', () => {
   };
 
   it.each([
+    // eslint-disable-next-line no-script-url -- the hostile input under test
     ['javascript:alert(1)'],
     ['data:text/html,x'],
     ['ftp://example.com/x'],

@@ -22,7 +22,7 @@ const KEY_SHOWN = 50;
 function childField(parent: string, key: string | number): string {
   if (typeof key === 'number') return `${parent}[${key}]`;
   const shown = key.length > KEY_SHOWN ? `${key.slice(0, KEY_SHOWN)}…` : key;
-  const safe = shown.replace(/\u0000/g, '\\u0000');
+  const safe = shown.replaceAll('\u0000', '\\u0000');
   return parent ? `${parent}.${safe}` : safe;
 }
 

@@ -87,6 +87,7 @@ export const spec = {
           {
             name: 'entityRef',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               maxLength: 400,
@@ -95,6 +96,7 @@ export const spec = {
           {
             name: 'owner',
             in: 'query',
+            allowReserved: true,
             schema: {
               type: 'string',
               maxLength: 400,
@@ -627,6 +629,7 @@ export const spec = {
             in: 'query',
             description:
               'Entity ref for scope=entity, group ref for scope=group.',
+            allowReserved: true,
             schema: {
               type: 'string',
               maxLength: 400,

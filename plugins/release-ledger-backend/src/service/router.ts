@@ -13,6 +13,11 @@ import {
   releaseLedgerGateReplayPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
+  findJsonProblem,
+  MAX_BODY_DEPTH,
+  NUL_MESSAGE,
+  RELEASE_ID_HINT,
+  RELEASE_ID_PATTERN,
   ReleaseOutcome,
   ReleaseStatus,
   RELEASE_OUTCOMES,
@@ -28,6 +33,7 @@ import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
 import { MetricsService } from '../metrics/MetricsService';
 import { spec } from '../schema/openapi.generated';
+import { answerOutagesWith503 } from './dependencyOutage';
 
 export type RouterOptions = {
   store: ReleaseLedgerStore;
@@ -69,14 +75,27 @@ const requireJson: RequestHandler = (req, res, next) => {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined ||
     Number(req.headers['content-length'] ?? 0) > 0;
-  if (hasBody && !req.is('application/json')) {
+  if (!hasBody) return next();
+  const contentType = req.headers['content-type'] ?? 'none';
+  if (!req.is('application/json')) {
     return sendError(
       res,
       415,
       'UnsupportedMediaTypeError',
-      `Content-Type: must be application/json, got ${
-        req.headers['content-type'] ?? 'none'
-      }`,
+      `Content-Type: must be application/json, got ${contentType}`,
+    );
+  }
+  // JSON is UTF-8 (RFC 8259); the body parser would try utf-16 and answer 400.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]+)/i.exec(contentType)?.[1];
+  if (
+    charset !== undefined &&
+    !['utf-8', 'utf8'].includes(charset.toLowerCase())
+  ) {
+    return sendError(
+      res,
+      415,
+      'UnsupportedMediaTypeError',
+      `Content-Type: charset must be utf-8, got ${charset}`,
     );
   }
   return next();
@@ -120,6 +139,45 @@ function parseJson(limit: string): RequestHandler {
     parser(req, res, err => (err ? bodyErrors(err, req, res, next) : next()));
 }
 
+/**
+ * Refuses, on every route and before any handler runs, what no route can
+ * use and some would choke on: NUL characters (PostgreSQL text cannot hold
+ * them) in query values and bodies, non-finite numbers and deep nesting in
+ * bodies (recursive code would overflow its stack).
+ */
+const refuseUnstorableInput: RequestHandler = (req, res, next) => {
+  const problem =
+    findJsonProblem(req.query, '', MAX_BODY_DEPTH) ??
+    (req.body === undefined
+      ? undefined
+      : findJsonProblem(req.body, '', MAX_BODY_DEPTH));
+  if (problem) {
+    return sendError(
+      res,
+      400,
+      'InputError',
+      `${problem.field}: ${problem.message}`,
+    );
+  }
+  return next();
+};
+
+/** Path values: a release id the contract would refuse names no release. */
+function checkReleaseIdParam(
+  _req: express.Request,
+  _res: express.Response,
+  next: express.NextFunction,
+  value: string,
+) {
+  if (value.includes('\u0000')) {
+    return next(new InputError(`releaseId: ${NUL_MESSAGE}`));
+  }
+  if (value.length > 200 || !RELEASE_ID_PATTERN.test(value)) {
+    return next(new InputError(`releaseId: ${RELEASE_ID_HINT}`));
+  }
+  return next();
+}
+
 /** A week is named by its Monday (UTC), `YYYY-MM-DD`. */
 function parseWeek(raw: string): string {
   const ms = /^\d{4}-\d{2}-\d{2}$/.test(raw)
@@ -153,8 +211,13 @@ export async function createRouter(
     options;
 
   const router = createValidatedOpenApiRouter(spec as any, {
-    middleware: [requireJson, parseJson(options.maxBodySize)],
+    middleware: [
+      requireJson,
+      parseJson(options.maxBodySize),
+      refuseUnstorableInput,
+    ],
   }) as unknown as express.Router;
+  router.param('releaseId', checkReleaseIdParam);
 
   const authorizeRead = async (req: express.Request) => {
     const credentials = await httpAuth.credentials(req, {
@@ -240,9 +303,13 @@ export async function createRouter(
         outcome.issues.length > 20
           ? ` (and ${outcome.issues.length - 20} more)`
           : '';
-      return sendError(res, 400, 'InputError', `${shown.join('; ')}${more}`, {
-        issues: outcome.issues,
-      });
+      return sendError(
+        res,
+        outcome.status,
+        outcome.status === 409 ? 'ConflictError' : 'InputError',
+        `${shown.join('; ')}${more}`,
+        { issues: outcome.issues },
+      );
     }
     return res.status(201).json({ results: outcome.results });
   });
@@ -371,7 +438,17 @@ export async function createRouter(
         );
       }
     }
-    res.json(await options.gates.replay(req.params.releaseId, req.body));
+    // A replay can take seconds of Prometheus queries: stop it when the
+    // caller hangs up instead of finishing work nobody will read.
+    const hangUp = new AbortController();
+    res.on('close', () => {
+      if (!res.writableEnded) hangUp.abort();
+    });
+    res.json(
+      await options.gates.replay(req.params.releaseId, req.body, {
+        signal: hangUp.signal,
+      }),
+    );
   });
 
   router.get('/comms/status', async (req, res) => {
@@ -450,5 +527,6 @@ export async function createRouter(
     );
   });
 
+  router.use(answerOutagesWith503(options.logger));
   return router;
 }
