@@ -174,35 +174,44 @@ describeWithPrometheus('gates API limits', () => {
         return performance.now() - start;
       };
       for (let i = 0; i < 5; i++) await read(); // warm up
-      const alone: number[] = [];
-      for (let i = 0; i < 15; i++) alone.push(await read());
 
-      let replaying = true;
-      const replayed = Promise.resolve(
-        replay({ gate: 'wide', definition }),
-      ).finally(() => {
-        replaying = false;
-      });
-      const during: number[] = [];
-      while (replaying) during.push(await read());
-      const answer = await replayed;
-
-      expect(answer.status).toBe(200);
-      expect(answer.body).toMatchObject({ state: 'passed', complete: true });
-      expect(
-        answer.body.checks.reduce(
-          (sum: number, c: { measurements: unknown[] }) =>
-            sum + c.measurements.length,
-          0,
-        ),
-      ).toBe(maxMeasurementsPerReplay);
-      // Reads kept being answered while the replay ran, about as fast as
-      // alone (measured: 0.8–1.5 times). Re-judging the gate per measurement
-      // held the event loop for the whole replay, so the first read waited
-      // for all of it; measuring without handing the loop back between
-      // chunks still made reads 3–8 times slower.
-      expect(during.length).toBeGreaterThanOrEqual(3);
-      expect(median(during) / median(alone)).toBeLessThan(3);
+      /** One replay at the limit with reads alongside: the ratio of medians. */
+      const trial = async () => {
+        const alone: number[] = [];
+        for (let i = 0; i < 15; i++) alone.push(await read());
+        let replaying = true;
+        const replayed = Promise.resolve(
+          replay({ gate: 'wide', definition }),
+        ).finally(() => {
+          replaying = false;
+        });
+        const during: number[] = [];
+        while (replaying) during.push(await read());
+        const answer = await replayed;
+        expect(answer.status).toBe(200);
+        expect(answer.body).toMatchObject({ state: 'passed', complete: true });
+        expect(
+          answer.body.checks.reduce(
+            (sum: number, c: { measurements: unknown[] }) =>
+              sum + c.measurements.length,
+            0,
+          ),
+        ).toBe(maxMeasurementsPerReplay);
+        // Reads kept being answered while the replay ran.
+        expect(during.length).toBeGreaterThanOrEqual(3);
+        return median(during) / median(alone);
+      };
+      // About as fast as alone (measured: 0.8–1.5 times). Re-judging the gate
+      // per measurement held the event loop for the whole replay, so the
+      // first read waited for all of it; measuring without handing the loop
+      // back between chunks made reads 3–8 times slower in every trial. Other
+      // test workers sharing the machine's two cores can spoil one trial, so
+      // the best of up to three counts.
+      const ratios: number[] = [];
+      while (ratios.length < 3 && !(Math.min(...ratios) < 3)) {
+        ratios.push(await trial());
+      }
+      expect(Math.min(...ratios)).toBeLessThan(3);
     });
 
     it('answers 400 naming the field and the limit for a definition with too many checks, and stores nothing', async () => {
