@@ -6,10 +6,8 @@ import {
 } from '@backstage/backend-plugin-api';
 import { createValidatedOpenApiRouter } from '@backstage/backend-openapi-utils';
 import { InputError, NotAllowedError, NotFoundError } from '@backstage/errors';
-import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import {
   releaseLedgerCommsManagePermission,
-  releaseLedgerEventCreatePermission,
   releaseLedgerGateReplayPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
@@ -34,6 +32,7 @@ import { normaliseTime } from '../ledger/projectRelease';
 import { MetricsService } from '../metrics/MetricsService';
 import { spec } from '../schema/openapi.generated';
 import { answerOutagesWith503 } from './dependencyOutage';
+import { RouteAuthorization } from './routeAuthorization';
 
 export type RouterOptions = {
   store: ReleaseLedgerStore;
@@ -219,46 +218,9 @@ export async function createRouter(
   }) as unknown as express.Router;
   router.param('releaseId', checkReleaseIdParam);
 
-  const authorizeRead = async (req: express.Request) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    if (credentials.principal.type === 'user') {
-      const [decision] = await permissions.authorize(
-        [{ permission: releaseLedgerReadPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          'reading releases needs the permission release-ledger.release.read',
-        );
-      }
-    }
-    return credentials;
-  };
-
-  /**
-   * The entities a signed-in user may not write events for: one decision of
-   * release-ledger.event.create per distinct entity, so a policy can answer
-   * with catalog conditions (e.g. owners only) that the catalog evaluates.
-   */
-  const deniedEventWrites = async (
-    credentials: BackstageCredentials,
-    entityRefs: string[],
-  ): Promise<string[]> => {
-    const distinct = [...new Set(entityRefs)];
-    if (distinct.length === 0) return [];
-    const decisions = await permissions.authorize(
-      distinct.map(resourceRef => ({
-        permission: releaseLedgerEventCreatePermission,
-        resourceRef,
-      })),
-      { credentials },
-    );
-    return distinct.filter(
-      (_, i) => decisions[i].result !== AuthorizeResult.ALLOW,
-    );
-  };
+  const auth = new RouteAuthorization({ httpAuth, permissions });
+  const authorizeRead = (req: express.Request) =>
+    auth.require(req, releaseLedgerReadPermission, 'reading releases');
 
   /** Called by the intake once the events are valid, before it stores any. */
   const authorizeUserEvents =
@@ -269,7 +231,7 @@ export async function createRouter(
           'writing an incident without releaseId or entityRef needs a service token; a user must name the entity, so that release-ledger.event.create can be checked on it',
         );
       }
-      const denied = await deniedEventWrites(
+      const denied = await auth.deniedEventWrites(
         credentials,
         entityRefs as string[],
       );
@@ -284,9 +246,7 @@ export async function createRouter(
     };
 
   router.post('/events', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await auth.caller(req);
     // Pipelines (service principals) may always write; a user needs the
     // permission on the entity of every event, or nothing is stored.
     const outcome = await intake.ingest(
@@ -396,16 +356,14 @@ export async function createRouter(
   router.post('/releases/:releaseId/gates/evaluate', async (req, res) => {
     // Its verdict becomes ledger events, so it is authorized like writing
     // them: pipelines may; a user needs the permission on the release's entity.
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
+    const credentials = await auth.caller(req);
     if (credentials.principal.type === 'user') {
       const { releaseId } = req.params;
       const entityRef = (await store.getReleaseEntities([releaseId])).get(
         releaseId,
       );
       if (!entityRef) throw new NotFoundError(`release ${releaseId} not found`);
-      if ((await deniedEventWrites(credentials, [entityRef])).length > 0) {
+      if ((await auth.deniedEventWrites(credentials, [entityRef])).length) {
         throw new NotAllowedError(
           'evaluating gates needs a service token or the permission release-ledger.event.create',
         );
@@ -424,20 +382,11 @@ export async function createRouter(
   });
 
   router.post('/releases/:releaseId/gates/replay', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    if (credentials.principal.type === 'user') {
-      const [decision] = await permissions.authorize(
-        [{ permission: releaseLedgerGateReplayPermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          'replaying gates needs the permission release-ledger.gate.replay',
-        );
-      }
-    }
+    await auth.require(
+      req,
+      releaseLedgerGateReplayPermission,
+      'replaying gates',
+    );
     // A replay can take seconds of Prometheus queries: stop it when the
     // caller hangs up instead of finishing work nobody will read.
     const hangUp = new AbortController();
@@ -457,20 +406,11 @@ export async function createRouter(
   });
 
   router.post('/comms/requeue', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, {
-      allow: ['user', 'service'],
-    });
-    if (credentials.principal.type === 'user') {
-      const [decision] = await permissions.authorize(
-        [{ permission: releaseLedgerCommsManagePermission }],
-        { credentials },
-      );
-      if (decision.result !== AuthorizeResult.ALLOW) {
-        throw new NotAllowedError(
-          'requeueing messages needs the permission release-ledger.comms.manage',
-        );
-      }
-    }
+    await auth.require(
+      req,
+      releaseLedgerCommsManagePermission,
+      'requeueing messages',
+    );
     const releaseId = (req.body as { releaseId?: string }).releaseId;
     res.json({ requeued: await options.comms.requeueParked(releaseId) });
   });
@@ -497,16 +437,11 @@ export async function createRouter(
   });
 
   router.put('/notes/:week', async (req, res) => {
-    const credentials = await httpAuth.credentials(req, { allow: ['user'] });
-    const [decision] = await permissions.authorize(
-      [{ permission: releaseLedgerNoteUpdatePermission }],
-      { credentials },
+    const credentials = await auth.requireUser(
+      req,
+      releaseLedgerNoteUpdatePermission,
+      'writing the weekly note',
     );
-    if (decision.result !== AuthorizeResult.ALLOW) {
-      throw new NotAllowedError(
-        'writing the weekly note needs the permission release-ledger.note.update',
-      );
-    }
     const week = parseWeek(req.params.week);
     const text = (req.body as { text?: unknown })?.text;
     if (typeof text !== 'string' || text.trim().length === 0) {
