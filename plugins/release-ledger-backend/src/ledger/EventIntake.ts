@@ -6,6 +6,7 @@ import {
   stringifyEntityRef,
 } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import {
   IngestResult,
   MAX_EVENTS_PER_BATCH,
@@ -58,10 +59,10 @@ export class EventIntake {
   readonly #logger: LoggerService;
   readonly #now: () => Date;
   readonly #maxFutureSkewMs: number;
-  readonly #catalogCache = new Map<
-    string,
-    { facts: CatalogFacts; expires: number }
-  >();
+  readonly #catalogCache = new LRUCache<string, CatalogFacts>({
+    max: CATALOG_CACHE_MAX_ENTRIES,
+    ttl: CATALOG_CACHE_TTL_MS,
+  });
 
   constructor(options: {
     store: ReleaseLedgerStore;
@@ -178,7 +179,7 @@ export class EventIntake {
       const e = result.event;
       const badTime =
         timeIssue(field(i, 'timestamp'), e.timestamp) ??
-        timeIssue(field(i, 'attributes.mergedAt'), e.attributes?.mergedAt);
+        timeIssue(field(i, 'attributes.mergedAt'), e.attributes.mergedAt);
       if (badTime) {
         issues.push(badTime);
         return undefined;
@@ -198,8 +199,9 @@ export class EventIntake {
         }
       }
       return {
+        // The spread keeps each type paired with its validated attributes.
+        ...e,
         eventId: e.eventId ?? deriveEventId(raw as Record<string, unknown>),
-        type: e.type,
         releaseId: e.releaseId,
         entityRef,
         timestamp: normaliseTime(e.timestamp) ?? now,
@@ -207,7 +209,6 @@ export class EventIntake {
         environment: e.environment ?? 'production',
         version: e.version,
         commit: e.commit,
-        attributes: e.attributes ?? {},
       };
     });
 
@@ -309,10 +310,9 @@ export class EventIntake {
   async #lookUpEntities(refs: string[]): Promise<Map<string, CatalogFacts>> {
     const found = new Map<string, CatalogFacts>();
     const missing: string[] = [];
-    const nowMs = Date.now();
     for (const ref of refs) {
       const cached = this.#catalogCache.get(ref);
-      if (cached && cached.expires > nowMs) found.set(ref, cached.facts);
+      if (cached) found.set(ref, cached);
       else missing.push(ref);
     }
     if (missing.length === 0) return found;
@@ -335,15 +335,8 @@ export class EventIntake {
       if (!entity) return;
       const facts = { ownerRef: ownerOf(entity), systemRef: systemOf(entity) };
       found.set(missing[i], facts);
-      this.#catalogCache.set(missing[i], {
-        facts,
-        expires: nowMs + CATALOG_CACHE_TTL_MS,
-      });
+      this.#catalogCache.set(missing[i], facts);
     });
-    if (this.#catalogCache.size > 50_000) {
-      this.#logger.debug('release-ledger catalog cache cleared');
-      this.#catalogCache.clear();
-    }
     return found;
   }
 }

@@ -2,6 +2,7 @@ import { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, stringifyEntityRef } from '@backstage/catalog-model';
 import { InputError, NotFoundError } from '@backstage/errors';
 import { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import {
   BAND_SETS,
   isMetricWindow,
@@ -58,10 +59,10 @@ export class MetricsService {
   readonly #auth: AuthService;
   readonly #config: MetricsConfig;
   readonly #now: () => Date;
-  readonly #catalogCache = new Map<
-    string,
-    { expires: number; value: Promise<unknown> }
-  >();
+  readonly #catalogCache = new LRUCache<string, Promise<unknown>>({
+    max: CATALOG_CACHE_MAX_ENTRIES,
+    ttl: CATALOG_CACHE_TTL_MS,
+  });
 
   constructor(options: {
     store: MetricsStore;
@@ -227,17 +228,10 @@ export class MetricsService {
 
   /** Caches a catalog answer; failed lookups are not kept. */
   #cached<T>(cacheKey: string, load: () => Promise<T>): Promise<T> {
-    const nowMs = Date.now();
     const hit = this.#catalogCache.get(cacheKey);
-    if (hit && hit.expires > nowMs) return hit.value as Promise<T>;
-    if (this.#catalogCache.size >= CATALOG_CACHE_MAX_ENTRIES) {
-      this.#catalogCache.clear();
-    }
+    if (hit) return hit as Promise<T>;
     const value = load();
-    this.#catalogCache.set(cacheKey, {
-      expires: nowMs + CATALOG_CACHE_TTL_MS,
-      value,
-    });
+    this.#catalogCache.set(cacheKey, value);
     value.catch(() => this.#catalogCache.delete(cacheKey));
     return value;
   }

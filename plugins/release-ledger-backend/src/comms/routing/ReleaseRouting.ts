@@ -1,6 +1,7 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
 import { Entity, parseEntityRef } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
+import { LRUCache } from 'lru-cache';
 import {
   Release,
   RELEASE_LEDGER_ANNOTATIONS,
@@ -15,6 +16,8 @@ export type ChannelDecision =
   | { ok: false; reason: string };
 
 const CACHE_MS = 60_000;
+/** Entities and owner groups of the releases being announced at once. */
+const ROUTING_CACHE_MAX_ENTRIES = 5_000;
 
 /**
  * Resolves a release's channel (entity annotation → owner group's
@@ -26,10 +29,10 @@ export class ReleaseRouting {
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
   readonly #config: CommsConfig;
-  readonly #cache = new Map<
-    string,
-    { at: number; entity: Promise<Entity | undefined> }
-  >();
+  readonly #cache = new LRUCache<string, Promise<Entity | undefined>>({
+    max: ROUTING_CACHE_MAX_ENTRIES,
+    ttl: CACHE_MS,
+  });
 
   constructor(options: {
     catalog: CatalogService;
@@ -108,13 +111,12 @@ export class ReleaseRouting {
   }
 
   async #entity(ref: string): Promise<Entity | undefined> {
-    const now = Date.now();
     const hit = this.#cache.get(ref);
-    if (hit && now - hit.at < CACHE_MS) return hit.entity;
+    if (hit) return hit;
     const entity = this.#auth
       .getOwnServiceCredentials()
       .then(credentials => this.#catalog.getEntityByRef(ref, { credentials }));
-    this.#cache.set(ref, { at: now, entity });
+    this.#cache.set(ref, entity);
     // A failed lookup is not cached: the next message asks again.
     entity.catch(() => this.#cache.delete(ref));
     return entity;
