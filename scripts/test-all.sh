@@ -2,7 +2,8 @@
 # yarn test:all — every test: unit and component tests, store and API tests on
 # SQLite and on the machine's PostgreSQL (a missing PostgreSQL fails the run),
 # gate tests against a real Prometheus (a missing Prometheus fails the run),
-# and the browser test against the running dev portal.
+# the docs' curl examples against a fresh dev backend, and the browser test
+# against the running dev portal.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/dev-env.sh"
 cd "$_rl_root"
@@ -11,6 +12,8 @@ export BACKSTAGE_TEST_DATABASE_POSTGRES15_CONNECTION_STRING="${BACKSTAGE_TEST_DA
 export RELEASE_LEDGER_REQUIRE_POSTGRES=1
 export RELEASE_LEDGER_REQUIRE_PROMETHEUS=1
 CI="${CI:-true}" yarn backstage-cli repo test
+# Every curl example of the READMEs and docs/, as pasted, must answer 2xx.
+node e2e/readme-examples.js
 node e2e/run-e2e.js
 # Slack delivery across a SIGKILL of the real backend (SQLite and PostgreSQL).
 node --require @backstage/cli-node/config/nodeTransform.cjs e2e/comms-restart.ts
