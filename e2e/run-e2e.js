@@ -336,6 +336,20 @@ async function main() {
       })
       .first();
     await firstRow.waitFor();
+    // Every column fits the entity page at 1440 px (the last one was cut off).
+    const clipped = await page.evaluate(() => {
+      const table = document.querySelector('table');
+      let box = table.parentElement;
+      while (box && getComputedStyle(box).overflowX === 'visible') {
+        box = box.parentElement;
+      }
+      const right = (box ?? document.body).getBoundingClientRect().right;
+      return [...table.querySelectorAll('thead th')]
+        .filter(th => th.getBoundingClientRect().right > right + 1)
+        .map(th => th.textContent);
+    });
+    if (clipped.length > 0)
+      throw new Error(`the releases table cuts off columns: ${clipped}`);
     const version = (await firstRow.locator('td').allInnerTexts()).join(' ');
     if (!/1\.\d+\.0/.test(version))
       throw new Error(`the first release row shows no version: ${version}`);
