@@ -127,19 +127,20 @@ function releaseEvents(i: number, wave: 1 | 2, atMs: number) {
     n: number,
     type: ReleaseEventType,
     attributes: Record<string, unknown>,
-  ): AcceptedReleaseEvent => ({
-    eventId: `${releaseId}-${n}`,
-    type,
-    releaseId,
-    entityRef: `component:default/${service}`,
-    releaseEntityRef: `component:default/${service}`,
-    ownerRef: 'group:default/bench-team',
-    timestamp: new Date(atMs + n).toISOString(),
-    environment: 'production',
-    version: `1.${Math.floor(i / S.channels)}.${i % S.channels}`,
-    commit: '9f2c1ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8',
-    attributes,
-  });
+  ): AcceptedReleaseEvent =>
+    ({
+      eventId: `${releaseId}-${n}`,
+      type,
+      releaseId,
+      entityRef: `component:default/${service}`,
+      releaseEntityRef: `component:default/${service}`,
+      ownerRef: 'group:default/bench-team',
+      timestamp: new Date(atMs + n).toISOString(),
+      environment: 'production',
+      version: `1.${Math.floor(i / S.channels)}.${i % S.channels}`,
+      commit: '9f2c1ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8',
+      attributes,
+    } as AcceptedReleaseEvent);
   if (wave === 1) {
     return [
       event(0, 'release_started', {

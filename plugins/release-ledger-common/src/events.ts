@@ -147,7 +147,13 @@ const attributeSchemas = {
     .passthrough(),
 } satisfies Record<ReleaseEventType, z.ZodTypeAny>;
 
-/** Attributes per event type, as validated. @public */
+/**
+ * Attributes per event type, as validated: the type's known fields, typed,
+ * plus whatever extra fields the sender attached (kept as `unknown`, so they
+ * must be checked before use).
+ *
+ * @public
+ */
 export type ReleaseEventAttributes = {
   [T in ReleaseEventType]: z.infer<(typeof attributeSchemas)[T]>;
 };
@@ -222,26 +228,55 @@ export type ReleaseEventInput = {
   attributes?: Record<string, unknown>;
 };
 
-/** An event as the ledger stores and returns it. @public */
-export type ReleaseEvent = {
-  eventId: string;
-  type: ReleaseEventType;
-  releaseId: string;
-  /** Normalised, lower-case entity ref; absent when the event relies on its release's entity. */
-  entityRef?: string;
-  /** UTC ISO 8601 with milliseconds. */
-  timestamp: string;
-  environment: string;
-  version?: string;
-  commit?: string;
-  attributes: Record<string, unknown>;
-  /** When the ledger received it (UTC ISO 8601). */
-  receivedAt?: string;
-};
+/**
+ * An event of the given type(s) as the ledger stores and returns it.
+ * `ReleaseEventOf<'rolled_back'>` has `attributes.reason: string`; a union of
+ * types gives a union of events, so it still narrows on `type`.
+ *
+ * @public
+ */
+export type ReleaseEventOf<T extends ReleaseEventType> = {
+  [K in T]: {
+    eventId: string;
+    type: K;
+    releaseId: string;
+    /** Normalised, lower-case entity ref; absent when the event relies on its release's entity. */
+    entityRef?: string;
+    /** UTC ISO 8601 with milliseconds. */
+    timestamp: string;
+    environment: string;
+    version?: string;
+    commit?: string;
+    attributes: ReleaseEventAttributes[K];
+    /** When the ledger received it (UTC ISO 8601). */
+    receivedAt?: string;
+  };
+}[T];
+
+/**
+ * An event as the ledger stores and returns it: a union discriminated by
+ * `type`, so `switch (event.type)` narrows `attributes` to that type's fields.
+ *
+ * @public
+ */
+export type ReleaseEvent = ReleaseEventOf<ReleaseEventType>;
+
+/**
+ * An event input that passed validation: its type is known and its
+ * attributes are that type's, parsed (strings trimmed), discriminated by `type`.
+ *
+ * @public
+ */
+export type ValidReleaseEventInput = {
+  [K in ReleaseEventType]: Omit<ReleaseEventInput, 'type' | 'attributes'> & {
+    type: K;
+    attributes: ReleaseEventAttributes[K];
+  };
+}[ReleaseEventType];
 
 /** @public */
 export type EventValidationResult =
-  | { ok: true; event: ReleaseEventInput & { type: ReleaseEventType } }
+  | { ok: true; event: ValidReleaseEventInput }
   | { ok: false; issues: ValidationIssue[] };
 
 function isEventType(type: string): type is ReleaseEventType {
@@ -353,5 +388,10 @@ export function validateReleaseEvent(
   if (!attrs.success) {
     return { ok: false, issues: zodIssues(attrs.error, at('attributes')) };
   }
-  return { ok: true, event: { ...event, attributes: attrs.data } };
+  // zod keys the parse by `event.type`, which TypeScript cannot correlate
+  // with the parsed attributes' type: the pair is right by construction.
+  return {
+    ok: true,
+    event: { ...event, attributes: attrs.data } as ValidReleaseEventInput,
+  };
 }

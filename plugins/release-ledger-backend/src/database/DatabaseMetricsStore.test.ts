@@ -59,18 +59,19 @@ function history(): AcceptedEvent[] {
       type: ReleaseEventType,
       hour: number,
       attributes: Record<string, unknown> = {},
-    ): AcceptedEvent => ({
-      eventId: `${releaseId}/${suffix}`,
-      type,
-      releaseId,
-      entityRef,
-      releaseEntityRef: entityRef,
-      ownerRef,
-      systemRef,
-      timestamp: h(hour),
-      environment,
-      attributes,
-    });
+    ): AcceptedEvent =>
+      ({
+        eventId: `${releaseId}/${suffix}`,
+        type,
+        releaseId,
+        entityRef,
+        releaseEntityRef: entityRef,
+        ownerRef,
+        systemRef,
+        timestamp: h(hour),
+        environment,
+        attributes,
+      } as AcceptedEvent);
     for (let c = 0; c < k % 4; c++) {
       events.push(
         ev(`pr${c}`, 'pr_merged', start - 3 - 5 * c, {

@@ -25,7 +25,7 @@ function event(
     timestamp: new Date(Date.UTC(2026, 10, 27, 10, minute)).toISOString(),
     environment: 'production',
     attributes,
-  };
+  } as AcceptedReleaseEvent;
 }
 
 describe.each(databases.eachSupportedId())(
@@ -136,8 +136,8 @@ describe.each(databases.eachSupportedId())(
       );
       const broken = {
         ...event('bad-1', 'r5-0', 'promoted', 1),
-        attributes: { size: BigInt(1) } as Record<string, unknown>,
-      };
+        attributes: { size: BigInt(1) },
+      } as AcceptedReleaseEvent;
       await expect(a.appendEvents([...good, broken])).rejects.toThrow(/BigInt/);
       expect(await a.countRows()).toEqual(before);
       expect(await a.getRelease('r5-0')).toBeUndefined();

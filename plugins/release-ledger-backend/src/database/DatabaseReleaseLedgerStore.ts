@@ -7,7 +7,6 @@ import {
   DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
   Release,
   ReleaseEvent,
-  ReleaseEventType,
   ReleasePage,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -31,6 +30,7 @@ import {
   IncidentRow,
   RELEASES,
   ReleaseWriteRow,
+  typedAttributesOf,
 } from './tables';
 import { GroupCommit } from './GroupCommit';
 import { enqueueMessages } from '../comms/outbox/OutboxStore';
@@ -109,10 +109,13 @@ function releaseIdentities(
 
 /** The incident an incident event is about. */
 function incidentIdOf(event: AcceptedEvent): string | undefined {
-  if (event.type !== 'incident_started' && event.type !== 'incident_resolved')
-    return undefined;
-  const id = event.attributes.incidentId;
-  return typeof id === 'string' ? id : undefined;
+  switch (event.type) {
+    case 'incident_started':
+    case 'incident_resolved':
+      return event.attributes.incidentId;
+    default:
+      return undefined;
+  }
 }
 
 /** PostgreSQL's deadlock_detected. */
@@ -164,14 +167,13 @@ function contentOfRow(row: EventRow): EventContent {
 function fromRow(row: EventRow): ReleaseEvent {
   return {
     eventId: row.event_id,
-    type: row.type as ReleaseEventType,
+    ...typedAttributesOf(row),
     releaseId: row.release_id!,
     entityRef: row.entity_ref ?? undefined,
     timestamp: row.occurred_at,
     environment: row.environment,
     version: row.version ?? undefined,
     commit: row.commit ?? undefined,
-    attributes: JSON.parse(row.attributes),
     receivedAt: row.received_at,
   };
 }

@@ -21,9 +21,14 @@ export type AcceptedReleaseEvent = ReleaseEvent & {
  * An incident event sent without a release (incident_started with an
  * entity, or incident_resolved); the ledger attributes the incident.
  */
-export type AcceptedIncidentEvent = Omit<ReleaseEvent, 'releaseId'> & {
+export type AcceptedIncidentEvent = OmitEach<ReleaseEvent, 'releaseId'> & {
   releaseId?: undefined;
 };
+
+/** `Omit` applied to each member of a union, so `ReleaseEvent` still narrows on `type`. */
+export type OmitEach<T, K extends PropertyKey> = T extends unknown
+  ? Omit<T, K>
+  : never;
 
 /** What the intake knows of how an event was sent. */
 export type SentAs = {

@@ -27,7 +27,7 @@ function event(
     environment: 'production',
     attributes: type === 'rolled_back' ? { reason: 'errors' } : {},
     ...extra,
-  };
+  } as AcceptedReleaseEvent;
 }
 
 describe.each(databases.eachSupportedId())('listReleases on %p', databaseId => {

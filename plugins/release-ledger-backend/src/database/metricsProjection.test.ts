@@ -1,5 +1,8 @@
 import { mockServices } from '@backstage/backend-test-utils';
-import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
+import type {
+  IncidentSeverity,
+  ReleaseEventType,
+} from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
@@ -30,14 +33,14 @@ function releaseEvent(
     timestamp: h(hour),
     environment: 'production',
     attributes,
-  };
+  } as AcceptedEvent;
 }
 
 function incident(
   eventId: string,
   incidentId: string,
   hour: number,
-  severity = 'SEV-2',
+  severity: IncidentSeverity = 'SEV-2',
 ): AcceptedEvent {
   return {
     eventId,

@@ -3,7 +3,6 @@ import {
   DORA_ENVIRONMENT,
   Release,
   ReleaseEvent,
-  ReleaseEventType,
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
 import { projectIncident } from '../ledger/projectIncident';
@@ -16,6 +15,7 @@ import {
   INCIDENTS,
   IncidentRow,
   RELEASES,
+  typedAttributesOf,
 } from './tables';
 
 const HOUR_MS = 3_600_000;
@@ -149,11 +149,10 @@ async function reprojectIncidents(
         .filter(r => r.incident_id === incidentId)
         .map(r => ({
           eventId: r.event_id,
-          type: r.type as ReleaseEventType,
+          ...typedAttributesOf(r),
           releaseId: r.release_id ?? undefined,
           entityRef: r.entity_ref ?? undefined,
           timestamp: r.occurred_at,
-          attributes: JSON.parse(r.attributes),
         })),
       entityOfRelease,
     );

@@ -4,6 +4,11 @@
  * identically on SQLite and PostgreSQL.
  */
 
+import type {
+  ReleaseEventAttributes,
+  ReleaseEventType,
+} from '@release-ledger/plugin-release-ledger-common';
+
 /** How bulk writes address a table: its columns and its unique key. */
 export type TableSpec<R> = {
   table: string;
@@ -30,6 +35,28 @@ export type EventRow = {
   /** The incident an incident event is about. */
   incident_id: string | null;
 };
+
+/** An event's type with the attributes of that type. */
+export type TypedAttributes = {
+  [T in ReleaseEventType]: { type: T; attributes: ReleaseEventAttributes[T] };
+}[ReleaseEventType];
+
+/**
+ * The type and attributes of a stored event, typed by a cast rather than
+ * parsed again: every row was checked on its way in (the intake validates it
+ * against the event contract; the ledger's own gate events are built by
+ * typed code) and the log is never rewritten. This is the one place rows
+ * become typed events, so a contract change that makes a field required or
+ * narrows its type must account for the rows already stored.
+ */
+export function typedAttributesOf(
+  row: Pick<EventRow, 'type' | 'attributes'>,
+): TypedAttributes {
+  return {
+    type: row.type,
+    attributes: JSON.parse(row.attributes),
+  } as TypedAttributes;
+}
 
 export const EVENTS: TableSpec<EventRow> = {
   table: 'release_ledger_events',

@@ -16,6 +16,7 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import {
   AcceptedEvent,
+  OmitEach,
   ReleaseLedgerStore,
   SentAs,
 } from '../database/ReleaseLedgerStore';
@@ -40,7 +41,7 @@ export const EARLIEST_EVENT_TIME = '2000-01-01T00:00:00.000Z';
 type CatalogFacts = { ownerRef?: string; systemRef?: string };
 
 /** An event that passed the contract; incidents may come without a release. */
-type ValidatedEvent = Omit<ReleaseEvent, 'releaseId'> & {
+type ValidatedEvent = OmitEach<ReleaseEvent, 'releaseId'> & {
   releaseId?: string;
 } & SentAs;
 

@@ -2,23 +2,25 @@ import { IncidentEventFacts, projectIncident } from './projectIncident';
 
 const started = (
   overrides: Partial<IncidentEventFacts> = {},
-): IncidentEventFacts => ({
-  eventId: 'e-start',
-  type: 'incident_started',
-  entityRef: 'component:default/payments-api',
-  timestamp: '2026-11-27T10:00:00.000Z',
-  attributes: { incidentId: 'INC-1', severity: 'SEV-2', title: 'Errors' },
-  ...overrides,
-});
+): IncidentEventFacts =>
+  ({
+    eventId: 'e-start',
+    type: 'incident_started',
+    entityRef: 'component:default/payments-api',
+    timestamp: '2026-11-27T10:00:00.000Z',
+    attributes: { incidentId: 'INC-1', severity: 'SEV-2', title: 'Errors' },
+    ...overrides,
+  } as IncidentEventFacts);
 const resolved = (
   overrides: Partial<IncidentEventFacts> = {},
-): IncidentEventFacts => ({
-  eventId: 'e-resolve',
-  type: 'incident_resolved',
-  timestamp: '2026-11-27T11:00:00.000Z',
-  attributes: { incidentId: 'INC-1' },
-  ...overrides,
-});
+): IncidentEventFacts =>
+  ({
+    eventId: 'e-resolve',
+    type: 'incident_resolved',
+    timestamp: '2026-11-27T11:00:00.000Z',
+    attributes: { incidentId: 'INC-1' },
+    ...overrides,
+  } as IncidentEventFacts);
 const noRelease = () => undefined;
 
 describe('projectIncident', () => {

@@ -1,17 +1,14 @@
 import type {
   IncidentSeverity,
-  ReleaseEventType,
+  ReleaseEvent,
 } from '@release-ledger/plugin-release-ledger-common';
+import type { OmitEach } from '../database/ReleaseLedgerStore';
 
 /** The fields of an incident event that its projection reads. */
-export type IncidentEventFacts = {
-  eventId: string;
-  type: ReleaseEventType;
-  releaseId?: string;
-  entityRef?: string;
-  timestamp: string;
-  attributes: Record<string, unknown>;
-};
+export type IncidentEventFacts = OmitEach<
+  ReleaseEvent,
+  'releaseId' | 'environment' | 'version' | 'commit' | 'receivedAt'
+> & { releaseId?: string };
 
 /** An incident as projected from its events, before attribution. */
 export type ProjectedIncident = {
@@ -52,9 +49,8 @@ export function projectIncident(
       (event.releaseId ? entityOfRelease(event.releaseId) : undefined);
     if (event.type === 'incident_started' && !incident.startedAt) {
       incident.startedAt = event.timestamp;
-      incident.severity = event.attributes.severity as IncidentSeverity;
-      const title = event.attributes.title;
-      incident.title = typeof title === 'string' ? title : undefined;
+      incident.severity = event.attributes.severity;
+      incident.title = event.attributes.title;
     } else if (event.type === 'incident_resolved') {
       incident.resolvedAt ??= event.timestamp;
     }

@@ -22,7 +22,7 @@ function ev(
     environment: 'production',
     attributes,
     ...extra,
-  };
+  } as ReleaseEvent;
 }
 
 const project = (events: ReleaseEvent[]) =>
@@ -278,18 +278,19 @@ describe('projectRelease', () => {
         }),
         { minLength: 1, maxLength: 25 },
       )
-      .map(specs =>
-        specs.map((s, i) => ({
-          eventId: `p${i}`,
-          type: s.type,
-          releaseId: 'payments@1',
-          timestamp: new Date(
-            Date.UTC(2026, 10, 27, 10, s.minute),
-          ).toISOString(),
-          environment: 'production',
-          version: i === 0 ? '1.0.0' : undefined,
-          attributes: attributesFor(s.type, s.n),
-        })),
+      .map(
+        specs =>
+          specs.map((s, i) => ({
+            eventId: `p${i}`,
+            type: s.type,
+            releaseId: 'payments@1',
+            timestamp: new Date(
+              Date.UTC(2026, 10, 27, 10, s.minute),
+            ).toISOString(),
+            environment: 'production',
+            version: i === 0 ? '1.0.0' : undefined,
+            attributes: attributesFor(s.type, s.n),
+          })) as ReleaseEvent[],
       );
 
     it('any permutation with any events duplicated yields the same projection', () => {
@@ -308,10 +309,13 @@ describe('projectRelease', () => {
           ([events, duplicates, order]) => {
             const arrival = [
               ...events,
-              ...duplicates.map(d => ({
-                ...d,
-                attributes: { ...d.attributes },
-              })),
+              ...duplicates.map(
+                d =>
+                  ({
+                    ...d,
+                    attributes: { ...d.attributes },
+                  } as ReleaseEvent),
+              ),
             ]
               .map((e, i) => ({ e, key: order(i) }))
               .sort((a, b) => a.key - b.key)

@@ -45,7 +45,7 @@ function event(
     timestamp: new Date(Date.UTC(2026, 10, 2, hour)).toISOString(),
     environment: 'production',
     attributes: type === 'rolled_back' ? { reason: 'x' } : {},
-  };
+  } as AcceptedReleaseEvent;
 }
 
 const secondRollback = {

@@ -61,7 +61,7 @@ export function makeEvent(
     environment: 'production',
     attributes,
     ...overrides,
-  };
+  } as ReleaseEvent;
 }
 
 /** A JSON response in the backend's error shape. */

@@ -96,7 +96,7 @@ export function releaseEvent(
     version: '1.2.3',
     commit: '9f2c1ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8',
     attributes,
-  };
+  } as AcceptedReleaseEvent;
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
+import type { AcceptedEvent } from '../../database/ReleaseLedgerStore';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import {
   createCommsHarness,
@@ -106,19 +107,20 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
       type: 'incident_started' | 'incident_resolved',
       minute: number,
       incidentId: string,
-    ) => ({
-      eventId,
-      type,
-      entityRef: 'component:default/svc-0',
-      timestamp: at(minute).toISOString(),
-      environment: 'production',
-      attributes: {
-        incidentId,
-        ...(type === 'incident_started'
-          ? { severity: 'SEV-3', title: 'checkout <!channel> latency' }
-          : {}),
-      },
-    });
+    ) =>
+      ({
+        eventId,
+        type,
+        entityRef: 'component:default/svc-0',
+        timestamp: at(minute).toISOString(),
+        environment: 'production',
+        attributes: {
+          incidentId,
+          ...(type === 'incident_started'
+            ? { severity: 'SEV-3', title: 'checkout <!channel> latency' }
+            : {}),
+        },
+      } as AcceptedEvent);
     await store.appendEvents([
       // An hour after the promotion (minute 3): inside the 72 h window.
       incident('inc-1-start', 'incident_started', 63, 'INC-1'),

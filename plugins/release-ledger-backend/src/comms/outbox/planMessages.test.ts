@@ -42,7 +42,7 @@ function event(
     timestamp: at(minute),
     environment: 'production',
     attributes: {},
-  };
+  } as ReleaseEvent;
 }
 
 const touched = (t: TouchedRelease) => new Map([['r1', t]]);
@@ -110,13 +110,8 @@ describe('planMessages', () => {
   });
 
   it('reports a failed gate once: its gate_failed reply, not also the gate_evaluated of the same evaluation', () => {
-    const withAttrs = (
-      e: ReleaseEvent,
-      attributes: Record<string, unknown>,
-    ) => ({
-      ...e,
-      attributes,
-    });
+    const withAttrs = (e: ReleaseEvent, attributes: Record<string, unknown>) =>
+      ({ ...e, attributes } as ReleaseEvent);
     const plan = planMessages(
       [
         withAttrs(event('ev1', 'gate_evaluated', 2), {

@@ -10,10 +10,6 @@ import type { MessageContext } from './statusCard';
 /** A thread reply, and whether it is also shown in the channel (reply_broadcast). */
 export type ThreadReply = SlackMessage & { broadcast: boolean };
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : undefined;
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' ? v : undefined;
 const flag = (v: unknown): string =>
   v === undefined ? '—' : code(JSON.stringify(v));
 
@@ -25,17 +21,23 @@ type Measurement = {
   result?: string;
 };
 
+/**
+ * The checks of a gate event. `measurements` is not part of the event
+ * contract (the ledger's own gate evaluations add it; a pipeline may send
+ * anything under that name), so it is checked field by field.
+ */
 function measurements(raw: unknown): Measurement[] {
   if (!Array.isArray(raw)) return [];
+  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
   return raw.flatMap(m => {
-    const check = str(m?.check) ?? str(m?.name);
+    const check = text(m?.check) ?? text(m?.name);
     if (!check) return [];
     return [
       {
         check,
-        value: num(m.value),
-        condition: str(m.condition),
-        result: str(m.result),
+        value: typeof m.value === 'number' ? m.value : undefined,
+        condition: text(m.condition),
+        result: text(m.result),
       },
     ];
   });
@@ -50,42 +52,38 @@ export function renderEventReply(
   release: Release,
   ctx: MessageContext,
 ): ThreadReply {
-  const a = event.attributes;
   let lines: string[];
   let broadcast = false;
   switch (event.type) {
     case 'pr_merged': {
-      const title = `#${num(a.prNumber)} ${str(a.title) ?? ''}`;
-      const pr = str(a.url) ? link(str(a.url)!, title) : escapeText(title);
+      const a = event.attributes;
+      const title = `#${a.prNumber} ${a.title}`;
+      const pr = a.url ? link(a.url, title) : escapeText(title);
       lines = [
-        `🔀 Merged ${pr}${
-          str(a.author) ? ` by ${escapeText(str(a.author)!)}` : ''
-        }`,
+        `🔀 Merged ${pr}${a.author ? ` by ${escapeText(a.author)}` : ''}`,
       ];
       break;
     }
-    case 'release_started':
-      lines = [
-        `🟡 Release started${
-          str(a.plan) ? `: ${escapeText(str(a.plan)!)}` : ''
-        }`,
-      ];
+    case 'release_started': {
+      const plan = event.attributes.plan;
+      lines = [`🟡 Release started${plan ? `: ${escapeText(plan)}` : ''}`];
       break;
+    }
     case 'canary_started':
-      lines = [`🐤 Canary at ${num(a.weight)} %`];
+      lines = [`🐤 Canary at ${event.attributes.weight} %`];
       break;
     case 'canary_passed':
       lines = ['✅ Canary passed its checks'];
       break;
     case 'gate_evaluated':
     case 'gate_failed': {
+      const a = event.attributes;
       const verdict =
-        event.type === 'gate_failed' ? 'fail' : str(a.verdict) ?? 'unknown';
-      const icon =
-        { pass: '✅', fail: '🛑', inconclusive: '❔' }[verdict] ?? '🔎';
+        event.type === 'gate_failed' ? 'fail' : event.attributes.verdict;
+      const icon = { pass: '✅', fail: '🛑', inconclusive: '❔' }[verdict];
       lines = [
-        `${icon} Gate ${bold(str(a.gate) ?? 'SLO')}: ${escapeText(verdict)}${
-          str(a.reason) ? ` — ${escapeText(str(a.reason)!)}` : ''
+        `${icon} Gate ${bold(a.gate ?? 'SLO')}: ${escapeText(verdict)}${
+          a.reason ? ` — ${escapeText(a.reason)}` : ''
         }`,
         ...measurements(a.measurements).map(
           m =>
@@ -98,63 +96,66 @@ export function renderEventReply(
       ];
       break;
     }
-    case 'promoted':
-      lines = [
-        `✅ Promoted${
-          num(a.weight) !== undefined ? ` to ${num(a.weight)} %` : ''
-        }`,
-      ];
+    case 'promoted': {
+      const weight = event.attributes.weight;
+      lines = [`✅ Promoted${weight !== undefined ? ` to ${weight} %` : ''}`];
       break;
-    case 'rolled_back':
+    }
+    case 'rolled_back': {
+      const a = event.attributes;
       broadcast = true;
       lines = [
         `⏪ ${bold('Rolled back')}${
-          str(a.owner) ? ` by ${escapeText(str(a.owner)!)}` : ''
-        }: ${escapeText(str(a.reason) ?? 'no reason given')}`,
+          a.owner ? ` by ${escapeText(a.owner)}` : ''
+        }: ${escapeText(a.reason)}`,
       ];
       break;
+    }
     case 'release_finished':
       lines = ['🏁 Release finished'];
       break;
     case 'incident_started': {
-      const severity = str(a.severity) ?? 'SEV-?';
-      broadcast = severity === 'SEV-1' || severity === 'SEV-2';
+      const a = event.attributes;
+      broadcast = a.severity === 'SEV-1' || a.severity === 'SEV-2';
       lines = [
-        `🚨 ${bold(`${str(a.incidentId)} (${severity})`)}${
-          str(a.title) ? ` ${escapeText(str(a.title)!)}` : ''
-        }${str(a.url) ? ` ${link(str(a.url)!, 'incident')}` : ''}`,
+        `🚨 ${bold(`${a.incidentId} (${a.severity})`)}${
+          a.title ? ` ${escapeText(a.title)}` : ''
+        }${a.url ? ` ${link(a.url, 'incident')}` : ''}`,
       ];
       break;
     }
     case 'incident_resolved':
-      lines = [`💚 ${bold(str(a.incidentId) ?? 'Incident')} resolved`];
+      lines = [`💚 ${bold(event.attributes.incidentId)} resolved`];
       break;
-    case 'slo_restored':
+    case 'slo_restored': {
+      const slo = event.attributes.slo;
+      lines = [`💚 SLO restored${slo ? `: ${escapeText(slo)}` : ''}`];
+      break;
+    }
+    case 'flag_toggled': {
+      const a = event.attributes;
+      lines = [`🚩 Flag ${code(a.flag)}: ${flag(a.from)} → ${flag(a.to)}`];
+      break;
+    }
+    case 'checklist_item_checked': {
+      const a = event.attributes;
       lines = [
-        `💚 SLO restored${str(a.slo) ? `: ${escapeText(str(a.slo)!)}` : ''}`,
+        `☑️ ${escapeText(a.item)}${a.by ? ` — ${escapeText(a.by)}` : ''}`,
       ];
       break;
-    case 'flag_toggled':
+    }
+    case 'note_added': {
+      const a = event.attributes;
       lines = [
-        `🚩 Flag ${code(str(a.flag) ?? '?')}: ${flag(a.from)} → ${flag(a.to)}`,
-      ];
-      break;
-    case 'checklist_item_checked':
-      lines = [
-        `☑️ ${escapeText(str(a.item) ?? '')}${
-          str(a.by) ? ` — ${escapeText(str(a.by)!)}` : ''
+        `📝 ${escapeText(a.text)}${
+          a.author ? ` — ${escapeText(a.author)}` : ''
         }`,
       ];
       break;
-    case 'note_added':
-      lines = [
-        `📝 ${escapeText(str(a.text) ?? '')}${
-          str(a.author) ? ` — ${escapeText(str(a.author)!)}` : ''
-        }`,
-      ];
-      break;
+    }
     default:
-      lines = [escapeText(event.type)];
+      // A type newer than this code: say what it is rather than nothing.
+      lines = [escapeText((event as { type: string }).type)];
   }
   if (!event.releaseId) {
     // An incident sent without a release, attributed to this one by time.

@@ -3,6 +3,7 @@ import {
   Release,
   RELEASE_EVENT_TYPES,
   ReleaseEvent,
+  ReleaseEventAttributes,
   ReleaseEventType,
 } from '@release-ledger/plugin-release-ledger-common';
 import fs from 'node:fs';
@@ -87,7 +88,7 @@ const release: Release = {
   eventCount: 6,
 };
 
-const ATTRIBUTES: Record<ReleaseEventType, Record<string, unknown>> = {
+const ATTRIBUTES: ReleaseEventAttributes = {
   pr_merged: {
     prNumber: 481,
     title: 'feat: refunds idempotency keys',
@@ -146,14 +147,15 @@ const ATTRIBUTES: Record<ReleaseEventType, Record<string, unknown>> = {
 const event = (
   type: ReleaseEventType,
   attributes = ATTRIBUTES[type],
-): ReleaseEvent => ({
-  eventId: `e-${type}`,
-  type,
-  releaseId: release.releaseId,
-  timestamp: '2026-11-27T10:10:00.000Z',
-  environment: 'production',
-  attributes,
-});
+): ReleaseEvent =>
+  ({
+    eventId: `e-${type}`,
+    type,
+    releaseId: release.releaseId,
+    timestamp: '2026-11-27T10:10:00.000Z',
+    environment: 'production',
+    attributes,
+  } as ReleaseEvent);
 
 function allTexts(message: SlackMessage): string[] {
   const texts = [message.text];

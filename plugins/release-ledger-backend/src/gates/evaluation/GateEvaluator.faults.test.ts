@@ -67,7 +67,7 @@ describe.each(databases.eachSupportedId())(
           releaseEntityRef: 'component:default/checkout',
           timestamp: new Date(START).toISOString(),
           environment: 'production',
-          attributes: {},
+          attributes: { weight: 10 },
         },
       ]);
       const { evaluation } = await evaluator.start({

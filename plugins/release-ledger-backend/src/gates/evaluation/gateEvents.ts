@@ -5,6 +5,7 @@ import {
   GateDefinition,
   GateMeasurement,
   GateVerdict,
+  ReleaseEventAttributes,
 } from '@release-ledger/plugin-release-ledger-common';
 import type { AcceptedReleaseEvent } from '../../database/ReleaseLedgerStore';
 
@@ -34,7 +35,10 @@ export type MeasurementSummary = {
   result: string;
 };
 
-const VERDICT: Record<Exclude<CheckState, 'running'>, string> = {
+const VERDICT: Record<
+  Exclude<CheckState, 'running'>,
+  ReleaseEventAttributes['gate_evaluated']['verdict']
+> = {
   passed: 'pass',
   failed: 'fail',
   inconclusive: 'inconclusive',
