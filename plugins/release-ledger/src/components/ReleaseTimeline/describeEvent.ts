@@ -12,22 +12,6 @@ export type EventDescription = {
   kind: EventKind;
 };
 
-function str(value: unknown): string | undefined {
-  if (typeof value === 'string') {
-    return value.trim() || undefined;
-  }
-  if (typeof value === 'number' && Number.isFinite(value)) {
-    return String(value);
-  }
-  return undefined;
-}
-
-function num(value: unknown): number | undefined {
-  return typeof value === 'number' && Number.isFinite(value)
-    ? value
-    : undefined;
-}
-
 function join(parts: Array<string | undefined | false>, separator = ' · ') {
   const kept = parts.filter((p): p is string => Boolean(p));
   return kept.length ? kept.join(separator) : undefined;
@@ -41,25 +25,23 @@ function by(text: string | undefined, who: string | undefined) {
 }
 
 /**
- * Turns a stored event into one readable line. Attributes come from
- * pipelines, so every field is checked rather than trusted; the result is
- * plain text for React to render.
+ * Turns a stored event into one readable line; the result is plain text for
+ * React to render. The ledger validated each event's attributes against its
+ * type when it accepted it, so `switch (event.type)` gives them typed.
  */
 export function describeEvent(event: ReleaseEvent): EventDescription {
-  const a = event.attributes ?? {};
   switch (event.type) {
     case 'pr_merged': {
-      const pr = num(a.prNumber);
-      const title = join([pr !== undefined && `#${pr}`, str(a.title)], ' ');
+      const a = event.attributes;
       return {
         title: 'PR merged',
-        detail: by(title, str(a.author)),
+        detail: by(`#${a.prNumber} ${a.title}`, a.author),
         kind: 'info',
       };
     }
     case 'release_started': {
-      const risk = str(a.risk);
-      const changes = num(a.changeCount);
+      const a = event.attributes;
+      const changes = a.changeCount;
       return {
         title: 'Release started',
         detail: join([
@@ -67,25 +49,22 @@ export function describeEvent(event: ReleaseEvent): EventDescription {
           event.commit && `commit ${shortCommit(event.commit)}`,
           changes !== undefined &&
             `${changes} change${changes === 1 ? '' : 's'}`,
-          str(a.plan) && `plan: ${str(a.plan)}`,
-          risk && `risk: ${risk}`,
+          a.plan && `plan: ${a.plan}`,
+          a.risk && `risk: ${a.risk}`,
         ]),
         kind: 'info',
       };
     }
-    case 'canary_started': {
-      const weight = num(a.weight);
+    case 'canary_started':
       return {
         title: 'Canary started',
-        detail: weight !== undefined ? `${weight}% of traffic` : undefined,
+        detail: `${event.attributes.weight}% of traffic`,
         kind: 'info',
       };
-    }
     case 'canary_passed':
       return { title: 'Canary passed', kind: 'success' };
     case 'gate_evaluated': {
-      const verdict = str(a.verdict);
-      const gate = str(a.gate);
+      const { gate, verdict, reason } = event.attributes;
       let kind: EventKind = 'warning';
       if (verdict === 'pass') {
         kind = 'success';
@@ -94,20 +73,20 @@ export function describeEvent(event: ReleaseEvent): EventDescription {
       }
       return {
         title: gate ? `Gate ${gate} evaluated` : 'Gate evaluated',
-        detail: join([verdict, str(a.reason)], ' — '),
+        detail: join([verdict, reason], ' — '),
         kind,
       };
     }
     case 'gate_failed': {
-      const gate = str(a.gate);
+      const { gate, reason } = event.attributes;
       return {
         title: gate ? `Gate ${gate} failed` : 'Gate failed',
-        detail: str(a.reason),
+        detail: reason,
         kind: 'failure',
       };
     }
     case 'promoted': {
-      const weight = num(a.weight);
+      const weight = event.attributes.weight;
       return {
         title: 'Promoted',
         detail: weight !== undefined ? `${weight}% of traffic` : undefined,
@@ -115,67 +94,65 @@ export function describeEvent(event: ReleaseEvent): EventDescription {
       };
     }
     case 'rolled_back': {
-      const owner = str(a.owner);
+      const { reason, owner } = event.attributes;
       return {
         title: 'Rolled back',
-        detail: join([str(a.reason), owner && `by ${owner}`], ' — '),
+        detail: join([reason, owner && `by ${owner}`], ' — '),
         kind: 'failure',
       };
     }
     case 'release_finished':
       return {
         title: 'Release finished',
-        detail: str(a.summary),
+        detail: event.attributes.summary,
         kind: 'info',
       };
     case 'incident_started': {
-      const severity = str(a.severity);
+      const { incidentId, severity, title } = event.attributes;
       return {
         title: 'Incident started',
-        detail: join(
-          [str(a.incidentId), severity && `(${severity})`, str(a.title)],
-          ' ',
-        ),
+        detail: join([incidentId, `(${severity})`, title], ' '),
         kind: 'failure',
       };
     }
     case 'incident_resolved':
       return {
         title: 'Incident resolved',
-        detail: str(a.incidentId),
+        detail: event.attributes.incidentId,
         kind: 'success',
       };
     case 'slo_restored':
       return {
         title: 'SLO restored',
-        detail: str(a.slo),
+        detail: event.attributes.slo,
         kind: 'success',
       };
     case 'flag_toggled': {
-      const flag = str(a.flag) ?? 'flag';
+      const a = event.attributes;
       const change =
         'from' in a
           ? `${formatFlagValue(a.from)} → ${formatFlagValue(a.to)}`
           : `→ ${formatFlagValue(a.to)}`;
       return {
         title: 'Flag toggled',
-        detail: `${flag}: ${change}`,
+        detail: `${a.flag}: ${change}`,
         kind: 'info',
       };
     }
     case 'checklist_item_checked':
       return {
         title: 'Checklist item checked',
-        detail: by(str(a.item), str(a.by)),
+        detail: by(event.attributes.item, event.attributes.by),
         kind: 'success',
       };
     case 'note_added':
       return {
         title: 'Note',
-        detail: by(str(a.text), str(a.author)),
+        detail: by(event.attributes.text, event.attributes.author),
         kind: 'info',
       };
     default:
+      // A type newer than this frontend: show its name.
       return {
         title: String((event as { type: unknown }).type),
         kind: 'info',
