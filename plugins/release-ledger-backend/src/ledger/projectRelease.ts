@@ -30,14 +30,40 @@ const LIFECYCLE_RANK: Record<ReleaseEventType, number> = {
   release_finished: 9,
 };
 
+/** What places an event in the projection order. */
+export type EventOrderKey = Pick<
+  ReleaseEvent,
+  'timestamp' | 'type' | 'eventId'
+>;
+
 /** Orders events by time, then lifecycle, then eventId. */
-export function compareEvents(a: ReleaseEvent, b: ReleaseEvent): number {
+export function compareEvents(a: EventOrderKey, b: EventOrderKey): number {
   if (a.timestamp !== b.timestamp) return a.timestamp < b.timestamp ? -1 : 1;
   const rank = LIFECYCLE_RANK[a.type] - LIFECYCLE_RANK[b.type];
   if (rank !== 0) return rank;
   if (a.eventId === b.eventId) return 0;
   return a.eventId < b.eventId ? -1 : 1;
 }
+
+/**
+ * The events without repeats of an eventId (the first occurrence stays: an
+ * eventId names one event), in projection order.
+ */
+export function uniqueInOrder(events: readonly ReleaseEvent[]): ReleaseEvent[] {
+  const unique = new Map<string, ReleaseEvent>();
+  for (const e of events) {
+    if (!unique.has(e.eventId)) unique.set(e.eventId, e);
+  }
+  return [...unique.values()].sort(compareEvents);
+}
+
+/** Who a release belongs to: kept on the release row, not read from its events. */
+export type ReleaseIdentity = {
+  releaseId: string;
+  entityRef: string;
+  ownerRef?: string;
+  systemRef?: string;
+};
 
 /** Statuses from which each lifecycle event is a legal step. */
 const TRANSITIONS: Partial<
@@ -57,169 +83,222 @@ const num = (v: unknown): number | undefined =>
   typeof v === 'number' ? v : undefined;
 
 /**
- * Projects a release from its events: a pure function of the set of events,
- * independent of arrival order and of duplicates (same eventId).
+ * A release projection in progress. The projection is a fold: `startFold`
+ * (or `resumeFold` from a finished projection), `applyEvent` for each event
+ * in `compareEvents` order, then `finishFold`. The only state beyond the
+ * Release itself is an index of its changes, so a projected Release is
+ * all a later fold needs to continue from.
+ */
+export type ReleaseFold = {
+  readonly release: Release;
+  /** The PR numbers of `release.changes`: the first merge of a PR stays. */
+  readonly prNumbers: Set<number>;
+};
+
+/** A fold that has applied no events yet; `first` is the first event it will apply. */
+export function startFold(
+  identity: ReleaseIdentity,
+  first: ReleaseEvent,
+): ReleaseFold {
+  return {
+    release: {
+      releaseId: identity.releaseId,
+      entityRef: identity.entityRef,
+      ownerRef: identity.ownerRef,
+      systemRef: identity.systemRef,
+      status: 'pending',
+      environment: first.environment,
+      firstEventAt: first.timestamp,
+      lastEventAt: first.timestamp,
+      changes: [],
+      incidents: [],
+      flagToggles: [],
+      anomalies: [],
+      eventCount: 0,
+    },
+    prNumbers: new Set(),
+  };
+}
+
+/**
+ * A fold continuing from a finished projection (a copy: `projected` is not
+ * changed). The identity is the release row's, which can change after the
+ * projection was written (a back-filled system).
+ */
+export function resumeFold(
+  projected: Release,
+  identity: ReleaseIdentity,
+): ReleaseFold {
+  const release: Release = {
+    ...structuredClone(projected),
+    releaseId: identity.releaseId,
+    entityRef: identity.entityRef,
+    ownerRef: identity.ownerRef,
+    systemRef: identity.systemRef,
+  };
+  return {
+    release,
+    prNumbers: new Set(release.changes.map(c => c.prNumber)),
+  };
+}
+
+/**
+ * Applies one event, which must sort after every event the fold has
+ * applied (`compareEvents`) and must not repeat one of them.
  *
  * Impossible sequences (promoted after rolled_back, finished before any
  * outcome, a second release_started) are kept and recorded as anomalies; the
  * status does not move on an illegal step, but the fact's time is recorded.
  */
-export function projectRelease(options: {
-  releaseId: string;
-  entityRef: string;
-  ownerRef?: string;
-  systemRef?: string;
-  events: ReleaseEvent[];
-}): Release {
-  const unique = new Map<string, ReleaseEvent>();
-  for (const e of options.events) {
-    if (!unique.has(e.eventId)) unique.set(e.eventId, e);
-  }
-  const events = [...unique.values()].sort(compareEvents);
-  if (events.length === 0) {
-    throw new Error(`release ${options.releaseId} has no events`);
+export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
+  const release = fold.release;
+  const a = event.attributes;
+  const rule = TRANSITIONS[event.type];
+  if (
+    event.type === 'rolled_back' &&
+    release.status === 'finished' &&
+    !release.rolledBackAt
+  ) {
+    // Rolling back a finished release (after an incident, say) is the
+    // usual path, not an anomaly: it stays finished, with outcome
+    // rolled_back. A second rollback still is one (see below).
+  } else if (rule) {
+    if (rule.from.includes(release.status)) {
+      if (rule.to) release.status = rule.to;
+    } else {
+      release.anomalies.push({
+        eventId: event.eventId,
+        type: event.type,
+        message: `${event.type} while the release was ${release.status}`,
+      });
+    }
   }
 
-  const release: Release = {
-    releaseId: options.releaseId,
-    entityRef: options.entityRef,
-    ownerRef: options.ownerRef,
-    systemRef: options.systemRef,
-    status: 'pending',
-    environment: events[0].environment,
-    firstEventAt: events[0].timestamp,
-    lastEventAt: events[events.length - 1].timestamp,
-    changes: [],
-    incidents: [],
-    flagToggles: [],
-    anomalies: [],
-    eventCount: events.length,
-  };
-  const changesByPr = new Map<number, Release['changes'][number]>();
-
-  for (const event of events) {
-    const a = event.attributes;
-    const rule = TRANSITIONS[event.type];
-    if (
-      event.type === 'rolled_back' &&
-      release.status === 'finished' &&
-      !release.rolledBackAt
-    ) {
-      // Rolling back a finished release (after an incident, say) is the
-      // usual path, not an anomaly: it stays finished, with outcome
-      // rolled_back. A second rollback still is one (see below).
-    } else if (rule) {
-      if (rule.from.includes(release.status)) {
-        if (rule.to) release.status = rule.to;
+  switch (event.type) {
+    case 'pr_merged': {
+      const prNumber = num(a.prNumber)!;
+      if (!fold.prNumbers.has(prNumber)) {
+        fold.prNumbers.add(prNumber);
+        release.changes.push({
+          prNumber,
+          title: str(a.title) ?? '',
+          author: str(a.author),
+          mergedAt: normaliseTime(str(a.mergedAt)) ?? event.timestamp,
+          commit: str(a.commit) ?? event.commit,
+          url: str(a.url),
+          customerVisible:
+            typeof a.customerVisible === 'boolean'
+              ? a.customerVisible
+              : undefined,
+        });
+      }
+      break;
+    }
+    case 'release_started':
+      release.startedAt ??= event.timestamp;
+      release.environment = event.environment;
+      release.version = event.version ?? release.version;
+      release.commit = event.commit ?? release.commit;
+      release.plan = str(a.plan) ?? release.plan;
+      release.risk = str(a.risk) ?? release.risk;
+      break;
+    case 'canary_started':
+      release.canaryStartedAt ??= event.timestamp;
+      release.canaryWeight = num(a.weight);
+      break;
+    case 'promoted':
+      release.promotedAt ??= event.timestamp;
+      break;
+    case 'rolled_back':
+      release.rolledBackAt ??= event.timestamp;
+      release.rollbackReason ??= str(a.reason);
+      break;
+    case 'release_finished':
+      release.finishedAt ??= event.timestamp;
+      break;
+    case 'incident_started': {
+      const incidentId = str(a.incidentId)!;
+      const existing = release.incidents.find(i => i.incidentId === incidentId);
+      if (existing) {
+        release.anomalies.push({
+          eventId: event.eventId,
+          type: event.type,
+          message: `${incidentId} started twice`,
+        });
+      } else {
+        release.incidents.push({
+          incidentId,
+          severity: a.severity as IncidentSeverity,
+          title: str(a.title),
+          startedAt: event.timestamp,
+        });
+      }
+      break;
+    }
+    case 'incident_resolved': {
+      const incident = release.incidents.find(
+        i => i.incidentId === str(a.incidentId),
+      );
+      if (incident) {
+        incident.resolvedAt ??= event.timestamp;
       } else {
         release.anomalies.push({
           eventId: event.eventId,
           type: event.type,
-          message: `${event.type} while the release was ${release.status}`,
+          message: `${str(a.incidentId)} resolved but never started`,
         });
       }
+      break;
     }
-
-    switch (event.type) {
-      case 'pr_merged': {
-        const prNumber = num(a.prNumber)!;
-        if (!changesByPr.has(prNumber)) {
-          changesByPr.set(prNumber, {
-            prNumber,
-            title: str(a.title) ?? '',
-            author: str(a.author),
-            mergedAt: normaliseTime(str(a.mergedAt)) ?? event.timestamp,
-            commit: str(a.commit) ?? event.commit,
-            url: str(a.url),
-            customerVisible:
-              typeof a.customerVisible === 'boolean'
-                ? a.customerVisible
-                : undefined,
-          });
-        }
-        break;
-      }
-      case 'release_started':
-        release.startedAt ??= event.timestamp;
-        release.environment = event.environment;
-        release.version = event.version ?? release.version;
-        release.commit = event.commit ?? release.commit;
-        release.plan = str(a.plan) ?? release.plan;
-        release.risk = str(a.risk) ?? release.risk;
-        break;
-      case 'canary_started':
-        release.canaryStartedAt ??= event.timestamp;
-        release.canaryWeight = num(a.weight);
-        break;
-      case 'promoted':
-        release.promotedAt ??= event.timestamp;
-        break;
-      case 'rolled_back':
-        release.rolledBackAt ??= event.timestamp;
-        release.rollbackReason ??= str(a.reason);
-        break;
-      case 'release_finished':
-        release.finishedAt ??= event.timestamp;
-        break;
-      case 'incident_started': {
-        const incidentId = str(a.incidentId)!;
-        const existing = release.incidents.find(
-          i => i.incidentId === incidentId,
-        );
-        if (existing) {
-          release.anomalies.push({
-            eventId: event.eventId,
-            type: event.type,
-            message: `${incidentId} started twice`,
-          });
-        } else {
-          release.incidents.push({
-            incidentId,
-            severity: a.severity as IncidentSeverity,
-            title: str(a.title),
-            startedAt: event.timestamp,
-          });
-        }
-        break;
-      }
-      case 'incident_resolved': {
-        const incident = release.incidents.find(
-          i => i.incidentId === str(a.incidentId),
-        );
-        if (incident) {
-          incident.resolvedAt ??= event.timestamp;
-        } else {
-          release.anomalies.push({
-            eventId: event.eventId,
-            type: event.type,
-            message: `${str(a.incidentId)} resolved but never started`,
-          });
-        }
-        break;
-      }
-      case 'flag_toggled':
-        release.flagToggles.push({
-          flag: str(a.flag)!,
-          from: a.from,
-          to: a.to,
-          at: event.timestamp,
-        });
-        break;
-      default:
-        break;
-    }
-    // Identity fields from any event fill gaps left by release_started.
-    release.version ??= event.version;
-    release.commit ??= event.commit;
+    case 'flag_toggled':
+      release.flagToggles.push({
+        flag: str(a.flag)!,
+        from: a.from,
+        to: a.to,
+        at: event.timestamp,
+      });
+      break;
+    default:
+      break;
   }
+  // Identity fields from any event fill gaps left by release_started.
+  release.version ??= event.version;
+  release.commit ??= event.commit;
+  release.lastEventAt = event.timestamp;
+  release.eventCount += 1;
+}
 
+/**
+ * The fields derived from the rest, recomputed from scratch so that a
+ * finished projection can be resumed and finished again.
+ */
+export function finishFold(fold: ReleaseFold): Release {
+  const release = fold.release;
   if (release.status === 'finished') {
     release.outcome = release.rolledBackAt ? 'rolled_back' : 'promoted';
+  } else {
+    delete release.outcome;
   }
-  release.changes = [...changesByPr.values()].sort(
+  release.changes.sort(
     (x, y) => x.mergedAt.localeCompare(y.mergedAt) || x.prNumber - y.prNumber,
   );
   return release;
+}
+
+/**
+ * Projects a release from its events: a pure function of the set of events,
+ * independent of arrival order and of duplicates (same eventId).
+ */
+export function projectRelease(
+  options: ReleaseIdentity & { events: ReleaseEvent[] },
+): Release {
+  const events = uniqueInOrder(options.events);
+  if (events.length === 0) {
+    throw new Error(`release ${options.releaseId} has no events`);
+  }
+  const fold = startFold(options, events[0]);
+  for (const event of events) applyEvent(fold, event);
+  return finishFold(fold);
 }
 
 /** Normalises an ISO 8601 time to UTC with milliseconds: the stored form. */
