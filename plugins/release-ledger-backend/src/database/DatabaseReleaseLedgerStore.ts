@@ -11,7 +11,14 @@ import {
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
 import { Knex } from 'knex';
-import { compareEvents, projectRelease } from '../ledger/projectRelease';
+import { compareEvents } from '../ledger/projectRelease';
+import {
+  applyToProjection,
+  parseProjectionCursor,
+  ProjectionCursor,
+  projectFromAllEvents,
+  ReleaseProjection,
+} from '../ledger/releaseProjection';
 import {
   EventContent,
   EventIdConflict,
@@ -59,6 +66,7 @@ type ReleaseRow = {
   promoted_at: string | null;
   sort_at: string;
   projection: string;
+  projection_cursor: string | null;
 };
 
 /** What a release's projection starts from: who it belongs to, where it was. */
@@ -105,6 +113,33 @@ function releaseIdentities(
       },
     ]),
   );
+}
+
+/** The identity a release's projection takes from its row. */
+function identityOf(row: ReleaseIdentity) {
+  return {
+    releaseId: row.release_id,
+    entityRef: row.entity_ref,
+    ownerRef: row.owner_ref ?? undefined,
+    systemRef: row.system_ref ?? undefined,
+  };
+}
+
+/**
+ * The events a release's footprint reads (footprintInput: the type and time
+ * of its gate failures and SLO restorations), from its projection's cursor.
+ */
+function footprintSignals(cursor: ProjectionCursor): ReleaseEvent[] {
+  return [
+    ...cursor.gateFailedAt.map(timestamp => ({
+      type: 'gate_failed',
+      timestamp,
+    })),
+    ...cursor.sloRestoredAt.map(timestamp => ({
+      type: 'slo_restored',
+      timestamp,
+    })),
+  ] as ReleaseEvent[];
 }
 
 /** The incident an incident event is about. */
@@ -333,7 +368,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const previousStatus = new Map<string, Release['status']>();
     const projected = await this.#reproject(
       tx,
-      [...new Set(fresh.filter(belongsToRelease).map(e => e.releaseId))],
+      fresh.filter(belongsToRelease),
       identities,
       previousStatus,
     );
@@ -477,22 +512,34 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   }
 
   /**
-   * Re-projects releases from their complete event sets: one read for all
-   * their events and one upsert, so a batch costs a handful of statements
-   * however many releases it touches. A release seen for the first time
-   * takes its entity and owner from the batch (`identities`) and is written
-   * once, by the upsert.
+   * Projects the releases of the fresh events, in a handful of statements
+   * per 300 releases however many they touch: one read of their rows with
+   * the stored projections, and one upsert. Events arrive in order as a
+   * rule, so the fresh events of a release are applied to its stored
+   * projection; only releases where one lands before the last event applied
+   * (or whose projection has no cursor) are re-projected from all their
+   * events, read in one more statement. A release seen for the first time
+   * takes its entity and owner from the batch (`identities`), is projected
+   * from its fresh events (it has no others) and is written once, by the
+   * upsert.
    */
   async #reproject(
     tx: Knex.Transaction,
-    releaseIds: string[],
+    fresh: AcceptedReleaseEvent[],
     identities: Map<string, ReleaseIdentity>,
     previousStatus: Map<string, Release['status']>,
   ): Promise<Map<string, ProjectedRelease>> {
     const now = new Date().toISOString();
+    // Exactly as a re-projection would read them back from the log.
+    const freshOf = new Map<string, ReleaseEvent[]>();
+    for (const e of fresh) {
+      const list = freshOf.get(e.releaseId) ?? [];
+      list.push(fromRow(toRow(e, now)));
+      freshOf.set(e.releaseId, list);
+    }
     const projected = new Map<string, ProjectedRelease>();
-    for (const ids of chunks(releaseIds.sort(), 300)) {
-      const stored: ReleaseIdentity[] = await tx<ReleaseRow>(RELEASES.table)
+    for (const ids of chunks([...freshOf.keys()].sort(), 300)) {
+      const stored = await tx<ReleaseRow>(RELEASES.table)
         .whereIn('release_id', ids)
         .select(
           'release_id',
@@ -501,34 +548,75 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           'system_ref',
           'promoted_at',
           'status',
+          'projection',
+          'projection_cursor',
         );
       const known = new Set(stored.map(row => row.release_id));
-      const rows = [
+      const results = new Map<
+        string,
+        { projection: ReleaseProjection; events: ReleaseEvent[] }
+      >();
+      const fromAllEvents: ReleaseIdentity[] = [];
+      for (const row of stored) {
+        const update =
+          row.projection === '{}'
+            ? undefined
+            : applyToProjection(
+                {
+                  release: JSON.parse(row.projection) as Release,
+                  cursor: parseProjectionCursor(row.projection_cursor),
+                },
+                freshOf.get(row.release_id)!,
+                identityOf(row),
+              );
+        if (update?.kind === 'applied') {
+          results.set(row.release_id, {
+            projection: update.projection,
+            events: footprintSignals(update.projection.cursor),
+          });
+        } else {
+          fromAllEvents.push(row);
+        }
+      }
+      if (fromAllEvents.length > 0) {
+        const eventRows = await tx<EventRow>(EVENTS.table)
+          .whereIn(
+            'release_id',
+            fromAllEvents.map(row => row.release_id),
+          )
+          .select();
+        const eventsOf = new Map<string, ReleaseEvent[]>();
+        for (const row of eventRows) {
+          const list = eventsOf.get(row.release_id!) ?? [];
+          list.push(fromRow(row));
+          eventsOf.set(row.release_id!, list);
+        }
+        for (const row of fromAllEvents) {
+          const events = eventsOf.get(row.release_id) ?? [];
+          results.set(row.release_id, {
+            projection: projectFromAllEvents(identityOf(row), events),
+            events,
+          });
+        }
+      }
+      const rows: ReleaseIdentity[] = [
         ...stored,
         ...ids.filter(id => !known.has(id)).map(id => identities.get(id)!),
       ];
-      const eventRows = await tx<EventRow>(EVENTS.table)
-        .whereIn('release_id', ids)
-        .select();
-      const eventsByRelease = new Map<string, ReleaseEvent[]>();
-      for (const row of eventRows) {
-        const list = eventsByRelease.get(row.release_id!) ?? [];
-        list.push(fromRow(row));
-        eventsByRelease.set(row.release_id!, list);
-      }
       const updates = rows.map((row): ReleaseWriteRow => {
         previousStatus.set(row.release_id, row.status as Release['status']);
-        const events = eventsByRelease.get(row.release_id) ?? [];
-        const release = projectRelease({
-          releaseId: row.release_id,
-          entityRef: row.entity_ref,
-          ownerRef: row.owner_ref ?? undefined,
-          systemRef: row.system_ref ?? undefined,
-          events,
-        });
+        let result = results.get(row.release_id);
+        if (!result) {
+          const events = freshOf.get(row.release_id)!;
+          result = {
+            projection: projectFromAllEvents(identityOf(row), events),
+            events,
+          };
+        }
+        const { release, cursor } = result.projection;
         projected.set(row.release_id, {
           release,
-          events,
+          events: result.events,
           previousPromotedAt: row.promoted_at ?? undefined,
         });
         return {
@@ -546,6 +634,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
           sort_at: release.startedAt ?? release.firstEventAt,
           has_anomalies: release.anomalies.length > 0,
           projection: JSON.stringify(release),
+          projection_cursor: JSON.stringify(cursor),
           updated_at: now,
         };
       });

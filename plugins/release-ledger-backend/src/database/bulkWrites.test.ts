@@ -44,6 +44,7 @@ function releaseRow(
     sort_at: '2026-11-27T10:00:00.000Z',
     has_anomalies: false,
     projection: '{}',
+    projection_cursor: null,
     updated_at: '2026-11-27T10:00:01.000Z',
     ...overrides,
   };

@@ -95,6 +95,12 @@ export type ReleaseWriteRow = {
   has_anomalies: boolean;
   /** The projected Release as JSON; '{}' until the first projection. */
   projection: string;
+  /**
+   * Where the projection continues from (ProjectionCursor as JSON, see
+   * ledger/releaseProjection.ts); null: the next events re-project the
+   * release from all its events.
+   */
+  projection_cursor: string | null;
   updated_at: string;
 };
 
@@ -116,6 +122,7 @@ export const RELEASES: TableSpec<ReleaseWriteRow> = {
     'sort_at',
     'has_anomalies',
     'projection',
+    'projection_cursor',
     'updated_at',
   ],
   types: { has_anomalies: 'boolean' },
