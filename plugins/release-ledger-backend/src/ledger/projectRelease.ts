@@ -1,5 +1,4 @@
 import type {
-  IncidentSeverity,
   Release,
   ReleaseEvent,
   ReleaseEventType,
@@ -77,11 +76,6 @@ const TRANSITIONS: Partial<
   release_finished: { from: ['promoted', 'rolled_back'], to: 'finished' },
 };
 
-const str = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : undefined;
-const num = (v: unknown): number | undefined =>
-  typeof v === 'number' ? v : undefined;
-
 /**
  * A release projection in progress. The projection is a fold: `startFold`
  * (or `resumeFold` from a finished projection), `applyEvent` for each event
@@ -152,7 +146,6 @@ export function resumeFold(
  */
 export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
   const release = fold.release;
-  const a = event.attributes;
   const rule = TRANSITIONS[event.type];
   if (
     event.type === 'rolled_back' &&
@@ -176,20 +169,17 @@ export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
 
   switch (event.type) {
     case 'pr_merged': {
-      const prNumber = num(a.prNumber)!;
-      if (!fold.prNumbers.has(prNumber)) {
-        fold.prNumbers.add(prNumber);
+      const a = event.attributes;
+      if (!fold.prNumbers.has(a.prNumber)) {
+        fold.prNumbers.add(a.prNumber);
         release.changes.push({
-          prNumber,
-          title: str(a.title) ?? '',
-          author: str(a.author),
-          mergedAt: normaliseTime(str(a.mergedAt)) ?? event.timestamp,
-          commit: str(a.commit) ?? event.commit,
-          url: str(a.url),
-          customerVisible:
-            typeof a.customerVisible === 'boolean'
-              ? a.customerVisible
-              : undefined,
+          prNumber: a.prNumber,
+          title: a.title,
+          author: a.author,
+          mergedAt: normaliseTime(a.mergedAt) ?? event.timestamp,
+          commit: a.commit ?? event.commit,
+          url: a.url,
+          customerVisible: a.customerVisible,
         });
       }
       break;
@@ -199,25 +189,25 @@ export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
       release.environment = event.environment;
       release.version = event.version ?? release.version;
       release.commit = event.commit ?? release.commit;
-      release.plan = str(a.plan) ?? release.plan;
-      release.risk = str(a.risk) ?? release.risk;
+      release.plan = event.attributes.plan ?? release.plan;
+      release.risk = event.attributes.risk ?? release.risk;
       break;
     case 'canary_started':
       release.canaryStartedAt ??= event.timestamp;
-      release.canaryWeight = num(a.weight);
+      release.canaryWeight = event.attributes.weight;
       break;
     case 'promoted':
       release.promotedAt ??= event.timestamp;
       break;
     case 'rolled_back':
       release.rolledBackAt ??= event.timestamp;
-      release.rollbackReason ??= str(a.reason);
+      release.rollbackReason ??= event.attributes.reason;
       break;
     case 'release_finished':
       release.finishedAt ??= event.timestamp;
       break;
     case 'incident_started': {
-      const incidentId = str(a.incidentId)!;
+      const { incidentId, severity, title } = event.attributes;
       const existing = release.incidents.find(i => i.incidentId === incidentId);
       if (existing) {
         release.anomalies.push({
@@ -228,33 +218,32 @@ export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
       } else {
         release.incidents.push({
           incidentId,
-          severity: a.severity as IncidentSeverity,
-          title: str(a.title),
+          severity,
+          title,
           startedAt: event.timestamp,
         });
       }
       break;
     }
     case 'incident_resolved': {
-      const incident = release.incidents.find(
-        i => i.incidentId === str(a.incidentId),
-      );
+      const { incidentId } = event.attributes;
+      const incident = release.incidents.find(i => i.incidentId === incidentId);
       if (incident) {
         incident.resolvedAt ??= event.timestamp;
       } else {
         release.anomalies.push({
           eventId: event.eventId,
           type: event.type,
-          message: `${str(a.incidentId)} resolved but never started`,
+          message: `${incidentId} resolved but never started`,
         });
       }
       break;
     }
     case 'flag_toggled':
       release.flagToggles.push({
-        flag: str(a.flag)!,
-        from: a.from,
-        to: a.to,
+        flag: event.attributes.flag,
+        from: event.attributes.from,
+        to: event.attributes.to,
         at: event.timestamp,
       });
       break;
