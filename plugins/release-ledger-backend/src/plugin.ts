@@ -106,7 +106,6 @@ export const releaseLedgerPlugin = createBackendPlugin({
           store,
           catalog: deps.catalog,
           auth: deps.auth,
-          logger: deps.logger,
           maxFutureSkewMs: config.maxFutureSkewMs,
         });
         deps.httpRouter.use(

@@ -1,4 +1,4 @@
-import { AuthService, LoggerService } from '@backstage/backend-plugin-api';
+import { AuthService } from '@backstage/backend-plugin-api';
 import {
   Entity,
   parseEntityRef,
@@ -45,8 +45,14 @@ type ValidatedEvent = OmitEach<ReleaseEvent, 'releaseId'> & {
   releaseId?: string;
 } & SentAs;
 
-/** Entities rarely disappear; a short cache keeps catalog round-trips off the ingest path. */
+/**
+ * Entities rarely disappear; a short cache keeps catalog round-trips off the
+ * ingest path. An in-process LRU rather than Backstage's cache service: this
+ * is read for every event of every batch, and a shared store's round trip
+ * would cost what the cache saves.
+ */
 const CATALOG_CACHE_TTL_MS = 60_000;
+const CATALOG_CACHE_MAX_ENTRIES = 50_000;
 
 /**
  * Accepts events into the ledger: validates each against the contract,
@@ -57,7 +63,6 @@ export class EventIntake {
   readonly #store: ReleaseLedgerStore;
   readonly #catalog: CatalogService;
   readonly #auth: AuthService;
-  readonly #logger: LoggerService;
   readonly #now: () => Date;
   readonly #maxFutureSkewMs: number;
   readonly #catalogCache = new LRUCache<string, CatalogFacts>({
@@ -69,7 +74,6 @@ export class EventIntake {
     store: ReleaseLedgerStore;
     catalog: CatalogService;
     auth: AuthService;
-    logger: LoggerService;
     /** How far in the future an event's times may be; default 24 h. */
     maxFutureSkewMs?: number;
     now?: () => Date;
@@ -77,7 +81,6 @@ export class EventIntake {
     this.#store = options.store;
     this.#catalog = options.catalog;
     this.#auth = options.auth;
-    this.#logger = options.logger;
     this.#now = options.now ?? (() => new Date());
     this.#maxFutureSkewMs = options.maxFutureSkewMs ?? 24 * 60 * 60 * 1000;
   }
