@@ -43,9 +43,9 @@ import {
   OUTBOX_TABLE,
   THREADS_TABLE,
 } from '../../plugins/release-ledger-backend/src/comms/outbox/OutboxStore';
-import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/database/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/database/DatabaseReleaseLedgerStore';
-import type { AcceptedReleaseEvent } from '../../plugins/release-ledger-backend/src/database/ReleaseLedgerStore';
+import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/metrics/DatabaseMetricsStore';
+import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/ledger/DatabaseReleaseLedgerStore';
+import type { AcceptedReleaseEvent } from '../../plugins/release-ledger-backend/src/ledger/ReleaseLedgerStore';
 
 type Settings = {
   /** 0-based; instance 0 runs the migrations. */

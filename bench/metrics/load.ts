@@ -24,9 +24,9 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import knexFactory, { Knex } from 'knex';
 import path from 'node:path';
-import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/database/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/database/DatabaseReleaseLedgerStore';
-import type { AcceptedEvent } from '../../plugins/release-ledger-backend/src/database/ReleaseLedgerStore';
+import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/metrics/DatabaseMetricsStore';
+import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/ledger/DatabaseReleaseLedgerStore';
+import type { AcceptedEvent } from '../../plugins/release-ledger-backend/src/ledger/ReleaseLedgerStore';
 import { MetricsRollup } from '../../plugins/release-ledger-backend/src/metrics/rollups';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports

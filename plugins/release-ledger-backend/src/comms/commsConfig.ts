@@ -1,4 +1,4 @@
-import { Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { parseChannel } from './render/slackTargets';
 
 /** `releaseLedger.slack`, checked, with defaults applied. */

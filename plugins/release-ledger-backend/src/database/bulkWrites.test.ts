@@ -3,7 +3,7 @@ import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { BulkWriter, bulkWriterFor, portableBulkWriter } from './bulkWrites';
 import { EventRow, EVENTS, RELEASES, ReleaseWriteRow } from './tables';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
+import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 
 jest.setTimeout(60_000);
 

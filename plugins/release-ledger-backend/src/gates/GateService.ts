@@ -6,8 +6,8 @@ import {
   QueryVariables,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
-import { z } from 'zod';
-import type { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import { z } from 'zod/v3';
+import type { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import {
   GateLimits,
   tooManyChecks,

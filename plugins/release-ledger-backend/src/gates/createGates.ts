@@ -3,10 +3,10 @@ import {
   LoggerService,
   SchedulerService,
 } from '@backstage/backend-plugin-api';
-import { Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 import { CatalogService } from '@backstage/plugin-catalog-node';
-import { Knex } from 'knex';
-import type { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import type { Knex } from 'knex';
+import type { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import { readGateLimits } from './definitions/gateLimits';
 import { readGateSets } from './definitions/gateSets';
 import { EvaluationStore } from './evaluation/EvaluationStore';

@@ -19,7 +19,7 @@ import {
   OmitEach,
   ReleaseLedgerStore,
   SentAs,
-} from '../database/ReleaseLedgerStore';
+} from './ReleaseLedgerStore';
 import { systemOf } from '../metrics/systemOf';
 import { deriveEventId } from './deriveEventId';
 import { EventIdConflictError } from './eventConflicts';

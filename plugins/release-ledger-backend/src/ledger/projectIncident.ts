@@ -2,7 +2,7 @@ import type {
   IncidentSeverity,
   ReleaseEvent,
 } from '@release-ledger/plugin-release-ledger-common';
-import type { OmitEach } from '../database/ReleaseLedgerStore';
+import type { OmitEach } from './ReleaseLedgerStore';
 
 /** The fields of an incident event that its projection reads. */
 export type IncidentEventFacts = OmitEach<

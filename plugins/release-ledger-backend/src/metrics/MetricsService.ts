@@ -16,7 +16,7 @@ import {
   windowDays,
 } from '@release-ledger/plugin-release-ledger-common';
 import type { MetricsConfig } from '../config';
-import type { MetricsStore } from '../database/DatabaseMetricsStore';
+import type { MetricsStore } from './DatabaseMetricsStore';
 import type { PackedValue } from './footprints';
 import { normaliseEntityRef } from '../ledger/EventIntake';
 import { groupTree, groupWithDescendants } from './groupHierarchy';

@@ -24,9 +24,9 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import type { CommsService } from '../comms/CommsService';
-import type { MetricsStore } from '../database/DatabaseMetricsStore';
+import type { MetricsStore } from '../metrics/DatabaseMetricsStore';
 import type { GateService } from '../gates/GateService';
-import { ReleaseLedgerStore } from '../database/ReleaseLedgerStore';
+import { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
 import { MetricsService } from '../metrics/MetricsService';

@@ -1,6 +1,6 @@
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
-import type { AcceptedEvent } from '../../database/ReleaseLedgerStore';
+import type { AcceptedEvent } from '../../ledger/ReleaseLedgerStore';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import {
   createCommsHarness,

@@ -4,7 +4,7 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import { readReleaseLedgerConfig } from '../../config';
-import { DatabaseMetricsStore } from '../../database/DatabaseMetricsStore';
+import { DatabaseMetricsStore } from '../../metrics/DatabaseMetricsStore';
 import { MetricsService } from '../../metrics/MetricsService';
 import {
   commsEntities,

@@ -7,8 +7,8 @@ import {
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
-import type { MetricsStore } from '../../database/DatabaseMetricsStore';
-import type { ReleaseLedgerStore } from '../../database/ReleaseLedgerStore';
+import type { MetricsStore } from '../../metrics/DatabaseMetricsStore';
+import type { ReleaseLedgerStore } from '../../ledger/ReleaseLedgerStore';
 import type { MetricsService } from '../../metrics/MetricsService';
 import type { CommsConfig } from '../commsConfig';
 import { enqueuePost } from '../outbox/OutboxStore';

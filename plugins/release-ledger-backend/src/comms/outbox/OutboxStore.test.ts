@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import { bulkWriterFor } from '../../database/bulkWrites';
-import { DatabaseReleaseLedgerStore } from '../../database/DatabaseReleaseLedgerStore';
+import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { enqueueMessages, OUTBOX_TABLE } from './OutboxStore';
 import type { OutboxIntent } from './planMessages';
 

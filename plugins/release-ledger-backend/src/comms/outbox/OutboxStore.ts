@@ -1,4 +1,4 @@
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import type { BulkWriter } from '../../database/bulkWrites';
 import type { TableSpec } from '../../database/tables';
 import type { OutboxIntent, OutboxKind } from './planMessages';

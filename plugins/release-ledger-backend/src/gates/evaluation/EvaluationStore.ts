@@ -6,7 +6,7 @@ import {
   MeasurementOutcome,
   QueryVariables,
 } from '@release-ledger/plugin-release-ledger-common';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { RELEASES } from '../../database/tables';
 
 export const EVALUATIONS_TABLE = 'release_ledger_gate_evaluations';

@@ -2,7 +2,7 @@ import { mockServices } from '@backstage/backend-test-utils';
 import { parseGateSets } from '@release-ledger/plugin-release-ledger-common';
 import type { GateMetricProvider } from '@release-ledger/plugin-release-ledger-node';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from '../../database/DatabaseReleaseLedgerStore';
+import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { GateProviders } from '../providers/GateProviders';
 import { EvaluationStore } from './EvaluationStore';
 import { GateEvaluator } from './GateEvaluator';

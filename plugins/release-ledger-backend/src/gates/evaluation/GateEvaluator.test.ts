@@ -17,7 +17,7 @@ import {
   toOpenMetrics,
 } from '../../__testUtils__/prometheus';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from '../../database/DatabaseReleaseLedgerStore';
+import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { PrometheusClient } from '../prometheus';
 import { GateProviders } from '../providers/GateProviders';
 import { EvaluationStore, MEASUREMENTS_TABLE } from './EvaluationStore';

@@ -7,7 +7,7 @@ import {
   QueryVariables,
 } from '@release-ledger/plugin-release-ledger-common';
 import { randomUUID } from 'node:crypto';
-import type { ReleaseLedgerStore } from '../../database/ReleaseLedgerStore';
+import type { ReleaseLedgerStore } from '../../ledger/ReleaseLedgerStore';
 import type { GateProviders } from '../providers/GateProviders';
 import {
   EvaluationStore,

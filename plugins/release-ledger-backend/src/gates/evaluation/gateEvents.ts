@@ -7,7 +7,7 @@ import {
   GateVerdict,
   ReleaseEventAttributes,
 } from '@release-ledger/plugin-release-ledger-common';
-import type { AcceptedReleaseEvent } from '../../database/ReleaseLedgerStore';
+import type { AcceptedReleaseEvent } from '../../ledger/ReleaseLedgerStore';
 
 /** The longest reason an event may carry (the event contract's limit). */
 const MAX_REASON = 2000;

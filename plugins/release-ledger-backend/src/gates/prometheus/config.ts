@@ -1,4 +1,4 @@
-import { Config } from '@backstage/config';
+import type { Config } from '@backstage/config';
 
 /** How to reach one Prometheus (or a Prometheus-compatible API such as Thanos or Mimir). */
 export type PrometheusConfig = {

@@ -10,26 +10,26 @@ import {
   ReleasePage,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
-import { Knex } from 'knex';
-import { compareEvents } from '../ledger/projectRelease';
+import type { Knex } from 'knex';
+import { compareEvents } from './projectRelease';
 import {
   applyToProjection,
   parseProjectionCursor,
   ProjectionCursor,
   projectFromAllEvents,
   ReleaseProjection,
-} from '../ledger/releaseProjection';
+} from './releaseProjection';
 import {
   EventContent,
   EventIdConflict,
   EventIdConflictError,
   eventDifferences,
-} from '../ledger/eventConflicts';
-import { BulkWriter, bulkWriterFor } from './bulkWrites';
+} from './eventConflicts';
+import { BulkWriter, bulkWriterFor } from '../database/bulkWrites';
 import {
   ProjectedRelease,
   refreshMetricsProjection,
-} from './metricsProjection';
+} from '../metrics/metricsProjection';
 import {
   EVENTS,
   EventRow,
@@ -38,8 +38,8 @@ import {
   RELEASES,
   ReleaseWriteRow,
   typedAttributesOf,
-} from './tables';
-import { GroupCommit } from './GroupCommit';
+} from '../database/tables';
+import { GroupCommit } from '../database/GroupCommit';
 import { enqueueMessages } from '../comms/outbox/OutboxStore';
 import {
   planAttributedIncidentReplies,

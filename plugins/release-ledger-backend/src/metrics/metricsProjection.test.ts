@@ -5,8 +5,8 @@ import type {
 } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
-import { AcceptedEvent } from './ReleaseLedgerStore';
+import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
+import { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
 
 jest.setTimeout(60_000);
 

@@ -4,13 +4,13 @@ import {
   ReleaseFootprint,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import {
   fromFootprintRow,
   packFootprint,
   PackedValue,
   parsePacked,
-} from '../metrics/footprints';
+} from './footprints';
 import {
   FOOTPRINTS,
   FootprintRow,
@@ -18,7 +18,7 @@ import {
   IncidentRow,
   WEEKLY_NOTES,
   WeeklyNoteRow,
-} from './tables';
+} from '../database/tables';
 
 /** Which releases a metrics read covers. */
 export type FootprintScope =

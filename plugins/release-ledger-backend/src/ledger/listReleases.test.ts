@@ -3,7 +3,7 @@ import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-com
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
-import { FOOTPRINTS, RELEASES } from './tables';
+import { FOOTPRINTS, RELEASES } from '../database/tables';
 
 jest.setTimeout(60_000);
 

@@ -4,10 +4,10 @@ import {
   Release,
   ReleaseEvent,
 } from '@release-ledger/plugin-release-ledger-common';
-import { Knex } from 'knex';
+import type { Knex } from 'knex';
 import { projectIncident } from '../ledger/projectIncident';
-import { footprintInput, footprintRow } from '../metrics/footprints';
-import { BulkWriter } from './bulkWrites';
+import { footprintInput, footprintRow } from './footprints';
+import { BulkWriter } from '../database/bulkWrites';
 import {
   EVENTS,
   EventRow,
@@ -16,7 +16,7 @@ import {
   IncidentRow,
   RELEASES,
   typedAttributesOf,
-} from './tables';
+} from '../database/tables';
 
 const HOUR_MS = 3_600_000;
 

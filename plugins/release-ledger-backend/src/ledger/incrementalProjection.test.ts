@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
-import { FOOTPRINTS, RELEASES } from './tables';
+import { FOOTPRINTS, RELEASES } from '../database/tables';
 
 jest.setTimeout(120_000);
 

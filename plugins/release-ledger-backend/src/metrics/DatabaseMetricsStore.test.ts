@@ -12,12 +12,12 @@ import {
   footprintRow,
   fromFootprintRow,
   packFootprint,
-} from '../metrics/footprints';
-import { MetricsRollup } from '../metrics/rollups';
+} from './footprints';
+import { MetricsRollup } from './rollups';
 import { DatabaseMetricsStore, FootprintScope } from './DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
-import { AcceptedEvent } from './ReleaseLedgerStore';
-import { FOOTPRINTS, FootprintRow } from './tables';
+import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
+import { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
+import { FOOTPRINTS, FootprintRow } from '../database/tables';
 
 jest.setTimeout(60_000);
 
