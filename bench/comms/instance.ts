@@ -23,6 +23,7 @@
  * Answers `{ id, ... }`; sends `{ type: 'ready' }` once the worker runs.
  */
 /* eslint-disable no-console */
+import { createLedgerStore } from '../../plugins/release-ledger-backend/src/__testUtils__/ledgerStore';
 import type {
   AuthService,
   DatabaseService,
@@ -44,7 +45,6 @@ import {
   THREADS_TABLE,
 } from '../../plugins/release-ledger-backend/src/comms/outbox/OutboxStore';
 import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/metrics/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/ledger/DatabaseReleaseLedgerStore';
 import type { AcceptedReleaseEvent } from '../../plugins/release-ledger-backend/src/ledger/ReleaseLedgerStore';
 
 type Settings = {
@@ -313,7 +313,7 @@ async function main() {
     getClient: async () => db,
     migrations: { skip: S.index > 0 },
   } as unknown as DatabaseService;
-  const store = await DatabaseReleaseLedgerStore.create({ database });
+  const store = await createLedgerStore({ database });
   const metricsStore = new DatabaseMetricsStore(db);
 
   const config = readCommsConfig(

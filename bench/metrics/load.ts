@@ -15,6 +15,7 @@
  * read path in-process, phase by phase (see breakdown()).
  */
 /* eslint-disable no-console */
+import { createLedgerStore } from '../../plugins/release-ledger-backend/src/__testUtils__/ledgerStore';
 import { DatabaseService } from '@backstage/backend-plugin-api';
 import {
   BAND_SETS,
@@ -25,7 +26,6 @@ import {
 import knexFactory, { Knex } from 'knex';
 import path from 'node:path';
 import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/metrics/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../../plugins/release-ledger-backend/src/ledger/DatabaseReleaseLedgerStore';
 import type { AcceptedEvent } from '../../plugins/release-ledger-backend/src/ledger/ReleaseLedgerStore';
 import { MetricsRollup } from '../../plugins/release-ledger-backend/src/metrics/rollups';
 
@@ -110,7 +110,7 @@ async function load() {
     getClient: async () => db,
     migrations: { skip: false },
   } as unknown as DatabaseService;
-  const store = await DatabaseReleaseLedgerStore.create({
+  const store = await createLedgerStore({
     database,
     incidentAttributionWindowHours: S.attributionWindowHours,
   });

@@ -17,6 +17,7 @@ import { EventIntake } from './ledger/EventIntake';
 import { MetricsService } from './metrics/MetricsService';
 import { scheduleSystemBackfill } from './metrics/systemBackfill';
 import { createRouter } from './service/router';
+import { standardProjectors } from './standardProjectors';
 
 /**
  * Release Ledger backend plugin: records release events keyed to catalog
@@ -50,16 +51,19 @@ export const releaseLedgerPlugin = createBackendPlugin({
         const config = readReleaseLedgerConfig(deps.config);
         const commsConfig = readCommsConfig(deps.config);
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
+        const db = await deps.database.getClient();
         const store = await DatabaseReleaseLedgerStore.create({
           database: deps.database,
-          incidentAttributionWindowHours:
-            config.metrics.incidentAttributionWindowHours,
-          pmPerReleaseChannel:
-            commsConfig.pm?.mode === 'per-release'
-              ? commsConfig.pm.channel
-              : undefined,
+          projectors: standardProjectors({
+            db,
+            incidentAttributionWindowHours:
+              config.metrics.incidentAttributionWindowHours,
+            pmPerReleaseChannel:
+              commsConfig.pm?.mode === 'per-release'
+                ? commsConfig.pm.channel
+                : undefined,
+          }),
         });
-        const db = await deps.database.getClient();
         const metricsStore = new DatabaseMetricsStore(db);
         const comms = createComms({
           db,

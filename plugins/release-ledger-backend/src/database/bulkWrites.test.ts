@@ -1,9 +1,9 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { BulkWriter, bulkWriterFor, portableBulkWriter } from './bulkWrites';
 import { EventRow, EVENTS, RELEASES, ReleaseWriteRow } from './tables';
-import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 
 jest.setTimeout(60_000);
 
@@ -53,7 +53,7 @@ function releaseRow(
 describe.each(databases.eachSupportedId())('bulk writes on %p', databaseId => {
   async function migrated(): Promise<Knex> {
     const knex = await databases.init(databaseId);
-    await DatabaseReleaseLedgerStore.create({
+    await createLedgerStore({
       database: mockServices.database({ knex }),
     });
     return knex;

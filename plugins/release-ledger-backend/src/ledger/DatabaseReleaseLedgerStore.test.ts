@@ -1,7 +1,7 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
 
 jest.setTimeout(60_000);
@@ -35,8 +35,8 @@ describe.each(databases.eachSupportedId())(
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });
       // Two stores on one database behave like two backend instances.
-      const a = await DatabaseReleaseLedgerStore.create({ database });
-      const b = await DatabaseReleaseLedgerStore.create({ database });
+      const a = await createLedgerStore({ database });
+      const b = await createLedgerStore({ database });
       return { a, b, knex };
     }
 

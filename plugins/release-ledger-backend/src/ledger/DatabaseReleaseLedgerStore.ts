@@ -4,7 +4,6 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
-  DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
   Release,
   ReleaseEvent,
   ReleasePage,
@@ -27,10 +26,6 @@ import {
 } from './eventConflicts';
 import { BulkWriter, bulkWriterFor } from '../database/bulkWrites';
 import {
-  ProjectedRelease,
-  refreshMetricsProjection,
-} from '../metrics/metricsProjection';
-import {
   EVENTS,
   EventRow,
   INCIDENTS,
@@ -40,12 +35,8 @@ import {
   typedAttributesOf,
 } from '../database/tables';
 import { GroupCommit } from '../database/GroupCommit';
-import { enqueueMessages } from '../comms/outbox/OutboxStore';
-import {
-  planAttributedIncidentReplies,
-  planMessages,
-  TouchedRelease,
-} from '../comms/outbox/planMessages';
+import { incidentIdOf } from './projectIncident';
+import type { LedgerProjector, ProjectedRelease } from './projectors';
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,
@@ -142,17 +133,6 @@ function footprintSignals(cursor: ProjectionCursor): ReleaseEvent[] {
   ] as ReleaseEvent[];
 }
 
-/** The incident an incident event is about. */
-function incidentIdOf(event: AcceptedEvent): string | undefined {
-  switch (event.type) {
-    case 'incident_started':
-    case 'incident_resolved':
-      return event.attributes.incidentId;
-    default:
-      return undefined;
-  }
-}
-
 /** PostgreSQL's deadlock_detected. */
 function isDeadlock(error: unknown): boolean {
   return (error as { code?: string })?.code === '40P01';
@@ -241,10 +221,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
-    /** Hours after a promotion in which an incident without a release is attributed to it (default 72). */
-    incidentAttributionWindowHours?: number;
-    /** PM/CS channel that gets one summary per finished release. */
-    pmPerReleaseChannel?: string;
+    /** Run by every append, in this order (see LedgerProjector). */
+    projectors?: LedgerProjector[];
   }): Promise<DatabaseReleaseLedgerStore> {
     const client = await options.database.getClient();
     if (client.client.config.client.includes('sqlite')) {
@@ -255,25 +233,18 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseReleaseLedgerStore(
-      client,
-      options.incidentAttributionWindowHours ??
-        DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
-      options.pmPerReleaseChannel,
-    );
+    return new DatabaseReleaseLedgerStore(client, options.projectors ?? []);
   }
 
   readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
   readonly #bulk: BulkWriter;
-
-  readonly #attributionWindowHours: number;
+  readonly #projectors: LedgerProjector[];
 
   private constructor(
     private readonly db: Knex,
-    attributionWindowHours: number,
-    private readonly pmPerReleaseChannel?: string,
+    projectors: LedgerProjector[],
   ) {
-    this.#attributionWindowHours = attributionWindowHours;
+    this.#projectors = [...projectors];
     this.#bulk = bulkWriterFor(db);
     this.#groupCommit = new GroupCommit(
       events => this.#appendInTransaction(events),
@@ -372,34 +343,19 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       identities,
       previousStatus,
     );
-    await refreshMetricsProjection(tx, this.#bulk, {
-      projected,
-      incidentIds: [
-        ...new Set(
-          fresh.flatMap(e => (incidentIdOf(e) ? [incidentIdOf(e)!] : [])),
-        ),
-      ],
-      attributionWindowHours: this.#attributionWindowHours,
-    });
-    // The messages these events owe Slack commit with them (outbox).
-    const touched = new Map<string, TouchedRelease>();
     for (const [releaseId, p] of projected) {
-      touched.set(releaseId, {
-        release: p.release,
-        previousStatus: previousStatus.get(releaseId),
-      });
+      p.previousStatus = previousStatus.get(releaseId);
     }
-    await enqueueMessages(
-      tx,
-      this.#bulk,
-      [
-        ...planMessages(fresh.filter(belongsToRelease), touched, {
-          pmPerReleaseChannel: this.pmPerReleaseChannel,
-        }),
-        ...(await this.#attributedIncidentReplies(tx, fresh)),
-      ],
+    // Every other consequence (metrics, comms) commits with the events.
+    const batch = {
+      fresh,
+      releases: projected,
       receivedAt,
-    );
+      incidents: new Map(),
+    };
+    for (const projector of this.#projectors) {
+      await projector.project(tx, batch);
+    }
 
     return events.map((e, i) =>
       firstIndex.get(e.eventId) === i && created.has(e.eventId)
@@ -441,37 +397,6 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       }
     });
     return conflicts;
-  }
-
-  /**
-   * Thread replies for fresh incident events sent without a release, to the
-   * release the metrics projection (same transaction, just before) attributed
-   * their incident to by its window. Unattributed incidents have no thread.
-   */
-  async #attributedIncidentReplies(
-    tx: Knex.Transaction,
-    fresh: AcceptedEvent[],
-  ) {
-    const unreleased = fresh.filter(e => !belongsToRelease(e));
-    const incidentIds = [
-      ...new Set(unreleased.flatMap(e => incidentIdOf(e) ?? [])),
-    ];
-    if (incidentIds.length === 0) return [];
-    const attributed = new Map<string, string>();
-    for (const ids of chunks(incidentIds, 500)) {
-      const rows = await tx<IncidentRow>(INCIDENTS.table)
-        .whereIn('incident_id', ids)
-        .where('attribution', 'window')
-        .whereNotNull('release_id')
-        .select('incident_id', 'release_id');
-      for (const row of rows) attributed.set(row.incident_id, row.release_id!);
-    }
-    const releaseOf = new Map<string, string>();
-    for (const e of unreleased) {
-      const releaseId = attributed.get(incidentIdOf(e) ?? '');
-      if (releaseId) releaseOf.set(e.eventId, releaseId);
-    }
-    return planAttributedIncidentReplies(unreleased, releaseOf);
   }
 
   /**

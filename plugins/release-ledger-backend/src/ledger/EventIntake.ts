@@ -20,7 +20,7 @@ import {
   ReleaseLedgerStore,
   SentAs,
 } from './ReleaseLedgerStore';
-import { systemOf } from '../metrics/systemOf';
+import { systemOf } from './systemOf';
 import { deriveEventId } from './deriveEventId';
 import { EventIdConflictError } from './eventConflicts';
 import { normaliseTime } from './projectRelease';

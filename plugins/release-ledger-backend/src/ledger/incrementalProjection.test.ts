@@ -1,8 +1,8 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
 import { FOOTPRINTS, RELEASES } from '../database/tables';
 
@@ -58,7 +58,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function store() {
       const knex = await databases.init(databaseId);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       // The statements that read releases' whole event sets back.

@@ -1,7 +1,7 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
 import { FOOTPRINTS, RELEASES } from '../database/tables';
 
@@ -33,7 +33,7 @@ function event(
 describe.each(databases.eachSupportedId())('listReleases on %p', databaseId => {
   async function store() {
     const knex = await databases.init(databaseId);
-    const ledger = await DatabaseReleaseLedgerStore.create({
+    const ledger = await createLedgerStore({
       database: mockServices.database({ knex }),
     });
     return { ledger, knex };

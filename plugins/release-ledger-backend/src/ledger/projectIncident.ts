@@ -57,3 +57,16 @@ export function projectIncident(
   }
   return incident;
 }
+
+/** The incident an incident event is about. */
+export function incidentIdOf(
+  event: OmitEach<ReleaseEvent, 'releaseId'>,
+): string | undefined {
+  switch (event.type) {
+    case 'incident_started':
+    case 'incident_resolved':
+      return event.attributes.incidentId;
+    default:
+      return undefined;
+  }
+}

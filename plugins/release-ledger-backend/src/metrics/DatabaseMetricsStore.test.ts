@@ -1,3 +1,4 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   BAND_SETS,
@@ -8,14 +9,9 @@ import {
 import { Knex } from 'knex';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import {
-  footprintRow,
-  fromFootprintRow,
-  packFootprint,
-} from './footprints';
+import { footprintRow, fromFootprintRow, packFootprint } from './footprints';
 import { MetricsRollup } from './rollups';
 import { DatabaseMetricsStore, FootprintScope } from './DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 import { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
 import { FOOTPRINTS, FootprintRow } from '../database/tables';
 
@@ -214,7 +210,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function ingested(): Promise<Knex> {
       const knex = await databases.init(databaseId);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       // In a few batches, so later events re-project earlier releases.
@@ -337,7 +333,7 @@ describe.each(databases.eachSupportedId())(
 describe('packed footprints on SQLite', () => {
   it('reads the org window from one covering index', async () => {
     const knex = await databases.init('SQLITE_3');
-    await DatabaseReleaseLedgerStore.create({
+    await createLedgerStore({
       database: mockServices.database({ knex }),
     });
     const sql = new DatabaseMetricsStore(knex).packedReadSql(

@@ -1,3 +1,4 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
   IncidentSeverity,
@@ -5,7 +6,6 @@ import type {
 } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { DatabaseMetricsStore } from './DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 import { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
 
 jest.setTimeout(60_000);
@@ -58,11 +58,11 @@ describe.each(databases.eachSupportedId())(
     async function stores(windowHours = 72) {
       const knex = await databases.init(databaseId);
       const database = mockServices.database({ knex });
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database,
         incidentAttributionWindowHours: windowHours,
       });
-      const other = await DatabaseReleaseLedgerStore.create({
+      const other = await createLedgerStore({
         database,
         incidentAttributionWindowHours: windowHours,
       });

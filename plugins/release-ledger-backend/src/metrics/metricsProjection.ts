@@ -6,6 +6,10 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
 import { projectIncident } from '../ledger/projectIncident';
+import type {
+  IncidentAttribution,
+  ProjectedRelease,
+} from '../ledger/projectors';
 import { footprintInput, footprintRow } from './footprints';
 import { BulkWriter } from '../database/bulkWrites';
 import {
@@ -19,14 +23,6 @@ import {
 } from '../database/tables';
 
 const HOUR_MS = 3_600_000;
-
-/** A release the transaction re-projected, with what its footprint needs. */
-export type ProjectedRelease = {
-  release: Release;
-  events: ReleaseEvent[];
-  /** promoted_at before this transaction; a change moves incident attribution. */
-  previousPromotedAt?: string;
-};
 
 /** Time ranges per entity in which incident attribution must be recomputed. */
 class EntityRanges {
@@ -62,8 +58,15 @@ export async function refreshMetricsProjection(
     incidentIds: string[];
     attributionWindowHours: number;
   },
-): Promise<void> {
+): Promise<Map<string, IncidentAttribution>> {
   const { projected } = options;
+  // Where the incidents of this append stand at its end, for comms.
+  const attributions = new Map<string, IncidentAttribution>();
+  const note = (row: IncidentRow) =>
+    attributions.set(row.incident_id, {
+      releaseId: row.release_id,
+      attribution: row.attribution as IncidentAttribution['attribution'],
+    });
   const windowMs = options.attributionWindowHours * HOUR_MS;
   const footprintsToRefresh = new Set(projected.keys());
   const ranges = new EntityRanges();
@@ -74,6 +77,7 @@ export async function refreshMetricsProjection(
       projected,
     });
     for (const { before, after } of changed) {
+      note(after);
       if (before?.release_id) footprintsToRefresh.add(before.release_id);
       if (after.release_id) footprintsToRefresh.add(after.release_id);
       if (after.attribution !== 'explicit' && after.entity_ref) {
@@ -94,12 +98,17 @@ export async function refreshMetricsProjection(
     const hi = times.reduce((a, b) => (a > b ? a : b));
     ranges.add(release.entityRef, lo, addMs(hi, windowMs));
   }
-  for (const releaseId of await reattribute(tx, bulk, ranges, windowMs)) {
+  const reattributed = await reattribute(tx, bulk, ranges, windowMs);
+  for (const row of reattributed.incidents) {
+    if (attributions.has(row.incident_id)) note(row);
+  }
+  for (const releaseId of reattributed.releaseIds) {
     footprintsToRefresh.add(releaseId);
   }
 
   // 3. Footprints.
   await refreshFootprints(tx, bulk, [...footprintsToRefresh], projected);
+  return attributions;
 }
 
 async function reprojectIncidents(
@@ -196,9 +205,10 @@ async function reattribute(
   bulk: BulkWriter,
   ranges: EntityRanges,
   windowMs: number,
-): Promise<Set<string>> {
+): Promise<{ releaseIds: Set<string>; incidents: IncidentRow[] }> {
   const touched = new Set<string>();
-  if (ranges.byEntity.size === 0) return touched;
+  const none = { releaseIds: touched, incidents: [] };
+  if (ranges.byEntity.size === 0) return none;
   const entities = [...ranges.byEntity.keys()];
   const lo = [...ranges.byEntity.values()]
     .map(r => r.lo)
@@ -216,7 +226,7 @@ async function reattribute(
     const r = ranges.byEntity.get(i.entity_ref!)!;
     return i.started_at! >= r.lo && i.started_at! <= r.hi;
   });
-  if (relevant.length === 0) return touched;
+  if (relevant.length === 0) return none;
 
   // Only the promotions these incidents can be attributed to: their
   // entities', from a window before the first of them to the last.
@@ -257,7 +267,7 @@ async function reattribute(
     updates.push({ ...row, release_id: releaseId, attribution });
   });
   await bulk.upsert(tx, INCIDENTS, updates);
-  return touched;
+  return { releaseIds: touched, incidents: updates };
 }
 
 async function refreshFootprints(

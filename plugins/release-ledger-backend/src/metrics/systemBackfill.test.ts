@@ -1,10 +1,10 @@
+import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from '../ledger/ReleaseLedgerStore';
 import { FOOTPRINTS, FootprintRow, RELEASES } from '../database/tables';
 import { fromFootprintRow, packFootprint } from './footprints';
@@ -60,7 +60,7 @@ describe.each(databases.eachSupportedId())(
     /** A ledger with history, taken back to before the migration and forward again. */
     async function legacyLedger() {
       const knex = await databases.init(databaseId);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       await ledger.appendEvents([
@@ -203,7 +203,7 @@ describe.each(databases.eachSupportedId())(
 
     it('leaves releases recorded since alone', async () => {
       const knex = await databases.init(databaseId);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       // Started when shop-web was part of no system: that stays its history.

@@ -14,7 +14,7 @@ import {
   ReleaseWriteRow,
 } from '../database/tables';
 import { fromFootprintRow, packFootprint } from './footprints';
-import { SYSTEM_FIELDS, systemOf } from './systemOf';
+import { SYSTEM_FIELDS, systemOf } from '../ledger/systemOf';
 
 /** Releases recorded before systems were (see the migration 20261130000000). */
 export const SYSTEM_BACKFILL_TABLE = 'release_ledger_system_backfill';

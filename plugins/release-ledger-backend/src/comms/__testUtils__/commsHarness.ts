@@ -1,3 +1,4 @@
+import { createLedgerStore } from '../../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { Entity } from '@backstage/catalog-model';
@@ -5,7 +6,6 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
 import { DatabaseMetricsStore } from '../../metrics/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import type { AcceptedReleaseEvent } from '../../ledger/ReleaseLedgerStore';
 import { readCommsConfig } from '../commsConfig';
 import { OutboxWorker, OutboxWorkerOptions } from '../delivery/OutboxWorker';
@@ -111,7 +111,7 @@ export async function createCommsHarness(options: {
   slackConfig?: object;
 }) {
   const database = mockServices.database({ knex: options.knex });
-  const store = await DatabaseReleaseLedgerStore.create({ database });
+  const store = await createLedgerStore({ database });
   const metricsStore = new DatabaseMetricsStore(options.knex);
   const config = readCommsConfig(
     new ConfigReader({

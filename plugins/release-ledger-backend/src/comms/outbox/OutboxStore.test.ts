@@ -1,7 +1,7 @@
+import { createLedgerStore } from '../../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import { bulkWriterFor } from '../../database/bulkWrites';
-import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { enqueueMessages, OUTBOX_TABLE } from './OutboxStore';
 import type { OutboxIntent } from './planMessages';
 
@@ -20,7 +20,7 @@ describe.each(databases.eachSupportedId())('enqueueMessages on %p', id => {
   async function setUp() {
     const knex = await databases.init(id);
     // Runs the migrations.
-    await DatabaseReleaseLedgerStore.create({
+    await createLedgerStore({
       database: mockServices.database({ knex }),
     });
     const enqueue = (intents: OutboxIntent[], now: string) =>

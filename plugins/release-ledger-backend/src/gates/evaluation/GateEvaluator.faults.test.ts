@@ -1,8 +1,8 @@
+import { createLedgerStore } from '../../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { parseGateSets } from '@release-ledger/plugin-release-ledger-common';
 import type { GateMetricProvider } from '@release-ledger/plugin-release-ledger-node';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
-import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { GateProviders } from '../providers/GateProviders';
 import { EvaluationStore } from './EvaluationStore';
 import { GateEvaluator } from './GateEvaluator';
@@ -47,7 +47,7 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function setUp(providers: GateProviders) {
       const knex = await databases.init(databaseId);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       const clock = { ms: START };

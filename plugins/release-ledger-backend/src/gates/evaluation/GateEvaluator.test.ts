@@ -1,3 +1,4 @@
+import { createLedgerStore } from '../../__testUtils__/ledgerStore';
 import { mockServices, TestDatabaseId } from '@backstage/backend-test-utils';
 import {
   GateDefinition,
@@ -90,7 +91,7 @@ describeWithPrometheus('GateEvaluator against a real Prometheus', () => {
       providerOverride?: GateMetricProvider,
     ) {
       const knex = await databases.init(id);
-      const ledger = await DatabaseReleaseLedgerStore.create({
+      const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
       const clock = { ms: CANARY_START };
