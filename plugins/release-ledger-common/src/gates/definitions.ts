@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { GateCondition, parseCondition } from './conditions';
 import { parsePromQLDuration } from './durations';
 import { validateQueryTemplate, validateValueTemplate } from './templates';

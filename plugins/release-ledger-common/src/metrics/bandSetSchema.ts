@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import { z } from 'zod/v3';
 import { BAND_NAMES, BAND_SETS, BandSet } from './bands';
 import { METRIC_IDS, MetricId } from './definitions';
 
