@@ -46,6 +46,21 @@ describe('app-config.production.yaml', () => {
   });
 });
 
+describe('app-config.yaml merged with app-config.production.yaml', () => {
+  it('never lets the dev guest sign in outside development', async () => {
+    // Backstage merges the files; the guest provider refuses to work when
+    // NODE_ENV is not development unless this flag says otherwise.
+    for (const file of ['app-config.yaml', 'app-config.production.yaml']) {
+      const config = await readConfig(file);
+      expect(
+        config.getOptionalBoolean(
+          'auth.providers.guest.dangerouslyAllowOutsideDevelopment',
+        ),
+      ).toBeUndefined();
+    }
+  });
+});
+
 describe('app-config.yaml (the dev portal)', () => {
   it('runs with permissions on, under the example policy', async () => {
     const config = await readConfig('app-config.yaml');

@@ -11,7 +11,11 @@ export function createDevBackend() {
   backend.add(import('@backstage/plugin-app-backend'));
 
   backend.add(import('@backstage/plugin-auth-backend'));
+  // The guest signs in during development only (app-config.yaml); production
+  // signs in with GitHub (app-config.production.yaml). Each provider starts
+  // only where its config is present.
   backend.add(import('@backstage/plugin-auth-backend-module-guest-provider'));
+  backend.add(import('@backstage/plugin-auth-backend-module-github-provider'));
 
   backend.add(import('@backstage/plugin-catalog-backend'));
   backend.add(import('@backstage/plugin-catalog-backend-module-logs'));
