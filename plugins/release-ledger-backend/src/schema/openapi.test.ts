@@ -1,3 +1,8 @@
+import {
+  RELEASE_EVENT_TYPES,
+  RELEASE_OUTCOMES,
+  RELEASE_STATUSES,
+} from '@release-ledger/plugin-release-ledger-common';
 import { spec } from './openapi.generated';
 
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
@@ -19,6 +24,29 @@ describe('openapi.generated.ts', () => {
       '/comms/requeue',
       '/metrics',
       '/notes/{week}',
+    ]);
+  });
+});
+
+describe('openapi.yaml and the event contract', () => {
+  const schemas = spec.components.schemas as Record<string, any>;
+
+  it('lists exactly the contract event types', () => {
+    expect(schemas.EventType.enum).toEqual([...RELEASE_EVENT_TYPES]);
+  });
+
+  it('lists exactly the release statuses and outcomes', () => {
+    const release = schemas.Release.properties;
+    expect(release.status.enum).toEqual([...RELEASE_STATUSES]);
+    expect(release.outcome.enum).toEqual([...RELEASE_OUTCOMES]);
+    const listParameters = (
+      spec.paths['/releases'].get.parameters as unknown as any[]
+    )
+      .filter(p => p.schema?.enum)
+      .map(p => [p.name, p.schema.enum]);
+    expect(listParameters).toEqual([
+      ['status', [...RELEASE_STATUSES]],
+      ['outcome', [...RELEASE_OUTCOMES]],
     ]);
   });
 });
