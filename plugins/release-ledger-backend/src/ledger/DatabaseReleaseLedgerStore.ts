@@ -166,19 +166,6 @@ function toRow(event: AcceptedEvent, receivedAt: string): EventRow {
   };
 }
 
-function contentOfRow(row: EventRow): EventContent {
-  return {
-    type: row.type,
-    releaseId: row.release_id ?? undefined,
-    entityRef: row.entity_ref ?? undefined,
-    timestamp: row.occurred_at,
-    environment: row.environment,
-    version: row.version ?? undefined,
-    commit: row.commit ?? undefined,
-    attributes: JSON.parse(row.attributes),
-  };
-}
-
 function fromRow(row: EventRow): ReleaseEvent {
   return {
     eventId: row.event_id,
@@ -381,7 +368,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       const rows = await tx<EventRow>(EVENTS.table)
         .whereIn('event_id', ids)
         .select();
-      for (const row of rows) known.set(row.event_id, contentOfRow(row));
+      for (const row of rows) known.set(row.event_id, fromRow(row));
     }
     const conflicts: EventIdConflict[] = [];
     events.forEach((e, index) => {

@@ -16,8 +16,6 @@ import {
   NUL_MESSAGE,
   RELEASE_ID_HINT,
   RELEASE_ID_PATTERN,
-  ReleaseOutcome,
-  ReleaseStatus,
   RELEASE_OUTCOMES,
   RELEASE_STATUSES,
   utcWeekStart,
@@ -196,6 +194,19 @@ function parseWeek(raw: string): string {
   return raw;
 }
 
+/** A query parameter that must be one of `allowed`, if given. */
+function oneOf<T extends string>(
+  query: Record<string, unknown>,
+  name: string,
+  allowed: readonly T[],
+): T | undefined {
+  const value = queryString(query[name], name);
+  if (value !== undefined && !(allowed as readonly string[]).includes(value)) {
+    throw new InputError(`${name}: must be one of ${allowed.join(', ')}`);
+  }
+  return value as T | undefined;
+}
+
 function queryString(value: unknown, name: string): string | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== 'string')
@@ -284,24 +295,8 @@ export async function createRouter(
         `limit: must be an integer from 1 to ${MAX_PAGE_SIZE}`,
       );
     }
-    const status = queryString(q.status, 'status');
-    if (
-      status !== undefined &&
-      !RELEASE_STATUSES.includes(status as ReleaseStatus)
-    ) {
-      throw new InputError(
-        `status: must be one of ${RELEASE_STATUSES.join(', ')}`,
-      );
-    }
-    const outcome = queryString(q.outcome, 'outcome');
-    if (
-      outcome !== undefined &&
-      !RELEASE_OUTCOMES.includes(outcome as ReleaseOutcome)
-    ) {
-      throw new InputError(
-        `outcome: must be one of ${RELEASE_OUTCOMES.join(', ')}`,
-      );
-    }
+    const status = oneOf(q, 'status', RELEASE_STATUSES);
+    const outcome = oneOf(q, 'outcome', RELEASE_OUTCOMES);
     const ref = (name: string, defaultKind: string) => {
       const raw = queryString(q[name], name);
       if (raw === undefined) return undefined;
@@ -322,8 +317,8 @@ export async function createRouter(
     const page = await store.listReleases({
       entityRef: ref('entityRef', 'component'),
       ownerRef: ref('owner', 'group'),
-      status: status as ReleaseStatus | undefined,
-      outcome: outcome as ReleaseOutcome | undefined,
+      status,
+      outcome,
       from: time('from'),
       to: time('to'),
       limit,
