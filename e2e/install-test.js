@@ -30,6 +30,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { openPage } = require('./chromium');
 
 const root = path.resolve(__dirname, '..');
 const artifacts = path.join(root, 'artifacts', 'install-test');
@@ -547,24 +548,7 @@ async function main() {
           async () => (await fetch(appUrl)).ok,
           10 * 60_000,
         );
-        const { chromium } = require('playwright-core');
-        const browser = await chromium.launch({
-          executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        });
-        const page = await browser.newPage({
-          viewport: { width: 1440, height: 1000 },
-        });
-        page.setDefaultTimeout(120_000);
+        const { browser, page } = await openPage({ timeoutMs: 120_000 });
         const errors = [];
         page.on('pageerror', e => errors.push(e.message));
         try {

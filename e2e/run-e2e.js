@@ -18,6 +18,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
+const { openPage } = require('./chromium');
 const {
   canaryOpenMetrics,
   gateConfigLines,
@@ -296,24 +297,7 @@ async function main() {
     5 * 60_000,
   );
 
-  const { chromium } = require('playwright-core');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-  const page = await browser.newPage({
-    viewport: { width: 1440, height: 1000 },
-  });
-  page.setDefaultTimeout(60_000);
+  const { browser, page } = await openPage({ timeoutMs: 60_000 });
   try {
     await page.goto(`${appUrl}/catalog/default/component/payments-api`);
     // The guest provider signs in with one click.
