@@ -12,7 +12,7 @@ import {
   RunningPrometheus,
   startPrometheus,
   toOpenMetrics,
-} from '../__testUtils__/prometheus';
+} from '@release-ledger/test-utils';
 import {
   createTestDatabases,
   startTestLedger,

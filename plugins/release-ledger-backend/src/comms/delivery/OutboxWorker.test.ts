@@ -1,5 +1,5 @@
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
-import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
+import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 import type { AcceptedEvent } from '../../ledger/ReleaseLedgerStore';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import {

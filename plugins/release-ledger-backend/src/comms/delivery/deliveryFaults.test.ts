@@ -1,5 +1,5 @@
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
-import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
+import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import {
   createCommsHarness,

@@ -1,7 +1,7 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import { FakeSlack, startFakeSlack } from '../../__testUtils__/fakeSlack';
+import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import { readReleaseLedgerConfig } from '../../config';
 import { DatabaseMetricsStore } from '../../metrics/DatabaseMetricsStore';

@@ -16,7 +16,7 @@ import {
   RunningPrometheus,
   startPrometheus,
   toOpenMetrics,
-} from '../../__testUtils__/prometheus';
+} from '@release-ledger/test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
 import { DatabaseReleaseLedgerStore } from '../../ledger/DatabaseReleaseLedgerStore';
 import { PrometheusClient } from '../prometheus';

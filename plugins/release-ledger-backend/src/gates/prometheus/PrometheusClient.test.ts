@@ -17,7 +17,7 @@ import {
   RunningPrometheus,
   startPrometheus,
   toOpenMetrics,
-} from '../../__testUtils__/prometheus';
+} from '@release-ledger/test-utils';
 import { PrometheusClient } from './PrometheusClient';
 
 const errorRatio = (canary: Canary) =>

@@ -20,7 +20,7 @@ import {
   RunningPrometheus,
   startPrometheus,
   toOpenMetrics,
-} from '../../__testUtils__/prometheus';
+} from '@release-ledger/test-utils';
 import { alertsSelector, PrometheusClient } from './PrometheusClient';
 
 /**

@@ -13,7 +13,7 @@ import {
   RunningPrometheus,
   startPrometheus,
   toOpenMetrics,
-} from '../../__testUtils__/prometheus';
+} from '@release-ledger/test-utils';
 import { PrometheusClient } from '../prometheus';
 import { replayGate } from './replayGate';
 
