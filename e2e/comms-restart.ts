@@ -15,7 +15,7 @@ import path from 'node:path';
 import {
   FakeSlack,
   startFakeSlack,
-} from '../plugins/release-ledger-backend/src/__testUtils__/fakeSlack';
+} from '@release-ledger/test-utils';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { killChild, waitExit, freePort } = require('../bench/lib/processes');

@@ -3,7 +3,7 @@
  * metrics as OpenMetrics, backfills them with `promtool tsdb
  * create-blocks-from openmetrics` and starts Debian's Prometheus on a free
  * loopback port with no scrape targets — the same approach as the backend's
- * test harness (plugins/release-ledger-backend/src/__testUtils__/prometheus),
+ * test harness (@release-ledger/test-utils, packages/test-utils/src/prometheus),
  * in plain JS so the e2e runs with plain node.
  *
  * The series run from 30 minutes before now to 20 minutes after it: the

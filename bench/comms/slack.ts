@@ -1,7 +1,7 @@
 /*
  * The fake Slack of the comms benchmark (child process of bench/comms/run.js):
  * the tests' fake Slack Web API server
- * (plugins/release-ledger-backend/src/__testUtils__/fakeSlack) in a process
+ * (@release-ledger/test-utils, packages/test-utils) in a process
  * of its own, so Slack's answers do not share an event loop with the
  * backend instances that post to it.
  *
@@ -20,7 +20,7 @@
 import {
   FakeSlack,
   startFakeSlack,
-} from '../../plugins/release-ledger-backend/src/__testUtils__/fakeSlack';
+} from '@release-ledger/test-utils';
 
 type Settings = { postsPerSecond: number; token: string };
 type Command = { id: number; cmd: 'reset' | 'report' | 'close' };
