@@ -30,7 +30,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { openPage } = require('./chromium');
+const { openPage, portConfigLines, waitFor } = require('./portal');
 
 const root = path.resolve(__dirname, '..');
 const artifacts = path.join(root, 'artifacts', 'install-test');
@@ -195,24 +195,6 @@ async function cleanUp() {
   }
   if (workDir && !keep) fs.rmSync(workDir, { recursive: true, force: true });
   else if (workDir) log(`kept ${workDir}`);
-}
-
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  let last;
-  for (;;) {
-    try {
-      const ok = await check();
-      if (ok) return ok;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}${last ? `: ${last.message}` : ''}`,
-      );
-    await new Promise(r => setTimeout(r, 2000));
-  }
 }
 
 function readJson(file) {
@@ -484,14 +466,7 @@ async function main() {
   fs.writeFileSync(
     portsFile,
     [
-      'app:',
-      `  baseUrl: ${appUrl}`,
-      'backend:',
-      `  baseUrl: ${backendUrl}`,
-      '  listen:',
-      `    port: ${BACKEND_PORT}`,
-      '  cors:',
-      `    origin: ${appUrl}`,
+      ...portConfigLines({ appUrl, backendUrl, backendPort: BACKEND_PORT }),
     ].join('\n'),
   );
   const configArgs = [

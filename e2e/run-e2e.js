@@ -18,7 +18,7 @@ const { spawn } = require('node:child_process');
 const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
-const { openPage } = require('./chromium');
+const { openPage, portConfigLines, waitFor } = require('./portal');
 const {
   canaryOpenMetrics,
   gateConfigLines,
@@ -159,19 +159,6 @@ async function settledGate(startedAt) {
   }
 }
 
-async function waitFor(what, check, timeoutMs) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      if (await check()) return;
-    } catch {
-      // not up yet
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise(r => setTimeout(r, 1000));
-  }
-}
-
 function run(cmd, args, env) {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, {
@@ -241,14 +228,7 @@ async function main() {
   fs.writeFileSync(
     configFile,
     [
-      'app:',
-      `  baseUrl: ${appUrl}`,
-      'backend:',
-      `  baseUrl: ${backendUrl}`,
-      '  listen:',
-      `    port: ${BACKEND_PORT}`,
-      '  cors:',
-      `    origin: ${appUrl}`,
+      ...portConfigLines({ appUrl, backendUrl, backendPort: BACKEND_PORT }),
       ...gateConfigLines(prometheusUrl),
     ].join('\n'),
   );
