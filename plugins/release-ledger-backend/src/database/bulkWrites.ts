@@ -38,8 +38,7 @@ const quoted = (columns: readonly string[]) =>
   columns.map(c => `"${c}"`).join(', ');
 
 const updateAll = <R>(spec: TableSpec<R>) =>
-  spec.columns
-    .filter(c => c !== spec.key)
+  (spec.mergeColumns ?? spec.columns.filter(c => c !== spec.key))
     .map(c => `"${c}" = excluded."${c}"`)
     .join(', ');
 
@@ -208,7 +207,10 @@ export const portableBulkWriter: BulkWriter = {
   },
   async upsert(tx, spec, rows) {
     for (const batch of chunksFor(spec, rows))
-      await tx(spec.table).insert(batch).onConflict(spec.key).merge();
+      await tx(spec.table)
+        .insert(batch)
+        .onConflict(spec.key)
+        .merge(spec.mergeColumns ? [...spec.mergeColumns] : undefined);
   },
 };
 

@@ -14,6 +14,11 @@ export type TableSpec<R> = {
   table: string;
   columns: ReadonlyArray<keyof R & string>;
   key: keyof R & string;
+  /**
+   * What an upsert replaces in an existing row (default: every column but
+   * the key); a queue row keeps when it was first enqueued, say.
+   */
+  mergeColumns?: ReadonlyArray<keyof R & string>;
   /** PostgreSQL element types of non-text columns (for unnest arrays). */
   types?: Partial<Record<keyof R & string, 'boolean' | 'bigint'>>;
 };
