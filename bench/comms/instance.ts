@@ -45,6 +45,7 @@ import {
   THREADS_TABLE,
 } from '../../plugins/release-ledger-backend/src/comms/outbox/OutboxStore';
 import { DatabaseMetricsStore } from '../../plugins/release-ledger-backend/src/metrics/DatabaseMetricsStore';
+import { ProjectionDrainWorker } from '../../plugins/release-ledger-backend/src/ledger/ProjectionDrainWorker';
 import type { AcceptedReleaseEvent } from '../../plugins/release-ledger-backend/src/ledger/ReleaseLedgerStore';
 
 type Settings = {
@@ -444,6 +445,7 @@ async function main() {
           break;
         }
         case 'stop':
+          await drains.stop();
           await worker.stop();
           await db.destroy();
           await reply({ logged: counts, samples, probe: probe.snapshot() });
@@ -458,6 +460,15 @@ async function main() {
   });
   process.on('disconnect', () => process.exit(1));
 
+  // As plugin.ts wires them: a commit wakes this instance's drain of the
+  // deferred projections, which writes the outbox and wakes the worker.
+  const drains = new ProjectionDrainWorker({
+    queue: store.projectionQueue!,
+    logger,
+  });
+  store.onCommitted(() => drains.wake());
+  drains.onDrained(() => worker.wake());
+  drains.start();
   worker.start();
   process.send!({ type: 'ready' });
 }

@@ -17,6 +17,17 @@ export interface Config {
        */
       maxFutureSkewMs?: number;
     };
+    projections?: {
+      /**
+       * Metrics and Slack messages are projected from new events shortly
+       * after they are stored (by every instance, from a queue committed
+       * with the events). When the oldest event still waiting is older than
+       * this, in milliseconds, the backend logs a warning (every 10 s while
+       * it lasts). `GET /api/release-ledger/ledger/status` shows the lag.
+       * Default 30000; at least 1000.
+       */
+      lagWarningMs?: number;
+    };
     slack?: {
       /**
        * Bot token. Absent: messages are rendered and kept, not delivered.

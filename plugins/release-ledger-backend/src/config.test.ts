@@ -13,10 +13,15 @@ describe('readReleaseLedgerConfig', () => {
         minSamples: 5,
         incidentAttributionWindowHours: 72,
       },
+      projections: { lagWarningMs: 30_000 },
     });
   });
 
   it.each([
+    [
+      { projections: { lagWarningMs: 10 } },
+      'releaseLedger.projections.lagWarningMs: must be a whole number of milliseconds of at least 1000, got 10',
+    ],
     [
       { ingest: { maxBodySize: 'huge' } },
       "releaseLedger.ingest.maxBodySize: must be a size like 5mb or a number of bytes, got 'huge'",

@@ -14,6 +14,13 @@ export type ReleaseLedgerConfig = {
   /** How far in the future an event's times may be (clock skew between pipelines). */
   maxFutureSkewMs: number;
   metrics: MetricsConfig;
+  projections: ProjectionsConfig;
+};
+
+/** `releaseLedger.projections`, with defaults applied. */
+export type ProjectionsConfig = {
+  /** Age of the oldest unprojected event above which the lag is logged as a warning. */
+  lagWarningMs: number;
 };
 
 /** `releaseLedger.metrics`, with defaults applied. */
@@ -67,10 +74,19 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
     );
   }
   // releaseLedger.prometheus and .gates are read by src/gates at startup.
+  const lagWarningMs =
+    config.getOptionalNumber('releaseLedger.projections.lagWarningMs') ??
+    30_000;
+  if (!Number.isInteger(lagWarningMs) || lagWarningMs < 1000) {
+    throw new Error(
+      `releaseLedger.projections.lagWarningMs: must be a whole number of milliseconds of at least 1000, got ${lagWarningMs}`,
+    );
+  }
   return {
     maxBodySize,
     maxFutureSkewMs,
     metrics: readMetricsConfig(config),
+    projections: { lagWarningMs },
   };
 }
 

@@ -14,6 +14,7 @@ import { DatabaseReleaseLedgerStore } from './ledger/DatabaseReleaseLedgerStore'
 import { addConfiguredProviders, createGates } from './gates/createGates';
 import { GateProviders } from './gates/providers/GateProviders';
 import { EventIntake } from './ledger/EventIntake';
+import { ProjectionDrainWorker } from './ledger/ProjectionDrainWorker';
 import { MetricsService } from './metrics/MetricsService';
 import { scheduleSystemBackfill } from './metrics/systemBackfill';
 import { createRouter } from './service/router';
@@ -76,9 +77,21 @@ export const releaseLedgerPlugin = createBackendPlugin({
             getReleaseFootprint: id => metricsStore.getFootprint(id),
           },
         });
-        deps.lifecycle.addStartupHook(() => comms.worker.start());
-        store.onCommitted(() => comms.worker.wake());
-        deps.lifecycle.addShutdownHook(() => comms.worker.stop());
+        const drains = new ProjectionDrainWorker({
+          queue: store.projectionQueue!,
+          logger: deps.logger,
+          lagWarningMs: config.projections.lagWarningMs,
+        });
+        store.onCommitted(() => drains.wake());
+        drains.onDrained(() => comms.worker.wake());
+        deps.lifecycle.addStartupHook(() => {
+          drains.start();
+          comms.worker.start();
+        });
+        deps.lifecycle.addShutdownHook(async () => {
+          await drains.stop();
+          await comms.worker.stop();
+        });
         const metrics = new MetricsService({
           store: metricsStore,
           catalog: deps.catalog,
@@ -119,6 +132,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             metrics,
             metricsStore,
             comms: comms.service,
+            projections: store.projectionQueue!,
             gates,
             httpAuth: deps.httpAuth,
             permissions: deps.permissions,

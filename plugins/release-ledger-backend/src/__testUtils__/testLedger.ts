@@ -6,6 +6,7 @@ import {
 } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
 import type { Server } from 'node:http';
+import request from 'supertest';
 import type { Knex } from 'knex';
 import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -90,4 +91,36 @@ export async function startTestLedger(
     ],
   });
   return { server, knex };
+}
+
+/**
+ * Waits until the backend's deferred projections (footprints, incident
+ * attribution, outbox) have caught up with every stored event, as a reader
+ * of metrics or Slack would within a second: polls `GET /ledger/status`.
+ */
+export async function waitForProjections(
+  server: Server,
+  authorization: string,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const res = await request(server)
+      .get('/api/release-ledger/ledger/status')
+      .set('Authorization', authorization);
+    if (res.status !== 200) {
+      throw new Error(
+        `GET /ledger/status answered ${res.status}: ${JSON.stringify(res.body)}`,
+      );
+    }
+    if (res.body.projections.pendingEvents === 0) return;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `projections still behind after ${timeoutMs} ms: ${JSON.stringify(
+          res.body.projections,
+        )}`,
+      );
+    }
+    await new Promise(resolve => setTimeout(resolve, 20));
+  }
 }

@@ -6,6 +6,7 @@ import request from 'supertest';
 import {
   createTestDatabases,
   startTestLedger,
+  waitForProjections,
 } from '../__testUtils__/testLedger';
 
 jest.setTimeout(60_000);
@@ -44,6 +45,7 @@ describe.each(databases.eachSupportedId())('comms API on %p', databaseId => {
       .set('Authorization', service)
       .send({ events })
       .expect(201);
+    await waitForProjections(server, service);
 
     // The worker settles the rows shortly after the commit.
     let comms: ReleaseComms | undefined;
@@ -110,6 +112,7 @@ describe.each(databases.eachSupportedId())('comms API on %p', databaseId => {
         ],
       })
       .expect(201);
+    await waitForProjections(server, service);
     const comms = await request(server)
       .get('/api/release-ledger/releases/payments%408/comms')
       .set('Authorization', user)
@@ -142,6 +145,7 @@ describe.each(databases.eachSupportedId())('comms API on %p', databaseId => {
       .set('Authorization', service)
       .send(events[0])
       .expect(201);
+    await waitForProjections(server, service);
     const res = await request(server)
       .get('/api/release-ledger/releases/payments%407/comms')
       .set('Authorization', user)

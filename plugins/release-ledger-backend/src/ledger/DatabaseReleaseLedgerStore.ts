@@ -11,10 +11,11 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
 import { compareEvents } from './projectRelease';
+import { fromEventRow, toEventRow } from './eventRows';
 import {
   applyToProjection,
+  footprintSignals,
   parseProjectionCursor,
-  ProjectionCursor,
   projectFromAllEvents,
   ReleaseProjection,
 } from './releaseProjection';
@@ -32,11 +33,11 @@ import {
   IncidentRow,
   RELEASES,
   ReleaseWriteRow,
-  typedAttributesOf,
 } from '../database/tables';
 import { GroupCommit } from '../database/GroupCommit';
 import { incidentIdOf } from './projectIncident';
 import type { LedgerProjector, ProjectedRelease } from './projectors';
+import { enqueueProjections, ProjectionQueue } from './projectionQueue';
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,
@@ -116,23 +117,6 @@ function identityOf(row: ReleaseIdentity) {
   };
 }
 
-/**
- * The events a release's footprint reads (footprintInput: the type and time
- * of its gate failures and SLO restorations), from its projection's cursor.
- */
-function footprintSignals(cursor: ProjectionCursor): ReleaseEvent[] {
-  return [
-    ...cursor.gateFailedAt.map(timestamp => ({
-      type: 'gate_failed',
-      timestamp,
-    })),
-    ...cursor.sloRestoredAt.map(timestamp => ({
-      type: 'slo_restored',
-      timestamp,
-    })),
-  ] as ReleaseEvent[];
-}
-
 /** PostgreSQL's deadlock_detected. */
 function isDeadlock(error: unknown): boolean {
   return (error as { code?: string })?.code === '40P01';
@@ -148,36 +132,6 @@ function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size)
     out.push(items.slice(i, i + size));
   return out;
-}
-
-function toRow(event: AcceptedEvent, receivedAt: string): EventRow {
-  return {
-    event_id: event.eventId,
-    release_id: event.releaseId ?? null,
-    type: event.type,
-    entity_ref: event.entityRef ?? null,
-    occurred_at: event.timestamp,
-    environment: event.environment,
-    version: event.version ?? null,
-    commit: event.commit ?? null,
-    attributes: JSON.stringify(event.attributes),
-    received_at: receivedAt,
-    incident_id: incidentIdOf(event) ?? null,
-  };
-}
-
-function fromRow(row: EventRow): ReleaseEvent {
-  return {
-    eventId: row.event_id,
-    ...typedAttributesOf(row),
-    releaseId: row.release_id!,
-    entityRef: row.entity_ref ?? undefined,
-    timestamp: row.occurred_at,
-    environment: row.environment,
-    version: row.version ?? undefined,
-    commit: row.commit ?? undefined,
-    receivedAt: row.received_at,
-  };
 }
 
 type Cursor = { s: string; r: string };
@@ -208,7 +162,11 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   static async create(options: {
     database: DatabaseService;
     skipMigrations?: boolean;
-    /** Run by every append, in this order (see LedgerProjector). */
+    /**
+     * The consequences of new events, in the order they run (see
+     * LedgerProjector): inline ones in every append's transaction, deferred
+     * ones by the drains of {@link DatabaseReleaseLedgerStore.projectionQueue}.
+     */
     projectors?: LedgerProjector[];
   }): Promise<DatabaseReleaseLedgerStore> {
     const client = await options.database.getClient();
@@ -225,13 +183,22 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
 
   readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
   readonly #bulk: BulkWriter;
-  readonly #projectors: LedgerProjector[];
+  readonly #inline: LedgerProjector[];
+  /**
+   * The deferred projectors' queue, which every instance drains (see
+   * ProjectionDrainWorker); undefined when no projector is deferred.
+   */
+  readonly projectionQueue?: ProjectionQueue;
 
   private constructor(
     private readonly db: Knex,
     projectors: LedgerProjector[],
   ) {
-    this.#projectors = [...projectors];
+    this.#inline = projectors.filter(p => p.mode === 'inline');
+    const deferred = projectors.filter(p => p.mode === 'deferred');
+    if (deferred.length > 0) {
+      this.projectionQueue = new ProjectionQueue({ db, projectors: deferred });
+    }
     this.#bulk = bulkWriterFor(db);
     this.#groupCommit = new GroupCommit(
       events => this.#appendInTransaction(events),
@@ -246,9 +213,9 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   readonly #commitListeners = new Set<() => void>();
 
   /**
-   * Calls `listener` after each commit that stored new events (and so,
-   * possibly, new outbox messages): the local outbox worker sends them at
-   * once instead of at its next poll.
+   * Calls `listener` after each commit that stored new events: the local
+   * drain of the deferred projections runs at once instead of at its next
+   * poll.
    */
   onCommitted(listener: () => void): void {
     this.#commitListeners.add(listener);
@@ -316,7 +283,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const created = await this.#bulk.insertNew(
       tx,
       EVENTS,
-      candidates.map(e => toRow(e, receivedAt)),
+      candidates.map(e => toEventRow(e, receivedAt)),
     );
     const conflicts = await this.#conflicts(tx, events, firstIndex, created);
     // Thrown inside the transaction: nothing of these events is stored.
@@ -333,15 +300,19 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     for (const [releaseId, p] of projected) {
       p.previousStatus = previousStatus.get(releaseId);
     }
-    // Every other consequence (metrics, comms) commits with the events.
+    // Every other consequence commits with the events: inline projectors
+    // run now, deferred ones get queue rows that a drain takes.
     const batch = {
       fresh,
       releases: projected,
       receivedAt,
       incidents: new Map(),
     };
-    for (const projector of this.#projectors) {
+    for (const projector of this.#inline) {
       await projector.project(tx, batch);
+    }
+    if (this.projectionQueue) {
+      await enqueueProjections(tx, this.#bulk, batch);
     }
 
     return events.map((e, i) =>
@@ -368,7 +339,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       const rows = await tx<EventRow>(EVENTS.table)
         .whereIn('event_id', ids)
         .select();
-      for (const row of rows) known.set(row.event_id, fromRow(row));
+      for (const row of rows) known.set(row.event_id, fromEventRow(row));
     }
     const conflicts: EventIdConflict[] = [];
     events.forEach((e, index) => {
@@ -446,7 +417,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const freshOf = new Map<string, ReleaseEvent[]>();
     for (const e of fresh) {
       const list = freshOf.get(e.releaseId) ?? [];
-      list.push(fromRow(toRow(e, now)));
+      list.push(fromEventRow(toEventRow(e, now)));
       freshOf.set(e.releaseId, list);
     }
     const projected = new Map<string, ProjectedRelease>();
@@ -500,7 +471,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         const eventsOf = new Map<string, ReleaseEvent[]>();
         for (const row of eventRows) {
           const list = eventsOf.get(row.release_id!) ?? [];
-          list.push(fromRow(row));
+          list.push(fromEventRow(row));
           eventsOf.set(row.release_id!, list);
         }
         for (const row of fromAllEvents) {
@@ -596,7 +567,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const row = await this.db<EventRow>(EVENTS.table)
       .where('event_id', eventId)
       .first();
-    return row ? fromRow(row) : undefined;
+    return row ? fromEventRow(row) : undefined;
   }
 
   async getRelease(releaseId: string): Promise<ReleaseWithEvents | undefined> {
@@ -608,7 +579,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const eventRows = await this.db<EventRow>(EVENTS.table)
       .where('release_id', releaseId)
       .select();
-    const events = eventRows.map(fromRow).sort(compareEvents);
+    const events = eventRows.map(fromEventRow).sort(compareEvents);
     return { ...(JSON.parse(row.projection) as Release), events };
   }
 

@@ -1,4 +1,7 @@
-import { createLedgerStore } from '../__testUtils__/ledgerStore';
+import {
+  appendAndProject,
+  createLedgerStore,
+} from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
@@ -100,12 +103,12 @@ describe.each(databases.eachSupportedId())('listReleases on %p', databaseId => {
 
   it('keeps the system a release started with, on the release and its footprint', async () => {
     const { ledger, knex } = await store();
-    await ledger.appendEvents([event('s1', 'release_started', 1)]);
+    await appendAndProject(ledger, [event('s1', 'release_started', 1)]);
     // The component moved to another system since: history stays true.
-    await ledger.appendEvents([
+    await appendAndProject(ledger, [
       event('s1', 'promoted', 2, { systemRef: 'system:default/payments' }),
     ]);
-    await ledger.appendEvents([
+    await appendAndProject(ledger, [
       event('s2', 'release_started', 3, { systemRef: undefined }),
     ]);
     expect((await ledger.getRelease('s1'))?.systemRef).toBe(

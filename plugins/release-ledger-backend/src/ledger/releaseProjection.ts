@@ -198,3 +198,20 @@ export function parseProjectionCursor(
     value.sloRestoredAt.every(isString);
   return valid ? (value as ProjectionCursor) : undefined;
 }
+
+/**
+ * The events a release's footprint reads (footprintInput: the type and time
+ * of its gate failures and SLO restorations), from its projection's cursor.
+ */
+export function footprintSignals(cursor: ProjectionCursor): ReleaseEvent[] {
+  return [
+    ...cursor.gateFailedAt.map(timestamp => ({
+      type: 'gate_failed',
+      timestamp,
+    })),
+    ...cursor.sloRestoredAt.map(timestamp => ({
+      type: 'slo_restored',
+      timestamp,
+    })),
+  ] as ReleaseEvent[];
+}

@@ -1,4 +1,7 @@
-import { createLedgerStore } from '../__testUtils__/ledgerStore';
+import {
+  appendAndProject,
+  createLedgerStore,
+} from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import {
   BAND_SETS,
@@ -216,7 +219,7 @@ describe.each(databases.eachSupportedId())(
       // In a few batches, so later events re-project earlier releases.
       const events = history();
       for (let i = 0; i < events.length; i += 25) {
-        await ledger.appendEvents(events.slice(i, i + 25));
+        await appendAndProject(ledger, events.slice(i, i + 25));
       }
       return knex;
     }

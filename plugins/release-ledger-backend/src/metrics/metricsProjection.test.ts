@@ -1,4 +1,7 @@
-import { createLedgerStore } from '../__testUtils__/ledgerStore';
+import {
+  appendAndProject,
+  createLedgerStore,
+} from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
   IncidentSeverity,
@@ -75,14 +78,14 @@ describe.each(databases.eachSupportedId())(
 
     it('attributes an incident that arrived before the promotion it belongs to', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([incident('i1', 'INC-1', 10)]);
+      await appendAndProject(ledger, [incident('i1', 'INC-1', 10)]);
       expect(
         (
           await metrics.listUnattributedIncidents({ from: h(0), limit: 10 })
         ).map(i => i.incidentId),
       ).toEqual(['INC-1']);
 
-      await ledger.appendEvents(deploy('r1', 0)); // promoted at hour 1
+      await appendAndProject(ledger, deploy('r1', 0)); // promoted at hour 1
       expect(
         await metrics.listUnattributedIncidents({ from: h(0), limit: 10 }),
       ).toEqual([]);
@@ -102,13 +105,13 @@ describe.each(databases.eachSupportedId())(
 
     it('moves the attribution to a later promotion that arrives late, and clears the earlier release', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         ...deploy('r1', 0),
         incident('i1', 'INC-1', 10),
       ]);
       expect((await metrics.getFootprint('r1'))?.failed).toBe(true);
 
-      await ledger.appendEvents(deploy('r2', 5)); // promoted at hour 6, still before the incident
+      await appendAndProject(ledger, deploy('r2', 5)); // promoted at hour 6, still before the incident
       expect(
         (await metrics.listReleaseIncidents('r2')).map(i => i.incidentId),
       ).toEqual(['INC-1']);
@@ -119,7 +122,7 @@ describe.each(databases.eachSupportedId())(
 
     it('leaves an incident outside the window unattributed, and honours a configured window', async () => {
       const narrow = await stores(6);
-      await narrow.ledger.appendEvents([
+      await appendAndProject(narrow.ledger, [
         ...deploy('r1', 0),
         incident('i1', 'INC-1', 8),
       ]);
@@ -134,7 +137,7 @@ describe.each(databases.eachSupportedId())(
       ).toMatchObject({ incidentId: 'INC-1', attribution: 'unattributed' });
 
       const wide = await stores();
-      await wide.ledger.appendEvents([
+      await appendAndProject(wide.ledger, [
         ...deploy('r1', 0),
         incident('i1', 'INC-1', 8),
       ]);
@@ -145,14 +148,14 @@ describe.each(databases.eachSupportedId())(
 
     it('keeps an explicit incident on its release whatever is promoted later', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         ...deploy('r1', 0),
         releaseEvent('i1', 'r1', 'incident_started', 10, {
           incidentId: 'INC-1',
           severity: 'SEV-1',
         }),
       ]);
-      await ledger.appendEvents(deploy('r2', 5));
+      await appendAndProject(ledger, deploy('r2', 5));
       expect(await metrics.listReleaseIncidents('r1')).toEqual([
         expect.objectContaining({
           incidentId: 'INC-1',
@@ -164,11 +167,11 @@ describe.each(databases.eachSupportedId())(
 
     it('resolves an incident from an event with neither release nor entity', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         ...deploy('r1', 0),
         incident('i1', 'INC-1', 10),
       ]);
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         {
           eventId: 'i1-resolved',
           type: 'incident_resolved',
@@ -186,7 +189,7 @@ describe.each(databases.eachSupportedId())(
 
     it('counts a SEV-3 incident as attributed but not as a failure', async () => {
       const { ledger, metrics } = await stores();
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         ...deploy('r1', 0),
         incident('i1', 'INC-1', 10, 'SEV-3'),
       ]);
@@ -205,9 +208,22 @@ describe.each(databases.eachSupportedId())(
         incident('i2', 'INC-2', 30),
         releaseEvent('r2-rb', 'r2', 'rolled_back', 22, { reason: 'errors' }),
       ];
+      // Each instance appends and drains while the other does the same:
+      // drains race appends and each other.
       await Promise.all(
-        events.map((e, i) => (i % 2 ? ledger : other).appendEvents([e])),
+        events.map(async (e, i) => {
+          const instance = i % 2 ? ledger : other;
+          await instance.appendEvents([e]);
+          await instance.projectionQueue!.drainAll();
+        }),
       );
+      await Promise.all([
+        ledger.projectionQueue!.drainAll(),
+        other.projectionQueue!.drainAll(),
+      ]);
+      expect(await ledger.projectionQueue!.status()).toMatchObject({
+        pendingEvents: 0,
+      });
       const footprints = await metrics.listFootprints({ kind: 'org' }, h(0));
       expect(
         footprints.map(f => [f.releaseId, f.failed, f.failureCauses]).sort(),

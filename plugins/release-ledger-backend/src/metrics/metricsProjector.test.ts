@@ -40,6 +40,7 @@ describe.each(databases.eachSupportedId())(
       const seen: AppendedBatch[] = [];
       const after: LedgerProjector = {
         id: 'after-metrics',
+        mode: 'deferred',
         async project(_tx, batch) {
           seen.push(batch);
         },
@@ -58,6 +59,7 @@ describe.each(databases.eachSupportedId())(
         event('s', 'release_started', 1),
         event('p', 'promoted', 2),
       ]);
+      await ledger.projectionQueue!.drainAll();
       await ledger.appendEvents([
         {
           eventId: 'inc',
@@ -68,6 +70,7 @@ describe.each(databases.eachSupportedId())(
           attributes: { incidentId: 'INC-9', severity: 'SEV-2' },
         } as never,
       ]);
+      await ledger.projectionQueue!.drainAll();
       expect(seen[1].incidents.get('INC-9')).toEqual({
         releaseId: 'payments@7',
         attribution: 'window',

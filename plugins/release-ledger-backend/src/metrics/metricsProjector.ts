@@ -4,9 +4,11 @@ import type { BulkWriter } from '../database/bulkWrites';
 import { refreshMetricsProjection } from './metricsProjection';
 
 /**
- * Metrics' consequences of an append: incidents re-projected and attributed,
- * release footprints recomputed. Leaves where each incident of the append
- * stands in the batch, for comms.
+ * Metrics' consequences of new events: incidents re-projected and
+ * attributed, release footprints recomputed. Leaves where each incident of
+ * the batch stands in it, for comms. Deferred: metrics are read over weeks,
+ * so a second of lag costs nothing, and every write is an upsert of state
+ * recomputed from the log (a drain run twice writes the same rows).
  */
 export function createMetricsProjector(options: {
   bulk: BulkWriter;
@@ -15,6 +17,7 @@ export function createMetricsProjector(options: {
 }): LedgerProjector {
   return {
     id: 'metrics',
+    mode: 'deferred',
     async project(tx, batch) {
       const incidentIds = [
         ...new Set(batch.fresh.flatMap(e => incidentIdOf(e) ?? [])),

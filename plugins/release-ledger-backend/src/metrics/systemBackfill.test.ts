@@ -1,4 +1,7 @@
-import { createLedgerStore } from '../__testUtils__/ledgerStore';
+import {
+  appendAndProject,
+  createLedgerStore,
+} from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { resolvePackagePath } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
@@ -63,7 +66,7 @@ describe.each(databases.eachSupportedId())(
       const ledger = await createLedgerStore({
         database: mockServices.database({ knex }),
       });
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         // shop-web is part of the shop system (a relation and spec.system).
         event('shop-web', 'w1', 'release_started', 1),
         event('shop-web', 'w1', 'rolled_back', 2),
@@ -207,7 +210,7 @@ describe.each(databases.eachSupportedId())(
         database: mockServices.database({ knex }),
       });
       // Started when shop-web was part of no system: that stays its history.
-      await ledger.appendEvents([
+      await appendAndProject(ledger, [
         event('shop-web', 'n1', 'release_started', 1),
       ]);
       const [{ n }] = await knex(SYSTEM_BACKFILL_TABLE).count({ n: '*' });

@@ -20,6 +20,7 @@ describe('openapi.generated.ts', () => {
       '/releases/{releaseId}/gates/evaluate',
       '/releases/{releaseId}/gates',
       '/releases/{releaseId}/gates/replay',
+      '/ledger/status',
       '/comms/status',
       '/comms/requeue',
       '/metrics',

@@ -20,6 +20,7 @@ import {
   createTestDatabases,
   startTestLedger,
   testEntities,
+  waitForProjections,
 } from '../__testUtils__/testLedger';
 import { releaseLedgerPlugin } from '../plugin';
 
@@ -134,6 +135,7 @@ describe.each(databases.eachSupportedId())('metrics API on %p', databaseId => {
     if (res.status !== 201) {
       throw new Error(`history refused: ${JSON.stringify(res.body)}`);
     }
+    await waitForProjections(server, service);
   });
 
   /** `a=b&c=d` with every value URL-encoded, as a browser client sends it. */
@@ -413,6 +415,7 @@ describe.each(databases.eachSupportedId())(
         .set('Authorization', auth)
         .send({ events: history() });
       expect(posted.status).toBe(201);
+      await waitForProjections(server, auth);
 
       for (const query of [
         'scope=org&window=90d',

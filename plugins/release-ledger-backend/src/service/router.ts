@@ -28,6 +28,7 @@ import { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
 import { MetricsService } from '../metrics/MetricsService';
+import type { ProjectionQueue } from '../ledger/projectionQueue';
 import { spec } from '../schema/openapi.generated';
 import { answerOutagesWith503 } from './dependencyOutage';
 import { RouteAuthorization } from './routeAuthorization';
@@ -38,6 +39,8 @@ export type RouterOptions = {
   metrics: MetricsService;
   metricsStore: MetricsStore;
   comms: CommsService;
+  /** The deferred projectors' queue, for `GET /ledger/status`. */
+  projections: ProjectionQueue;
   gates: GateService;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
@@ -393,6 +396,20 @@ export async function createRouter(
         signal: hangUp.signal,
       }),
     );
+  });
+
+  router.get('/ledger/status', async (req, res) => {
+    await authorizeRead(req);
+    const { projections } = options;
+    res.json({
+      projections: {
+        ...(await projections.status()),
+        projectors: projections.projectors.map(p => ({
+          id: p.id,
+          mode: p.mode,
+        })),
+      },
+    });
   });
 
   router.get('/comms/status', async (req, res) => {

@@ -1,3 +1,4 @@
+import { appendAndProject } from '../../__testUtils__/ledgerStore';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 import type { AcceptedEvent } from '../../ledger/ReleaseLedgerStore';
@@ -76,7 +77,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('posts one thread per release: the card, a reply per event in order, the summary, and keeps the card current', async () => {
     const { store, worker, drain } = await setup();
-    await store.appendEvents(lifecycle('r1'));
+    await appendAndProject(store, lifecycle('r1'));
     const counts = await drain([worker()]);
     expect(counts).toMatchObject({ pending: 0, parked: 0, delivered: 5 });
 
@@ -99,7 +100,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('replies in the release thread for an incident sent without a release and attributed to it by its window; an unattributed one has no thread', async () => {
     const { store, worker, drain, outbox } = await setup();
-    await store.appendEvents(lifecycle('r-inc'));
+    await appendAndProject(store, lifecycle('r-inc'));
     const w = worker();
     await drain([w]);
     const incident = (
@@ -121,7 +122,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
             : {}),
         },
       } as AcceptedEvent);
-    await store.appendEvents([
+    await appendAndProject(store, [
       // An hour after the promotion (minute 3): inside the 72 h window.
       incident('inc-1-start', 'incident_started', 63, 'INC-1'),
       incident('inc-1-end', 'incident_resolved', 90, 'INC-1'),
@@ -157,13 +158,13 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
   it('updates the card in place when the status changes after the thread started', async () => {
     const { store, worker, drain } = await setup();
     const events = lifecycle('r2');
-    await store.appendEvents(events.slice(0, 1));
+    await appendAndProject(store, events.slice(0, 1));
     const w = worker();
     await drain([w]);
     const [parent] = slack.channelMessages('#svc-0-releases');
     expect(textOf(parent)).toContain('Started');
 
-    await store.appendEvents(events.slice(1, 2));
+    await appendAndProject(store, events.slice(1, 2));
     await drain([w]);
     const [updated] = slack.channelMessages('#svc-0-releases');
     expect(updated.ts).toBe(parent.ts);
@@ -175,7 +176,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
   it('holds replies until their parent is in Slack, even when they were recorded first', async () => {
     const { store, worker, drain } = await setup();
     // A merged PR recorded before the release starts.
-    await store.appendEvents([
+    await appendAndProject(store, [
       releaseEvent('pr', 'r3', 'pr_merged', at(0), {
         prNumber: 7,
         title: 'fix: <!channel> rounding',
@@ -186,7 +187,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     await w.drainOnce();
     expect(slack.allMessages()).toHaveLength(0);
 
-    await store.appendEvents(lifecycle('r3').slice(0, 1));
+    await appendAndProject(store, lifecycle('r3').slice(0, 1));
     await drain([w]);
     const [parent] = slack.channelMessages('#svc-0-releases');
     const [, reply] = slack.thread('#svc-0-releases', parent.ts);
@@ -197,7 +198,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('broadcasts rollbacks and SEV-1/SEV-2 incidents to the channel, not SEV-3', async () => {
     const { store, worker, drain } = await setup();
-    await store.appendEvents([
+    await appendAndProject(store, [
       releaseEvent('s', 'r4', 'release_started', at(0)),
       releaseEvent('i1', 'r4', 'incident_started', at(1), {
         incidentId: 'INC-1',
@@ -223,7 +224,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('routes by entity annotation, then the owner group, and parks what has no channel with the reason', async () => {
     const { store, worker, drain, outbox } = await setup();
-    await store.appendEvents([
+    await appendAndProject(store, [
       releaseEvent('a', 'team', 'release_started', at(0), {}, 'team-routed'),
       releaseEvent('b', 'none', 'release_started', at(0), {}, 'unrouted'),
       releaseEvent('c', 'bad', 'release_started', at(0), {}, 'bad-channel'),
@@ -246,7 +247,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
   it('parks messages Slack refuses for good and the thread messages that depend on them', async () => {
     const { store, worker, drain, outbox } = await setup();
     slack.setChannelState('#svc-1-releases', 'archived');
-    await store.appendEvents(lifecycle('r5', 'svc-1').slice(0, 2));
+    await appendAndProject(store, lifecycle('r5', 'svc-1').slice(0, 2));
     const counts = await drain([worker()]);
     expect(counts).toMatchObject({ parked: 2, delivered: 0 });
     const rows = await outbox.releaseMessages('r5');
@@ -269,7 +270,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
       { kind: 'ratelimited', retryAfterSeconds: 1 },
       { method: 'chat.postMessage', count: 1 },
     );
-    await store.appendEvents(lifecycle('r6').slice(0, 3));
+    await appendAndProject(store, lifecycle('r6').slice(0, 3));
     const started = Date.now();
     await drain([worker()]);
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000);
@@ -284,7 +285,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
       { method: 'chat.postMessage' },
     );
     slack.inject({ kind: 'acceptThenDrop' }, { method: 'chat.postMessage' });
-    await store.appendEvents(lifecycle('r7').slice(0, 3));
+    await appendAndProject(store, lifecycle('r7').slice(0, 3));
     const counts = await drain([worker()]);
     expect(counts).toMatchObject({ delivered: 3 });
     const messages = slack.allMessages();
@@ -304,9 +305,9 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
   it('keeps the thread across a restart: a new worker replies under the same parent', async () => {
     const { store, worker, drain } = await setup();
     const events = lifecycle('r8');
-    await store.appendEvents(events.slice(0, 1));
+    await appendAndProject(store, events.slice(0, 1));
     await drain([worker()]);
-    await store.appendEvents(events.slice(1, 3));
+    await appendAndProject(store, events.slice(1, 3));
     // A new worker (new process) with nothing in memory.
     await drain([worker()]);
     const top = slack.channelMessages('#svc-0-releases');
@@ -316,7 +317,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('without a Slack token keeps every message, marked not delivered, and never sends the backlog once a token arrives', async () => {
     const { store, worker, drain, outbox } = await setup();
-    await store.appendEvents(lifecycle('r9'));
+    await appendAndProject(store, lifecycle('r9'));
     const counts = await drain([
       worker({ transport: new NotConfiguredTransport() }),
     ]);
@@ -336,7 +337,7 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     const { store, worker, outbox } = await setup();
     const w = worker({ perChannelIntervalMs: 100, idleMs: 50 });
     w.start();
-    await store.appendEvents(lifecycle('r11').slice(0, 3));
+    await appendAndProject(store, lifecycle('r11').slice(0, 3));
     const deadline = Date.now() + 20_000;
     while ((await outbox.countByState()).delivered < 3) {
       if (Date.now() > deadline) throw new Error('not delivered in time');
@@ -353,8 +354,8 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
 
   it('never enqueues the same message twice for a re-sent event', async () => {
     const { store, drain, worker } = await setup();
-    await store.appendEvents(lifecycle('r10').slice(0, 2));
-    await store.appendEvents(lifecycle('r10').slice(0, 2));
+    await appendAndProject(store, lifecycle('r10').slice(0, 2));
+    await appendAndProject(store, lifecycle('r10').slice(0, 2));
     expect(await drain([worker()])).toMatchObject({ delivered: 2 });
     expect(slack.allMessages()).toHaveLength(2);
   });

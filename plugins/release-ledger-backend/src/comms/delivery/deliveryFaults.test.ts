@@ -1,3 +1,4 @@
+import { appendAndProject } from '../../__testUtils__/ledgerStore';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 import { createTestDatabases } from '../../__testUtils__/testLedger';
@@ -100,7 +101,7 @@ describe.each(databases.eachSupportedId())(
       // 50 threads of 1 parent + 19 replies = 1,000 messages, recorded in
       // batches like a pipeline would.
       const releases = history(50, 19);
-      for (const events of releases) await store.appendEvents(events);
+      for (const events of releases) await appendAndProject(store, events);
       slack.inject(
         { kind: 'http500' },
         { method: 'chat.postMessage', count: 15 },
@@ -159,7 +160,7 @@ describe.each(databases.eachSupportedId())(
         apiUrl: slack.apiUrl,
         channels: CHANNELS,
       });
-      for (const events of history(10, 3)) await store.appendEvents(events);
+      for (const events of history(10, 3)) await appendAndProject(store, events);
       slack.setStorm({
         method: 'chat.postMessage',
         probability: 0.3,

@@ -1,3 +1,4 @@
+import { appendAndProject } from '../../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import { ConfigReader } from '@backstage/config';
 import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
@@ -98,8 +99,8 @@ describe.each(databases.eachSupportedId())('digests on %p', databaseId => {
 
   it('enqueues the PM digest of the releases that finished in the last 24 h, once, and delivers it', async () => {
     const { store, deps, worker, drain } = await setup();
-    await store.appendEvents(shipped('today', 6, 4));
-    await store.appendEvents(shipped('old', 80, 72));
+    await appendAndProject(store, shipped('today', 6, 4));
+    await appendAndProject(store, shipped('old', 80, 72));
     expect(await enqueuePmDigest(deps, NOW)).toBe(true);
     expect(await enqueuePmDigest(deps, NOW)).toBe(false);
     await drain([worker()]);
@@ -117,8 +118,8 @@ describe.each(databases.eachSupportedId())('digests on %p', databaseId => {
     // svc-0 was part of the checkout system when these releases started.
     const inCheckout = <T extends object>(events: T[]) =>
       events.map(e => ({ ...e, systemRef: 'system:default/checkout' }));
-    await store.appendEvents(inCheckout(shipped('ok', 30, 28)));
-    await store.appendEvents(inCheckout(shipped('bad', 50, 40, true)));
+    await appendAndProject(store, inCheckout(shipped('ok', 30, 28)));
+    await appendAndProject(store, inCheckout(shipped('bad', 50, 40, true)));
     await metricsStore.putWeeklyNote({
       week: '2026-11-16',
       text: 'CFR spiked: <svc-0> migration',

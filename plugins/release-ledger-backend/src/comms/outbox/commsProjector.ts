@@ -10,10 +10,11 @@ import {
 } from './planMessages';
 
 /**
- * The Slack messages an append owes, written to the outbox in the same
- * transaction (so nothing is lost or sent for events that rolled back).
- * Runs after the metrics projector: an incident sent without a release
- * replies in the thread of the release metrics attributed it to.
+ * The Slack messages new events owe, written to the outbox. Deferred, in the
+ * drain's transaction after the metrics projector: an incident sent without
+ * a release replies in the thread of the release metrics attributed it to.
+ * Idempotent: every outbox row has a dedupe key (a card is re-armed), so a
+ * drain run again after a crash sends nothing twice.
  */
 export function createCommsProjector(options: {
   bulk: BulkWriter;
@@ -22,6 +23,7 @@ export function createCommsProjector(options: {
 }): LedgerProjector {
   return {
     id: 'comms',
+    mode: 'deferred',
     async project(tx, batch) {
       const touched = new Map<string, TouchedRelease>();
       for (const [releaseId, p] of batch.releases) {
