@@ -17,6 +17,14 @@ export interface Config {
        */
       maxFutureSkewMs?: number;
     };
+    benchmark?: {
+      /**
+       * For `yarn bench:ingest`'s `store` target only, never in production:
+       * appends store the events and nothing else (no releases, metrics or
+       * Slack messages), to measure the limit of the event log alone.
+       */
+      eventLogOnly?: boolean;
+    };
     projections?: {
       /**
        * Metrics and Slack messages are projected from new events shortly

@@ -14,6 +14,7 @@ describe('readReleaseLedgerConfig', () => {
         incidentAttributionWindowHours: 72,
       },
       projections: { lagWarningMs: 30_000 },
+      eventLogOnly: false,
     });
   });
 

@@ -15,6 +15,8 @@ export type ReleaseLedgerConfig = {
   maxFutureSkewMs: number;
   metrics: MetricsConfig;
   projections: ProjectionsConfig;
+  /** `releaseLedger.benchmark.eventLogOnly`: bench:ingest's `store` target; never in production. */
+  eventLogOnly: boolean;
 };
 
 /** `releaseLedger.projections`, with defaults applied. */
@@ -87,6 +89,9 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
     maxFutureSkewMs,
     metrics: readMetricsConfig(config),
     projections: { lagWarningMs },
+    eventLogOnly:
+      config.getOptionalBoolean('releaseLedger.benchmark.eventLogOnly') ??
+      false,
   };
 }
 

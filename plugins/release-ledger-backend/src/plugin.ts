@@ -53,8 +53,14 @@ export const releaseLedgerPlugin = createBackendPlugin({
         const commsConfig = readCommsConfig(deps.config);
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
         const db = await deps.database.getClient();
+        if (config.eventLogOnly) {
+          deps.logger.warn(
+            'release-ledger: releaseLedger.benchmark.eventLogOnly is set: events are stored and nothing is projected from them (benchmarks only)',
+          );
+        }
         const store = await DatabaseReleaseLedgerStore.create({
           database: deps.database,
+          eventLogOnly: config.eventLogOnly,
           projectors: standardProjectors({
             db,
             incidentAttributionWindowHours:

@@ -2,6 +2,7 @@ import { createLedgerStore } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
+import { DatabaseReleaseLedgerStore } from './DatabaseReleaseLedgerStore';
 import { AcceptedReleaseEvent } from './ReleaseLedgerStore';
 
 jest.setTimeout(60_000);
@@ -39,6 +40,27 @@ describe.each(databases.eachSupportedId())(
       const b = await createLedgerStore({ database });
       return { a, b, knex };
     }
+
+    it('stores only the event log for the benchmark store target: no release, no queue', async () => {
+      const knex = await databases.init(databaseId);
+      const database = mockServices.database({ knex });
+      const full = await createLedgerStore({ database });
+      const logOnly = await DatabaseReleaseLedgerStore.create({
+        database,
+        projectors: [],
+        eventLogOnly: true,
+      });
+      expect(
+        await logOnly.appendEvents([
+          event('b1', 'rb', 'release_started', 0),
+          event('b1', 'rb', 'release_started', 0),
+        ]),
+      ).toEqual(['created', 'duplicate']);
+      expect(await logOnly.countRows()).toEqual({ events: 1, releases: 0 });
+      expect(await full.projectionQueue!.status()).toMatchObject({
+        pendingEvents: 0,
+      });
+    });
 
     it('tells listeners about commits that stored new events, not about duplicates', async () => {
       const { a } = await twoInstances();

@@ -134,6 +134,19 @@ function chunks<T>(items: T[], size: number): T[][] {
   return out;
 }
 
+/** Per input position: new, or a duplicate (later in the batch, or stored before). */
+function statusesOf(
+  events: AcceptedEvent[],
+  firstIndex: Map<string, number>,
+  created: Set<string>,
+): Array<'created' | 'duplicate'> {
+  return events.map((e, i) =>
+    firstIndex.get(e.eventId) === i && created.has(e.eventId)
+      ? 'created'
+      : 'duplicate',
+  );
+}
+
 type Cursor = { s: string; r: string };
 
 function encodeCursor(c: Cursor): string {
@@ -163,6 +176,12 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     database: DatabaseService;
     skipMigrations?: boolean;
     /**
+     * Benchmarks only (bench:ingest's `store` target): appends write the
+     * event log and nothing else — no release projection, no projectors —
+     * so the benchmark can measure the limit of storing events alone.
+     */
+    eventLogOnly?: boolean;
+    /**
      * The consequences of new events, in the order they run (see
      * LedgerProjector): inline ones in every append's transaction, deferred
      * ones by the drains of {@link DatabaseReleaseLedgerStore.projectionQueue}.
@@ -178,7 +197,11 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     if (!options.database.migrations?.skip && !options.skipMigrations) {
       await client.migrate.latest({ directory: migrationsDir });
     }
-    return new DatabaseReleaseLedgerStore(client, options.projectors ?? []);
+    return new DatabaseReleaseLedgerStore(
+      client,
+      options.projectors ?? [],
+      options.eventLogOnly ?? false,
+    );
   }
 
   readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
@@ -193,6 +216,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   private constructor(
     private readonly db: Knex,
     projectors: LedgerProjector[],
+    private readonly eventLogOnly: boolean,
   ) {
     this.#inline = projectors.filter(p => p.mode === 'inline');
     const deferred = projectors.filter(p => p.mode === 'deferred');
@@ -290,6 +314,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     if (conflicts.length > 0) throw new EventIdConflictError(conflicts);
     const fresh = candidates.filter(e => created.has(e.eventId));
 
+    if (this.eventLogOnly) return statusesOf(events, firstIndex, created);
     const previousStatus = new Map<string, Release['status']>();
     const projected = await this.#reproject(
       tx,
@@ -315,11 +340,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       await enqueueProjections(tx, this.#bulk, batch);
     }
 
-    return events.map((e, i) =>
-      firstIndex.get(e.eventId) === i && created.has(e.eventId)
-        ? 'created'
-        : 'duplicate',
-    );
+    return statusesOf(events, firstIndex, created);
   }
 
   /**
