@@ -37,11 +37,16 @@ exports.up = async function up(knex) {
   await knex.schema.createTable(
     'release_ledger_projection_queue_events',
     table => {
-      table.comment('Events not yet seen by the deferred projectors, by subject');
+      table.comment(
+        'Events not yet seen by the deferred projectors, by subject',
+      );
       // An event belongs to one subject.
       table.string('event_id', 255).primary();
       table.string('subject', 300).notNullable();
-      table.index(['subject'], 'release_ledger_projection_queue_events_subject_idx');
+      table.index(
+        ['subject'],
+        'release_ledger_projection_queue_events_subject_idx',
+      );
     },
   );
 };

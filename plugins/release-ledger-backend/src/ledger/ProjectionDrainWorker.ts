@@ -80,7 +80,9 @@ export class ProjectionDrainWorker {
         await this.#checkLag();
       } catch (error) {
         // The database is away, say: the work stays queued; poll again.
-        this.#logger.warn(`release-ledger: draining projections failed: ${error}`);
+        this.#logger.warn(
+          `release-ledger: draining projections failed: ${error}`,
+        );
       }
       if (busy || this.#wakeRequested || !this.#running) continue;
       await new Promise<void>(resolve => {
@@ -107,7 +109,9 @@ export class ProjectionDrainWorker {
           status.lagMs / 1000,
         )} s behind (${status.pendingEvents} events of ${
           status.pendingSubjects
-        } releases/incidents pending, ${status.retrying} retrying); metrics and Slack messages wait for them`,
+        } releases/incidents pending, ${
+          status.retrying
+        } retrying); metrics and Slack messages wait for them`,
       );
     } else if (this.#lagWarnedAt !== undefined) {
       this.#lagWarnedAt = undefined;

@@ -107,9 +107,7 @@ export async function enqueueProjections(
     subjects.set(subject, {
       subject,
       release_id: event.releaseId ?? null,
-      incident_id: belongsToRelease(event)
-        ? null
-        : incidentIdOf(event) ?? null,
+      incident_id: belongsToRelease(event) ? null : incidentIdOf(event) ?? null,
       entity_ref: belongsToRelease(event)
         ? event.releaseEntityRef
         : event.entityRef ?? null,
@@ -298,7 +296,9 @@ export class ProjectionQueue {
       .whereIn('q.subject', subjects)
       .orderBy('e.seq')
       .select('e.*');
-    const releaseIds = claimed.flatMap(c => (c.release_id ? [c.release_id] : []));
+    const releaseIds = claimed.flatMap(c =>
+      c.release_id ? [c.release_id] : [],
+    );
     const releaseRows = releaseIds.length
       ? await tx<ReleaseRow>(RELEASES.table)
           .whereIn('release_id', releaseIds)
@@ -379,7 +379,9 @@ export class ProjectionQueue {
   async #lockEntities(tx: Knex.Transaction, claimed: ClaimedSubject[]) {
     const keys = new Set(
       claimed.map(c =>
-        c.entity_ref ? `projection:entity:${c.entity_ref}` : `projection:${c.subject}`,
+        c.entity_ref
+          ? `projection:entity:${c.entity_ref}`
+          : `projection:${c.subject}`,
       ),
     );
     await tx.raw(

@@ -216,7 +216,10 @@ describe.each(databases.eachSupportedId())(
         events: 1,
       });
       const [fresh] = seen[0].batch.fresh;
-      expect(fresh).toMatchObject({ eventId: 'inc-1', type: 'incident_started' });
+      expect(fresh).toMatchObject({
+        eventId: 'inc-1',
+        type: 'incident_started',
+      });
       expect(fresh.releaseId).toBeUndefined();
       expect(seen[0].batch.releases.size).toBe(0);
     });

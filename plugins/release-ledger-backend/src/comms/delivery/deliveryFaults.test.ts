@@ -160,7 +160,8 @@ describe.each(databases.eachSupportedId())(
         apiUrl: slack.apiUrl,
         channels: CHANNELS,
       });
-      for (const events of history(10, 3)) await appendAndProject(store, events);
+      for (const events of history(10, 3))
+        await appendAndProject(store, events);
       slack.setStorm({
         method: 'chat.postMessage',
         probability: 0.3,
