@@ -4,7 +4,10 @@ import {
 } from '@backstage/backend-plugin-api';
 import { catalogServiceRef } from '@backstage/plugin-catalog-node';
 import { releaseLedgerPermissions } from '@release-ledger/plugin-release-ledger-common';
-import { releaseLedgerGateProvidersExtensionPoint } from '@release-ledger/plugin-release-ledger-node';
+import {
+  releaseLedgerGateProvidersExtensionPoint,
+  releaseLedgerProjectorsExtensionPoint,
+} from '@release-ledger/plugin-release-ledger-node';
 import { readCommsConfig } from './comms/commsConfig';
 import { createComms } from './comms/createComms';
 import { scheduleDigests } from './comms/digests/digestTasks';
@@ -18,7 +21,7 @@ import { ProjectionDrainWorker } from './ledger/ProjectionDrainWorker';
 import { MetricsService } from './metrics/MetricsService';
 import { scheduleSystemBackfill } from './metrics/systemBackfill';
 import { createRouter } from './service/router';
-import { standardProjectors } from './standardProjectors';
+import { ModuleProjectors, standardProjectors } from './standardProjectors';
 
 /**
  * Release Ledger backend plugin: records release events keyed to catalog
@@ -33,6 +36,11 @@ export const releaseLedgerPlugin = createBackendPlugin({
     env.registerExtensionPoint(
       releaseLedgerGateProvidersExtensionPoint,
       gateProviders,
+    );
+    const moduleProjectors = new ModuleProjectors();
+    env.registerExtensionPoint(
+      releaseLedgerProjectorsExtensionPoint,
+      moduleProjectors,
     );
     env.registerInit({
       deps: {
@@ -61,15 +69,18 @@ export const releaseLedgerPlugin = createBackendPlugin({
         const store = await DatabaseReleaseLedgerStore.create({
           database: deps.database,
           eventLogOnly: config.eventLogOnly,
-          projectors: standardProjectors({
-            db,
-            incidentAttributionWindowHours:
-              config.metrics.incidentAttributionWindowHours,
-            pmPerReleaseChannel:
-              commsConfig.pm?.mode === 'per-release'
-                ? commsConfig.pm.channel
-                : undefined,
-          }),
+          projectors: [
+            ...standardProjectors({
+              db,
+              incidentAttributionWindowHours:
+                config.metrics.incidentAttributionWindowHours,
+              pmPerReleaseChannel:
+                commsConfig.pm?.mode === 'per-release'
+                  ? commsConfig.pm.channel
+                  : undefined,
+            }),
+            ...moduleProjectors.list(),
+          ],
         });
         const metricsStore = new DatabaseMetricsStore(db);
         const comms = createComms({

@@ -4,6 +4,7 @@
  * @packageDocumentation
  */
 export * from './gateProviders';
+export * from './projectors';
 export type {
   FiringAlert,
   GateAlertsResult,

@@ -4,6 +4,7 @@ import {
   TestDatabaseId,
   TestDatabases,
 } from '@backstage/backend-test-utils';
+import type { BackendFeature } from '@backstage/backend-plugin-api';
 import { Entity } from '@backstage/catalog-model';
 import type { Server } from 'node:http';
 import request from 'supertest';
@@ -70,12 +71,15 @@ export async function startTestLedger(
     config?: object;
     /** The catalog; default {@link testEntities}. */
     entities?: Entity[];
+    /** More features, e.g. a module of the plugin. */
+    features?: BackendFeature[];
   } = {},
 ): Promise<{ server: Server; knex: Knex }> {
   const knex = await databases.init(databaseId);
   const { server } = await startTestBackend({
     features: [
       releaseLedgerPlugin,
+      ...(options.features ?? []),
       mockServices.database.factory({ knex }),
       catalogServiceMock.factory({
         entities: options.entities ?? testEntities,
@@ -110,7 +114,9 @@ export async function waitForProjections(
       .set('Authorization', authorization);
     if (res.status !== 200) {
       throw new Error(
-        `GET /ledger/status answered ${res.status}: ${JSON.stringify(res.body)}`,
+        `GET /ledger/status answered ${res.status}: ${JSON.stringify(
+          res.body,
+        )}`,
       );
     }
     if (res.body.projections.pendingEvents === 0) return;
