@@ -12,16 +12,12 @@ import { readCommsConfig } from './comms/commsConfig';
 import { createComms } from './comms/createComms';
 import { scheduleDigests } from './comms/digests/digestTasks';
 import { readReleaseLedgerConfig } from './config';
-import { DatabaseMetricsStore } from './metrics/DatabaseMetricsStore';
-import { DatabaseReleaseLedgerStore } from './ledger/DatabaseReleaseLedgerStore';
 import { addConfiguredProviders, createGates } from './gates/createGates';
 import { GateProviders } from './gates/providers/GateProviders';
-import { EventIntake } from './ledger/EventIntake';
-import { ProjectionDrainWorker } from './ledger/ProjectionDrainWorker';
-import { MetricsService } from './metrics/MetricsService';
-import { scheduleSystemBackfill } from './metrics/systemBackfill';
+import { createLedger } from './ledger/createLedger';
+import { ModuleProjectors } from './ledger/ModuleProjectors';
+import { createMetrics } from './metrics/createMetrics';
 import { createRouter } from './service/router';
-import { ModuleProjectors, standardProjectors } from './standardProjectors';
 
 /**
  * Release Ledger backend plugin: records release events keyed to catalog
@@ -61,99 +57,62 @@ export const releaseLedgerPlugin = createBackendPlugin({
         const commsConfig = readCommsConfig(deps.config);
         deps.permissionsRegistry.addPermissions(releaseLedgerPermissions);
         const db = await deps.database.getClient();
-        if (config.eventLogOnly) {
-          deps.logger.warn(
-            'release-ledger: releaseLedger.benchmark.eventLogOnly is set: events are stored and nothing is projected from them (benchmarks only)',
-          );
-        }
-        const store = await DatabaseReleaseLedgerStore.create({
-          database: deps.database,
-          eventLogOnly: config.eventLogOnly,
-          projectors: [
-            ...standardProjectors({
-              db,
-              incidentAttributionWindowHours:
-                config.metrics.incidentAttributionWindowHours,
-              pmPerReleaseChannel:
-                commsConfig.pm?.mode === 'per-release'
-                  ? commsConfig.pm.channel
-                  : undefined,
-            }),
-            ...moduleProjectors.list(),
-          ],
-        });
-        const metricsStore = new DatabaseMetricsStore(db);
+        // First: it runs the migrations every capability's tables need.
+        const ledger = await createLedger({ ...deps, config });
+        const metrics = createMetrics({ ...deps, db, config: config.metrics });
         const comms = createComms({
+          ...deps,
           db,
           config: commsConfig,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          logger: deps.logger,
-          releases: store,
+          releases: ledger.store,
           footprints: {
-            getReleaseFootprint: id => metricsStore.getFootprint(id),
+            getReleaseFootprint: id => metrics.store.getFootprint(id),
           },
         });
-        const drains = new ProjectionDrainWorker({
-          queue: store.projectionQueue!,
-          logger: deps.logger,
-          lagWarningMs: config.projections.lagWarningMs,
-        });
-        store.onCommitted(() => drains.wake());
-        drains.onDrained(() => comms.worker.wake());
+        // Order matters: comms replies in the thread of the release metrics
+        // attributed an incident to; modules see both.
+        ledger.store.addProjectors([
+          metrics.projector,
+          comms.projector,
+          ...moduleProjectors.list(),
+        ]);
+        ledger.drains.onDrained(() => comms.worker.wake());
         deps.lifecycle.addStartupHook(() => {
-          drains.start();
+          ledger.drains.start();
           comms.worker.start();
         });
         deps.lifecycle.addShutdownHook(async () => {
-          await drains.stop();
+          await ledger.drains.stop();
           await comms.worker.stop();
         });
-        const metrics = new MetricsService({
-          store: metricsStore,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          config: config.metrics,
-        });
-        await scheduleSystemBackfill({ db, ...deps });
+        await metrics.scheduleTasks();
         await scheduleDigests(deps.scheduler, {
           db,
           config: commsConfig,
-          store,
-          metrics,
-          metricsStore,
+          store: ledger.store,
+          metrics: metrics.service,
+          metricsStore: metrics.store,
           routing: comms.sources.routing,
           logger: deps.logger,
         });
         addConfiguredProviders(deps.config, gateProviders);
         const gates = await createGates({
+          ...deps,
           config: deps.config,
           db,
-          ledger: store,
+          ledger: ledger.store,
           providers: gateProviders,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          logger: deps.logger,
-          scheduler: deps.scheduler,
-        });
-        const intake = new EventIntake({
-          store,
-          catalog: deps.catalog,
-          auth: deps.auth,
-          maxFutureSkewMs: config.maxFutureSkewMs,
         });
         deps.httpRouter.use(
           await createRouter({
-            store,
-            intake,
-            metrics,
-            metricsStore,
+            ...deps,
+            store: ledger.store,
+            intake: ledger.intake,
+            ledgerStatus: () => ledger.store.status(),
+            metrics: metrics.service,
+            metricsStore: metrics.store,
             comms: comms.service,
-            projections: store.projectionQueue!,
             gates,
-            httpAuth: deps.httpAuth,
-            permissions: deps.permissions,
-            logger: deps.logger,
             maxBodySize: config.maxBodySize,
           }),
         );

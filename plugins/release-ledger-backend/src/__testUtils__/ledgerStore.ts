@@ -1,21 +1,36 @@
 import type { DatabaseService } from '@backstage/backend-plugin-api';
+import { DEFAULT_INCIDENT_ATTRIBUTION_HOURS } from '@release-ledger/plugin-release-ledger-common';
+import { createCommsProjector } from '../comms/outbox/commsProjector';
+import { bulkWriterFor } from '../database/bulkWrites';
 import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
 import type { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
-import { standardProjectors } from '../standardProjectors';
+import { createMetricsProjector } from '../metrics/metricsProjector';
 
-/** The ledger's store as the plugin builds it: with the metrics and comms projectors. */
+/**
+ * The ledger's store with the projectors plugin.ts gives it, in the same
+ * order: metrics (it attributes incidents), then comms (it replies in the
+ * attributed release's thread).
+ */
 export async function createLedgerStore(options: {
   database: DatabaseService;
   incidentAttributionWindowHours?: number;
   pmPerReleaseChannel?: string;
 }): Promise<DatabaseReleaseLedgerStore> {
+  const bulk = bulkWriterFor(await options.database.getClient());
   return DatabaseReleaseLedgerStore.create({
     database: options.database,
-    projectors: standardProjectors({
-      db: await options.database.getClient(),
-      incidentAttributionWindowHours: options.incidentAttributionWindowHours,
-      pmPerReleaseChannel: options.pmPerReleaseChannel,
-    }),
+    projectors: [
+      createMetricsProjector({
+        bulk,
+        attributionWindowHours:
+          options.incidentAttributionWindowHours ??
+          DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
+      }),
+      createCommsProjector({
+        bulk,
+        pmPerReleaseChannel: options.pmPerReleaseChannel,
+      }),
+    ],
   });
 }
 

@@ -9,13 +9,16 @@ import {
   NotConfiguredTransport,
   SlackTransport,
 } from './delivery/SlackTransport';
+import { bulkWriterFor } from '../database/bulkWrites';
+import { createCommsProjector } from './outbox/commsProjector';
 import { OutboxStore } from './outbox/OutboxStore';
 import { ReleaseRouting } from './routing/ReleaseRouting';
 
 /**
- * Builds the comms pipeline from config: routing against the catalog, the
- * Slack transport (or the not-configured one), the outbox worker and the
- * service behind the comms endpoints.
+ * Builds the comms pipeline from config: the projector that plans Slack
+ * messages into the outbox (deferred, after metrics' projector), routing
+ * against the catalog, the Slack transport (or the not-configured one), the
+ * outbox worker and the service behind the comms endpoints.
  */
 export function createComms(options: {
   db: Knex;
@@ -68,5 +71,10 @@ export function createComms(options: {
     mode: config.deliver ? 'slack' : 'not_configured',
     problems: config.problems,
   });
-  return { worker, service, outbox, sources };
+  const projector = createCommsProjector({
+    bulk: bulkWriterFor(options.db),
+    pmPerReleaseChannel:
+      config.pm?.mode === 'per-release' ? config.pm.channel : undefined,
+  });
+  return { projector, worker, service, outbox, sources };
 }

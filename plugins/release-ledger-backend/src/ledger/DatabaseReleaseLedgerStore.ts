@@ -37,7 +37,18 @@ import {
 import { GroupCommit } from '../database/GroupCommit';
 import { incidentIdOf } from './projectIncident';
 import type { LedgerProjector, ProjectedRelease } from './projectors';
-import { enqueueProjections, ProjectionQueue } from './projectionQueue';
+import {
+  enqueueProjections,
+  ProjectionQueue,
+  ProjectionQueueStatus,
+} from './projectionQueue';
+
+/** The answer of `GET /ledger/status`. */
+export type LedgerStatus = {
+  projections: ProjectionQueueStatus & {
+    projectors: Array<Pick<LedgerProjector, 'id' | 'mode'>>;
+  };
+};
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,
@@ -185,6 +196,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
      * The consequences of new events, in the order they run (see
      * LedgerProjector): inline ones in every append's transaction, deferred
      * ones by the drains of {@link DatabaseReleaseLedgerStore.projectionQueue}.
+     * More may be added with `addProjectors` before the first append.
      */
     projectors?: LedgerProjector[];
   }): Promise<DatabaseReleaseLedgerStore> {
@@ -206,28 +218,61 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
 
   readonly #groupCommit: GroupCommit<AcceptedEvent, 'created' | 'duplicate'>;
   readonly #bulk: BulkWriter;
-  readonly #inline: LedgerProjector[];
+  readonly #inline: LedgerProjector[] = [];
+  readonly #deferred: LedgerProjector[] = [];
+  #sealed = false;
   /**
    * The deferred projectors' queue, which every instance drains (see
-   * ProjectionDrainWorker); undefined when no projector is deferred.
+   * ProjectionDrainWorker).
    */
-  readonly projectionQueue?: ProjectionQueue;
+  readonly projectionQueue: ProjectionQueue;
 
   private constructor(
     private readonly db: Knex,
     projectors: LedgerProjector[],
     private readonly eventLogOnly: boolean,
   ) {
-    this.#inline = projectors.filter(p => p.mode === 'inline');
-    const deferred = projectors.filter(p => p.mode === 'deferred');
-    if (deferred.length > 0) {
-      this.projectionQueue = new ProjectionQueue({ db, projectors: deferred });
-    }
+    this.projectionQueue = new ProjectionQueue({
+      db,
+      projectors: this.#deferred,
+    });
+    this.addProjectors(projectors);
     this.#bulk = bulkWriterFor(db);
     this.#groupCommit = new GroupCommit(
       events => this.#appendInTransaction(events),
       { maxItems: GROUP_COMMIT_MAX_EVENTS },
     );
+  }
+
+  /**
+   * Adds projectors (see LedgerProjector), which run after those added
+   * before. Capabilities add theirs while the plugin starts, after the
+   * ledger is built and before the first append, which seals the list.
+   */
+  addProjectors(projectors: LedgerProjector[]): void {
+    if (this.#sealed) {
+      throw new Error(
+        'release-ledger: projectors must be added before the first append',
+      );
+    }
+    for (const projector of projectors) {
+      (projector.mode === 'inline' ? this.#inline : this.#deferred).push(
+        projector,
+      );
+    }
+  }
+
+  /** What `GET /ledger/status` answers: the projectors in the order they run, and the queue. */
+  async status(): Promise<LedgerStatus> {
+    return {
+      projections: {
+        ...(await this.projectionQueue.status()),
+        projectors: [...this.#inline, ...this.#deferred].map(p => ({
+          id: p.id,
+          mode: p.mode,
+        })),
+      },
+    };
   }
 
   private get isPostgres(): boolean {
@@ -263,6 +308,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
   appendEvents(
     events: AcceptedEvent[],
   ): Promise<Array<'created' | 'duplicate'>> {
+    this.#sealed = true;
     return this.#groupCommit.submit(events);
   }
 
@@ -336,7 +382,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     for (const projector of this.#inline) {
       await projector.project(tx, batch);
     }
-    if (this.projectionQueue) {
+    if (this.#deferred.length > 0) {
       await enqueueProjections(tx, this.#bulk, batch);
     }
 

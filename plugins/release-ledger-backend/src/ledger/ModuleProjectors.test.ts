@@ -10,8 +10,8 @@ import {
   createTestDatabases,
   startTestLedger,
   waitForProjections,
-} from './__testUtils__/testLedger';
-import { ModuleProjectors } from './standardProjectors';
+} from '../__testUtils__/testLedger';
+import { ModuleProjectors } from './ModuleProjectors';
 
 jest.setTimeout(60_000);
 
@@ -69,7 +69,9 @@ describe.each(databases.eachSupportedId())(
         .get('/api/release-ledger/ledger/status')
         .set('Authorization', service)
         .expect(200);
+      // In the order they run: inline ones in the append, then the drains'.
       expect(status.body.projections.projectors).toEqual([
+        { id: 'checklists', mode: 'inline' },
         { id: 'metrics', mode: 'deferred' },
         { id: 'comms', mode: 'deferred' },
         { id: 'cdevents-out', mode: 'deferred' },
