@@ -7,7 +7,8 @@ export const spec = {
     "version": "1",
     "description": "Release Ledger records release events keyed to catalog entities and\nprojects them into releases. Pipelines authenticate with Backstage service\ncredentials (for example a static token from `backend.auth.externalAccess`);\nsigned-in users may read.\n",
     "license": {
-      "name": "Apache-2.0"
+      "name": "Apache-2.0",
+      "identifier": "Apache-2.0"
     }
   },
   "servers": [
@@ -1050,8 +1051,7 @@ export const spec = {
         "properties": {
           "seq": {
             "type": "integer",
-            "description": "1-based slot",
-            "one interval apart": null
+            "description": "1-based slot, one interval apart"
           },
           "at": {
             "type": "string",
@@ -1113,8 +1113,7 @@ export const spec = {
           },
           "detail": {
             "type": "string",
-            "description": "Alert checks",
-            "the firing alerts.": null
+            "description": "Alert checks: the firing alerts."
           },
           "outcome": {
             "type": "string",
@@ -1163,8 +1162,7 @@ export const spec = {
           },
           "query": {
             "type": "string",
-            "description": "Query checks",
-            "the template.": null
+            "description": "Query checks: the template."
           },
           "labels": {
             "type": "object",
@@ -1373,8 +1371,7 @@ export const spec = {
           },
           "releaseId": {
             "type": "string",
-            "description": "Required",
-            "except on incident_started (with an entityRef) and incident_resolved; such incidents are attributed by the ledger.": null,
+            "description": "Required, except on incident_started (with an entityRef) and incident_resolved; such incidents are attributed by the ledger.",
             "example": "payments@2026.11.27.142"
           },
           "entityRef": {

@@ -50,4 +50,18 @@ describe('openapi.yaml and the event contract', () => {
       ['outcome', [...RELEASE_OUTCOMES]],
     ]);
   });
+
+  it('has no null values: an unquoted comma in a flow-map description splits it into a stray key', () => {
+    const stray: string[] = [];
+    const walk = (value: unknown, at: string) => {
+      if (value === null) stray.push(at);
+      else if (typeof value === 'object') {
+        for (const [key, child] of Object.entries(value as object)) {
+          walk(child, `${at}/${key}`);
+        }
+      }
+    };
+    walk(spec, '#');
+    expect(stray).toEqual([]);
+  });
 });
