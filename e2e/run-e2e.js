@@ -5,10 +5,11 @@
  * through the HTTP API, then drives Debian's Chromium with playwright-core:
  * open a demo service, open Releases, see a release and its timeline, open the
  * release page with its DORA footprint and Slack thread preview; the service's
- * and a team's DORA card; the org-wide Delivery metrics page. A fresh canary
- * of payments-api is gated for real: its SLO checks are measured against a
- * real Prometheus (backfilled with the canary's metrics, see
- * gates-fixture.js) and the release page shows the verdict and evidence.
+ * and a team's DORA card; the org-wide Delivery metrics page and its ledger
+ * status card. A fresh canary of payments-api is gated for real: its SLO
+ * checks are measured against a real Prometheus (backfilled with the canary's
+ * metrics, see gates-fixture.js) and the release page shows the verdict and
+ * evidence.
  * Screenshots land in artifacts/e2e/ (the Slack thread's and the gate
  * evidence's also in docs/images/).
  */
@@ -388,6 +389,19 @@ async function main() {
         .waitFor();
     }
     await page.getByText('Top contributing systems').first().waitFor();
+    // The operators' card: the seeded history is projected (at most the
+    // canary's newest events still wait) and Slack's counts are shown.
+    const ledgerStatus = page.getByRole('region', { name: 'Ledger status' });
+    await ledgerStatus
+      .getByText(/^(Up to date|\d+ events? waiting)/)
+      .first()
+      .waitFor();
+    await ledgerStatus
+      .getByRole('list', { name: 'Slack messages by state' })
+      .waitFor();
+    const statusText = await ledgerStatus.innerText();
+    if (/are behind:|retrying after a failed projection/.test(statusText))
+      throw new Error(`the ledger status card reports trouble: ${statusText}`);
     await page.screenshot({
       path: path.join(artifacts, 'org-metrics.png'),
       fullPage: true,

@@ -149,6 +149,9 @@ describe('release-ledger alpha plugin', () => {
     expect(
       screen.getByRole('tab', { name: 'Recent releases' }),
     ).toBeInTheDocument();
+    // The ledger status card is part of the page in this system too.
+    expect(await screen.findByText(/^Up to date/)).toBeInTheDocument();
+    expect(api.ledgerStatusCalls).toBeGreaterThan(0);
   });
 
   it('lists recent releases across the org in the page’s second tab', async () => {

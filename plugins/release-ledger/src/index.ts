@@ -23,6 +23,7 @@ export type {
   GateReplay,
   GateVerdictEvidence,
   GetMetricsRequest,
+  LedgerStatus,
   ReleaseGates,
   ReleaseLedgerApi,
   ListReleasesFilter,
@@ -51,4 +52,5 @@ export type {
   MetricsResponse,
   DoraMetrics,
   WeeklyNote,
+  CommsStatus,
 } from '@release-ledger/plugin-release-ledger-common';

@@ -1,5 +1,6 @@
 import { ResponseError } from '@backstage/errors';
 import type {
+  CommsStatus,
   MetricsResponse,
   Release,
   ReleaseComms,
@@ -12,6 +13,7 @@ import type {
   GateEvaluation,
   GateReplay,
   GetMetricsRequest,
+  LedgerStatus,
   ListReleasesFilter,
   ReleaseGates,
   ReleaseLedgerApi,
@@ -87,6 +89,25 @@ export function responseError(
   return ResponseError.fromResponse(errorResponse(status, name, message));
 }
 
+/** The queue status of a backend that has caught up; override what a test cares about. */
+export function makeLedgerStatus(
+  overrides: Partial<LedgerStatus['projections']> = {},
+): LedgerStatus {
+  return {
+    projections: {
+      pendingSubjects: 0,
+      pendingEvents: 0,
+      retrying: 0,
+      lagMs: 0,
+      projectors: [
+        { id: 'metrics', mode: 'deferred' },
+        { id: 'comms', mode: 'deferred' },
+      ],
+      ...overrides,
+    },
+  };
+}
+
 /**
  * An in-memory `ReleaseLedgerApi`: newest first, cursor = offset, the way the
  * backend pages. Metrics answer with `metrics` (a response or a function of
@@ -95,7 +116,8 @@ export function responseError(
  * thread, as if Slack were not configured). Gate evaluations live in `gates`,
  * keyed by release id; a replay answers `replay` (a result or a function of
  * the request), else the release's evaluation of the requested gate as if
- * replayed.
+ * replayed. The status endpoints answer `ledgerStatus` and `commsStatus`
+ * (caught up, Slack not configured, until a test sets them).
  */
 export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly listCalls: ListReleasesFilter[] = [];
@@ -115,6 +137,15 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   readonly gates = new Map<string, GateEvaluation[]>();
   gatesError?: Error;
   replayError?: Error;
+  ledgerStatus: LedgerStatus = makeLedgerStatus();
+  ledgerStatusError?: Error;
+  ledgerStatusCalls = 0;
+  commsStatus: CommsStatus = {
+    delivery: { mode: 'not_configured', problems: [] },
+    counts: { pending: 0, delivered: 0, parked: 0, not_delivered: 0 },
+  };
+  commsStatusError?: Error;
+  commsStatusCalls = 0;
   replay?:
     | GateReplay
     | ((releaseId: string, request: ReplayGateRequest) => GateReplay);
@@ -254,6 +285,22 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
     });
     this.comms.set(releaseId, { ...comms, messages });
     return { requeued };
+  }
+
+  async getCommsStatus(): Promise<CommsStatus> {
+    this.commsStatusCalls += 1;
+    if (this.commsStatusError) {
+      throw this.commsStatusError;
+    }
+    return this.commsStatus;
+  }
+
+  async getLedgerStatus(): Promise<LedgerStatus> {
+    this.ledgerStatusCalls += 1;
+    if (this.ledgerStatusError) {
+      throw this.ledgerStatusError;
+    }
+    return this.ledgerStatus;
   }
 
   async getReleaseGates(releaseId: string): Promise<ReleaseGates> {

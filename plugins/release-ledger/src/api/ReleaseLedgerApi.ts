@@ -1,6 +1,7 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   CheckState,
+  CommsStatus,
   GateMeasurement,
   MeasurementOutcome,
   MetricWindow,
@@ -178,6 +179,29 @@ export type GateReplay = GateVerdictEvidence & {
 };
 
 /**
+ * Where the backend's deferred projections stand: metrics (DORA footprints,
+ * incident attribution) and Slack messages are projected from new events
+ * after they are stored, by a queue every backend instance drains. Answer of
+ * {@link ReleaseLedgerApi.getLedgerStatus}.
+ *
+ * @public
+ */
+export type LedgerStatus = {
+  projections: {
+    /** Releases and incidents with events not yet projected. */
+    pendingSubjects: number;
+    pendingEvents: number;
+    /** Subjects whose last drain failed, retried with backoff. */
+    retrying: number;
+    /** When the oldest pending event was stored; absent when none is pending. */
+    oldestPendingAt?: string;
+    /** Age of the oldest pending event in milliseconds (0 when none is pending). */
+    lagMs: number;
+    projectors: Array<{ id: string; mode: 'inline' | 'deferred' }>;
+  };
+};
+
+/**
  * Reads releases, DORA metrics and weekly notes from the Release Ledger
  * backend.
  *
@@ -218,6 +242,15 @@ export interface ReleaseLedgerApi {
    * unless the user has the `release-ledger.comms.manage` permission.
    */
   requeueParked(releaseId: string): Promise<{ requeued: number }>;
+  /**
+   * How messages reach Slack and how many are in each state, across all
+   * releases.
+   */
+  getCommsStatus(): Promise<CommsStatus>;
+  /**
+   * How far metrics and Slack messages are behind the recorded events.
+   */
+  getLedgerStatus(): Promise<LedgerStatus>;
   /**
    * The latest evaluation of each of a release's gates, with every
    * measurement. Rejects with a `ResponseError` whose `statusCode` is 404

@@ -306,6 +306,52 @@ describe('ReleaseLedgerClient', () => {
     });
   });
 
+  describe('status', () => {
+    it('gets the projection queue’s depth and lag', async () => {
+      const status = {
+        projections: {
+          pendingSubjects: 2,
+          pendingEvents: 7,
+          retrying: 1,
+          oldestPendingAt: '2026-11-27T10:00:00.000Z',
+          lagMs: 42_000,
+          projectors: [
+            { id: 'metrics', mode: 'deferred' },
+            { id: 'comms', mode: 'deferred' },
+          ],
+        },
+      };
+      const { client, fetch } = setup(() => json(status));
+
+      await expect(client.getLedgerStatus()).resolves.toEqual(status);
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/ledger/status`);
+      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+    });
+
+    it('gets the Slack delivery mode and outbox counts', async () => {
+      const status = {
+        delivery: { mode: 'slack', problems: [] },
+        counts: { pending: 1, delivered: 40, parked: 2, not_delivered: 0 },
+      };
+      const { client, fetch } = setup(() => json(status));
+
+      await expect(client.getCommsStatus()).resolves.toEqual(status);
+      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/comms/status`);
+    });
+
+    it('throws a 401 ResponseError without credentials', async () => {
+      const { client } = setup(() =>
+        errorResponse(401, 'AuthenticationError', 'Missing credentials'),
+      );
+
+      const error = await client.getLedgerStatus().catch(e => e);
+
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(401);
+      expect(error.cause.message).toBe('Missing credentials');
+    });
+  });
+
   describe('gates', () => {
     const gates = { releaseId: 'web/app@2026.11.27+1', evaluations: [] };
 

@@ -1,6 +1,7 @@
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
+  CommsStatus,
   MetricsResponse,
   ReleaseComms,
   ReleasePage,
@@ -10,6 +11,7 @@ import type {
 import type {
   GateReplay,
   GetMetricsRequest,
+  LedgerStatus,
   ListReleasesFilter,
   ReleaseGates,
   ReleaseLedgerApi,
@@ -118,6 +120,14 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
       headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ releaseId }),
     });
+  }
+
+  async getCommsStatus(): Promise<CommsStatus> {
+    return this.request<CommsStatus>('/comms/status');
+  }
+
+  async getLedgerStatus(): Promise<LedgerStatus> {
+    return this.request<LedgerStatus>('/ledger/status');
   }
 
   async getReleaseGates(releaseId: string): Promise<ReleaseGates> {

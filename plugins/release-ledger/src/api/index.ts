@@ -6,6 +6,7 @@ export type {
   GateReplay,
   GateVerdictEvidence,
   GetMetricsRequest,
+  LedgerStatus,
   ReleaseLedgerApi,
   ListReleasesFilter,
   ReleaseGates,

@@ -20,6 +20,7 @@ import { DEFINITIONS_ANCHOR } from '../../hooks/useReleaseLink';
 import { formatRelative } from '../../utils/format';
 import { describeWindow, hasActivity } from '../../utils/formatMetrics';
 import { RECORDING_RELEASES_DOCS_URL } from '../../utils/links';
+import { LedgerStatusCard } from '../LedgerStatusCard';
 import { DoraFigures } from '../MetricFigure';
 import { MetricWindowPicker } from '../MetricWindowPicker';
 import { WeeklyNote } from '../WeeklyNote';
@@ -212,6 +213,10 @@ export function DeliveryMetrics() {
             <WeeklyNote />
           </Grid>
         )}
+        {/* Outside the figures: it matters most when they fail to load. */}
+        <Grid item xs={12}>
+          <LedgerStatusCard />
+        </Grid>
         <Grid item xs={12}>
           <MetricDefinitions
             bandSet={value?.metrics.bandSet ?? bandSetParam}

@@ -322,6 +322,8 @@ describe('ReleaseDetailsPage', () => {
       saveWeeklyNote: jest.fn(),
       getReleaseComms: jest.fn(),
       requeueParked: jest.fn(),
+      getCommsStatus: jest.fn(),
+      getLedgerStatus: jest.fn(),
       getReleaseGates: jest.fn().mockResolvedValue({
         releaseId: RELEASE_ID,
         evaluations: [],

@@ -1,0 +1,1 @@
+export { LedgerStatusCard } from './LedgerStatusCard';
