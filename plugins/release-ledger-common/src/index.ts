@@ -7,6 +7,7 @@
  */
 export * from './annotations';
 export * from './commsApi';
+export * from './ledgerStatus';
 export * from './events';
 export * from './gates';
 export * from './jsonLimits';

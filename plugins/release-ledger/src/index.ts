@@ -23,7 +23,6 @@ export type {
   GateReplay,
   GateVerdictEvidence,
   GetMetricsRequest,
-  LedgerStatus,
   ReleaseGates,
   ReleaseLedgerApi,
   ListReleasesFilter,
@@ -53,4 +52,5 @@ export type {
   DoraMetrics,
   WeeklyNote,
   CommsStatus,
+  LedgerStatus,
 } from '@release-ledger/plugin-release-ledger-common';

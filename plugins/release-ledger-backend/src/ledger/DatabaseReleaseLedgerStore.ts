@@ -4,6 +4,7 @@ import {
 } from '@backstage/backend-plugin-api';
 import { InputError } from '@backstage/errors';
 import {
+  LedgerStatus,
   Release,
   ReleaseEvent,
   ReleasePage,
@@ -37,18 +38,8 @@ import {
 import { GroupCommit } from '../database/GroupCommit';
 import { incidentIdOf } from './projectIncident';
 import type { LedgerProjector, ProjectedRelease } from './projectors';
-import {
-  enqueueProjections,
-  ProjectionQueue,
-  ProjectionQueueStatus,
-} from './projectionQueue';
+import { enqueueProjections, ProjectionQueue } from './projectionQueue';
 
-/** The answer of `GET /ledger/status`. */
-export type LedgerStatus = {
-  projections: ProjectionQueueStatus & {
-    projectors: Array<Pick<LedgerProjector, 'id' | 'mode'>>;
-  };
-};
 import {
   AcceptedEvent,
   AcceptedReleaseEvent,

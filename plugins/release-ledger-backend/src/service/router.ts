@@ -12,6 +12,7 @@ import {
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
   findJsonProblem,
+  LedgerStatus,
   MAX_BODY_DEPTH,
   NUL_MESSAGE,
   RELEASE_ID_HINT,
@@ -28,7 +29,6 @@ import { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import { EventIntake, normaliseEntityRef } from '../ledger/EventIntake';
 import { normaliseTime } from '../ledger/projectRelease';
 import { MetricsService } from '../metrics/MetricsService';
-import type { LedgerStatus } from '../ledger/DatabaseReleaseLedgerStore';
 import { spec } from '../schema/openapi.generated';
 import { answerOutagesWith503 } from './dependencyOutage';
 import { RouteAuthorization } from './routeAuthorization';

@@ -1,6 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import type {
   CommsStatus,
+  LedgerStatus,
   MetricsResponse,
   Release,
   ReleaseComms,
@@ -13,7 +14,6 @@ import type {
   GateEvaluation,
   GateReplay,
   GetMetricsRequest,
-  LedgerStatus,
   ListReleasesFilter,
   ReleaseGates,
   ReleaseLedgerApi,

@@ -2,6 +2,7 @@ import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
   CheckState,
   CommsStatus,
+  LedgerStatus,
   GateMeasurement,
   MeasurementOutcome,
   MetricWindow,
@@ -176,29 +177,6 @@ export type GateReplay = GateVerdictEvidence & {
   /** False when the window ended before the gate decided (then inconclusive). */
   complete: boolean;
   window: { start: string; end: string; ongoing: boolean };
-};
-
-/**
- * Where the backend's deferred projections stand: metrics (DORA footprints,
- * incident attribution) and Slack messages are projected from new events
- * after they are stored, by a queue every backend instance drains. Answer of
- * {@link ReleaseLedgerApi.getLedgerStatus}.
- *
- * @public
- */
-export type LedgerStatus = {
-  projections: {
-    /** Releases and incidents with events not yet projected. */
-    pendingSubjects: number;
-    pendingEvents: number;
-    /** Subjects whose last drain failed, retried with backoff. */
-    retrying: number;
-    /** When the oldest pending event was stored; absent when none is pending. */
-    oldestPendingAt?: string;
-    /** Age of the oldest pending event in milliseconds (0 when none is pending). */
-    lagMs: number;
-    projectors: Array<{ id: string; mode: 'inline' | 'deferred' }>;
-  };
 };
 
 /**

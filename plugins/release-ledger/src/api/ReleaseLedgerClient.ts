@@ -2,6 +2,7 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   CommsStatus,
+  LedgerStatus,
   MetricsResponse,
   ReleaseComms,
   ReleasePage,
@@ -11,7 +12,6 @@ import type {
 import type {
   GateReplay,
   GetMetricsRequest,
-  LedgerStatus,
   ListReleasesFilter,
   ReleaseGates,
   ReleaseLedgerApi,

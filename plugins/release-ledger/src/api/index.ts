@@ -6,7 +6,6 @@ export type {
   GateReplay,
   GateVerdictEvidence,
   GetMetricsRequest,
-  LedgerStatus,
   ReleaseLedgerApi,
   ListReleasesFilter,
   ReleaseGates,
