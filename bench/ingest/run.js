@@ -5,12 +5,18 @@
  *   yarn bench:ingest            (sources scripts/dev-env.sh, then runs this file)
  *
  * Measures POST /api/release-ledger/events throughput and latency against:
- *   ceiling   a bare Node http server that only reads + JSON.parses the body (child process)
- *   sqlite    the real backend (packages/backend) on better-sqlite3 in a fresh temp dir
- *   postgres  the real backend on PostgreSQL (127.0.0.1:5432), fresh databases under a unique prefix
- * for two scenarios: single events (one event per request) and batches of 500 events.
+ *   ceiling         a bare Node http server that only reads + JSON.parses the body (child process)
+ *   floor           the dev backend with a bench-only no-op authenticated route (floorBackend.ts)
+ *   sqlite-store    the real backend on SQLite with releaseLedger.benchmark.eventLogOnly: the event log alone
+ *   sqlite          the real backend (packages/backend) on better-sqlite3 in a fresh temp dir
+ *   postgres-store  the event log alone on PostgreSQL
+ *   postgres        the real backend on PostgreSQL (127.0.0.1:5432), fresh databases under a unique prefix
+ * for two scenarios: single events (one event per request) and batches of 500 events; on
+ * sqlite/postgres also a drain-lag scenario: paced batches, and per batch the time from its
+ * 201 until the deferred projectors have committed its events (read from the database).
  *
- * Knobs (environment): see bench/README.md. Exit code 1 on any non-201 answer or setup failure.
+ * Knobs (environment): see bench/README.md. Exit code 1 on any non-201 answer, setup failure,
+ * or a posted release without its footprint at the end.
  */
 'use strict';
 
@@ -72,7 +78,10 @@ const env = (name, fallback) =>
 const num = (name, fallback) => Number(env(name, fallback));
 
 const S = {
-  targets: env('BENCH_TARGETS', 'ceiling,floor,sqlite,postgres')
+  targets: env(
+    'BENCH_TARGETS',
+    'ceiling,floor,sqlite-store,sqlite,postgres-store,postgres',
+  )
     .split(',')
     .map(s => s.trim())
     .filter(Boolean),
@@ -84,6 +93,11 @@ const S = {
   batchCount: num('BENCH_BATCH_COUNT', 40),
   batchConcurrency: num('BENCH_BATCH_CONCURRENCY', 2),
   batchMaxMs: num('BENCH_BATCH_MAX_SECONDS', 30) * 1000,
+  lagMs: num('BENCH_LAG_SECONDS', 15) * 1000, // 0 skips the drain-lag scenario
+  lagRate: num('BENCH_LAG_RATE', 10_000), // events/s, in batches of batchSize
+  lagConnections: num('BENCH_LAG_CONNECTIONS', 8),
+  lagPollMs: num('BENCH_LAG_POLL_MS', 25),
+  lagMaxWaitMs: num('BENCH_LAG_MAX_WAIT_SECONDS', 120) * 1000,
   pgUrl: env('BENCH_PG_URL', 'postgresql://postgres@127.0.0.1:5432'),
   nodeEnv: env('BENCH_NODE_ENV', 'development'),
   logLevel: env('BENCH_LOG_LEVEL', ''), // '' = backend default (info: one log line per request)
@@ -92,8 +106,18 @@ const S = {
   keepTmp: env('BENCH_KEEP_TMP', '') === '1',
   tmpBase: env('BENCH_TMPDIR', os.tmpdir()), // where the SQLite files live (fsync cost depends on it)
 };
-const TARGET_SINGLE_RATIO = 0.25;
+const TARGET_SINGLE_FLOOR_RATIO = 0.5;
+const TARGET_BATCH_STORE_RATIO = 0.6;
 const TARGET_BATCH_EPS = 20_000;
+const TARGET_LAG_P95_MS = 2_000;
+/** Targets that run the real backend (full path, or the event log alone), by database. */
+const BACKEND_TARGETS = {
+  sqlite: 'sqlite',
+  'sqlite-store': 'sqlite',
+  postgres: 'postgres',
+  'postgres-store': 'postgres',
+};
+const STORE_OF = { sqlite: 'sqlite-store', postgres: 'postgres-store' };
 
 const SERVICES = [
   'payments-api',
@@ -152,9 +176,13 @@ const TITLES = [
  * canary_started (sometimes a second, higher weight), promoted, and about
  * half the time release_finished. Every event carries its entityRef.
  */
-function eventStream(tag, active, seed) {
+function eventStream(
+  tag,
+  active,
+  seed,
+  base = Date.parse('2026-11-27T00:00:00Z'),
+) {
   const random = rng(seed);
-  const base = Date.parse('2026-11-27T00:00:00Z');
   let releaseSeq = 0;
   let eventSeq = 0;
   let prSeq = 1;
@@ -384,32 +412,55 @@ async function runLoad({
 const round = (x, d) =>
   Number.isFinite(x) ? Math.round(x * 10 ** d) / 10 ** d : null;
 
-function singleBodies(tag) {
+/** `posted` (optional) collects the release ids of every body handed out (for the footprint check). */
+function singleBodies(tag, posted) {
   const next = eventStream(`${tag}-single`, 64, 1);
-  return () => ({ body: JSON.stringify(next()), n: 1 });
+  return () => {
+    const e = next();
+    posted?.add(e.releaseId);
+    return { body: JSON.stringify(e), n: 1 };
+  };
 }
 
-/** Pre-built batch bodies (serialising 500 events is client work, kept out of the timing). */
-function batchBodies(tag, total, cycle = false) {
-  const next = eventStream(`${tag}-batch`, 100, 2);
+/**
+ * Pre-built batch bodies (serialising 500 events is client work, kept out of the timing).
+ * `next()` also answers the batch's release ids. Options (the lag scenario):
+ * `eventId(b, i)` names event i of batch b (it finds a batch's events in the database by
+ * their id range); `base` is the first release's start (its many releases, one a minute,
+ * must not reach more than a day into the future, which ingest refuses).
+ */
+function batchBodies(
+  tag,
+  total,
+  cycle = false,
+  posted,
+  { eventId, base } = {},
+) {
+  const next = eventStream(`${tag}-batch`, 100, 2, base);
   const bodies = [];
+  const releasesOf = [];
   for (let b = 0; b < total; b++) {
     const events = Array.from({ length: S.batchSize }, next);
+    if (eventId) events.forEach((e, i) => (e.eventId = eventId(b, i)));
     bodies.push(JSON.stringify({ events }));
+    releasesOf.push([...new Set(events.map(e => e.releaseId))]);
   }
   let i = 0;
   return {
     bytes: bodies.reduce((a, b) => a + b.length, 0) / bodies.length,
+    count: bodies.length,
     next: () => {
       if (cycle && i >= bodies.length) i = 0;
       if (i >= bodies.length)
         throw new Error('ran out of pre-built batch bodies');
-      return { body: bodies[i++], n: S.batchSize };
+      const releases = releasesOf[i];
+      if (posted) for (const r of releases) posted.add(r);
+      return { body: bodies[i++], n: S.batchSize, releases };
     },
   };
 }
 
-async function runScenarios(target, port, serverPid, profiler) {
+async function runScenarios(target, port, serverPid, profiler, posted) {
   const urlPath = target === 'floor' ? FLOOR_PATH : EVENTS_PATH;
   const out = [];
   {
@@ -424,7 +475,7 @@ async function runScenarios(target, port, serverPid, profiler) {
       urlPath,
       serverPid,
       concurrency: S.singleConcurrency,
-      nextBody: singleBodies(target),
+      nextBody: singleBodies(target, posted),
       warmupMs: S.warmupMs,
       durationMs: S.singleMs,
     });
@@ -453,6 +504,7 @@ async function runScenarios(target, port, serverPid, profiler) {
       target,
       S.batchWarmup + S.batchCount + S.batchConcurrency,
       isCeiling,
+      posted,
     );
     log(
       `${target}: batches of ${S.batchSize} (${Math.round(
@@ -495,6 +547,358 @@ async function runScenarios(target, port, serverPid, profiler) {
 }
 
 // --------------------------------------------------------------------------
+// Drain lag (full-path targets): the deferred projectors (footprints, Slack
+// outbox) run after the append commits. Batches are posted at a paced rate and
+// the bench reads the ledger's database directly: a batch is projected when none
+// of its event ids is left in release_ledger_projection_queue_events (a drain
+// deletes them in the transaction that writes the footprints and outbox rows).
+// --------------------------------------------------------------------------
+const QUEUE_EVENTS = 'release_ledger_projection_queue_events';
+/** CPU profiles of the lag scenario (BENCH_PROFILE=1), by target. */
+const lagProfiles = {};
+const sleep = ms => new Promise(r => setTimeout(r, ms));
+const pad6 = n => String(n).padStart(6, '0');
+
+/**
+ * The bench's own connection to the ledger's database. Event ids of the lag
+ * scenario are `<prefix><6-digit batch>-e<i>`, so a batch's events are the
+ * range [<prefix><batch>-, <prefix><batch>.) of the queue's primary key
+ * ('.' sorts right after '-'; binary order on SQLite, and the bench's
+ * PostgreSQL runs with the C.UTF-8 collation, also byte order for ASCII).
+ */
+async function openLedgerDb(ledgerDb) {
+  if (ledgerDb.client === 'sqlite') {
+    const Database = require(require.resolve('better-sqlite3', {
+      paths: [BACKEND_DIR, ROOT],
+    }));
+    // Read-write open, reads only: a WAL reader never blocks the backend's writer.
+    const db = new Database(ledgerDb.file, { fileMustExist: true });
+    db.pragma('busy_timeout = 2000');
+    const pending = db.prepare(
+      `SELECT j.value AS n FROM json_each(@batches) j
+        WHERE EXISTS (SELECT 1 FROM ${QUEUE_EVENTS} q
+                       WHERE q.event_id >= @prefix || printf('%06d', j.value) || '-'
+                         AND q.event_id <  @prefix || printf('%06d', j.value) || '.')`,
+    );
+    const count = db.prepare(`SELECT count(*) AS n FROM ${QUEUE_EVENTS}`);
+    const footprints = db.prepare(
+      `SELECT release_id FROM release_ledger_footprints
+        WHERE release_id IN (SELECT value FROM json_each(@ids))`,
+    );
+    return {
+      async pendingBatches(batches, prefix) {
+        return new Set(
+          pending
+            .all({ batches: JSON.stringify(batches), prefix })
+            .map(r => Number(r.n)),
+        );
+      },
+      async pendingEvents() {
+        return Number(count.get().n);
+      },
+      async footprintsOf(ids) {
+        return footprints
+          .all({ ids: JSON.stringify(ids) })
+          .map(r => r.release_id);
+      },
+      async close() {
+        db.close();
+      },
+    };
+  }
+  const { Client } = require(require.resolve('pg', {
+    paths: [BACKEND_DIR, ROOT],
+  }));
+  // The database goes in the URL: pg lets the connection string's (empty) path win over `database`.
+  const url = new URL(S.pgUrl);
+  url.pathname = `/${encodeURIComponent(ledgerDb.database)}`;
+  const client = new Client({ connectionString: url.toString() });
+  await client.connect();
+  return {
+    async pendingBatches(batches, prefix) {
+      const { rows } = await client.query(
+        `SELECT b.n FROM unnest($1::int[]) AS b(n)
+          WHERE EXISTS (SELECT 1 FROM ${QUEUE_EVENTS} q
+                         WHERE q.event_id >= $2 || lpad(b.n::text, 6, '0') || '-'
+                           AND q.event_id <  $2 || lpad(b.n::text, 6, '0') || '.')`,
+        [batches, prefix],
+      );
+      return new Set(rows.map(r => Number(r.n)));
+    },
+    async pendingEvents() {
+      const { rows } = await client.query(
+        `SELECT count(*)::int AS n FROM ${QUEUE_EVENTS}`,
+      );
+      return rows[0].n;
+    },
+    async footprintsOf(ids) {
+      const { rows } = await client.query(
+        'SELECT release_id FROM release_ledger_footprints WHERE release_id = ANY($1::text[])',
+        [ids],
+      );
+      return rows.map(r => r.release_id);
+    },
+    close: () => client.end(),
+  };
+}
+
+async function ledgerStatus(port) {
+  const res = await request({
+    port,
+    method: 'GET',
+    urlPath: '/api/release-ledger/ledger/status',
+    timeoutMs: 10_000,
+  });
+  if (res.status !== 200)
+    throw new Error(
+      `GET /ledger/status answered HTTP ${res.status}: ${res.body}`,
+    );
+  return JSON.parse(res.body).projections;
+}
+
+/** Polls until the queue is empty (or `maxMs`); answers the seconds it took, or null. */
+async function waitForEmptyQueue(ledger, maxMs) {
+  const t0 = performance.now();
+  while (performance.now() - t0 < maxMs) {
+    if ((await ledger.pendingEvents()) === 0)
+      return round((performance.now() - t0) / 1000, 2);
+    await sleep(100);
+  }
+  return null;
+}
+
+async function runLag(target, port, serverPid, ledger, profiler, posted) {
+  const batchesPerSec = S.lagRate / S.batchSize;
+  const intervalMs = 1000 / batchesPerSec;
+  const total = Math.max(1, Math.round((S.lagMs / 1000) * batchesPerSec));
+  const prefix = `${RUN_ID}-${target}-lag-b`;
+
+  // The throughput scenarios ran the ingest flat out; what they left behind drains first.
+  const backlog = await ledgerStatus(port);
+  // Releases start a minute apart and take at least 3 events: start them far enough back.
+  const base =
+    Date.now() - Math.ceil((total * S.batchSize) / 3) * 60_000 - 3_600_000;
+  // Releases count as posted when their batch is answered 201 (not when it is sent).
+  const bodies = batchBodies(`${target}-lag`, total, false, undefined, {
+    eventId: (b, i) => `${prefix}${pad6(b)}-e${i}`,
+    base,
+  });
+  log(
+    `${target}: backlog after the throughput scenarios: ${backlog.pendingEvents} events of ${backlog.pendingSubjects} subjects, oldest ${backlog.lagMs} ms; waiting for it to drain`,
+  );
+  const backlogDrainSeconds = await waitForEmptyQueue(ledger, S.lagMaxWaitMs);
+  if (backlogDrainSeconds === null)
+    throw new Error(
+      `${target}: the projection queue did not drain within ${
+        S.lagMaxWaitMs / 1000
+      }s before the lag scenario`,
+    );
+  log(
+    `${target}: drain lag, ${total} batches of ${S.batchSize} at ${
+      S.lagRate
+    } events/s (one every ${intervalMs.toFixed(1)} ms, up to ${
+      S.lagConnections
+    } connections), polling the queue every ${S.lagPollMs} ms`,
+  );
+
+  const agent = new http.Agent({
+    keepAlive: true,
+    maxSockets: S.lagConnections,
+    maxFreeSockets: S.lagConnections,
+  });
+  const answeredAt = new Array(total);
+  const dueAt = new Array(total);
+  const doneAt = new Array(total);
+  const latencies = [];
+  const outstanding = new Set();
+  let errors = 0;
+  let firstError;
+  let polls = 0;
+  let pollMsTotal = 0;
+  let pollMsMax = 0;
+  let maxOutstanding = 0;
+  let polling = true;
+  let lastDone = 0;
+  const poller = (async () => {
+    while (polling) {
+      const t = performance.now();
+      if (outstanding.size) {
+        const asked = [...outstanding];
+        const pending = await ledger.pendingBatches(asked, prefix);
+        const seen = performance.now();
+        polls++;
+        pollMsTotal += seen - t;
+        pollMsMax = Math.max(pollMsMax, seen - t);
+        maxOutstanding = Math.max(maxOutstanding, asked.length);
+        // The answer's arrival bounds the commit from above: the lag is never under-reported.
+        for (const b of asked)
+          if (!pending.has(b)) {
+            doneAt[b] = seen;
+            lastDone = seen;
+            outstanding.delete(b);
+          }
+      }
+      await sleep(Math.max(0, S.lagPollMs - (performance.now() - t)));
+    }
+  })();
+
+  if (profiler) await profiler.start();
+  const serverCpu0 = procCpuMs(serverPid);
+  const t0 = performance.now() + 20;
+  let lastSend = t0;
+  let lateSends = 0;
+  const sends = [];
+  for (let b = 0; b < total; b++) {
+    const due = t0 + b * intervalMs;
+    dueAt[b] = due;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    if (errors || benchRun.interrupted) break;
+    const { body, releases } = bodies.next();
+    const sentAt = performance.now();
+    if (sentAt - due > intervalMs) lateSends++;
+    lastSend = sentAt;
+    sends.push(
+      request({ port, method: 'POST', urlPath: EVENTS_PATH, body, agent }).then(
+        res => {
+          const t = performance.now();
+          if (res.status !== 201) {
+            errors++;
+            firstError ??= `HTTP ${res.status}: ${res.body.slice(0, 2000)}`;
+            return;
+          }
+          answeredAt[b] = t;
+          latencies.push(t - sentAt);
+          outstanding.add(b);
+          for (const r of releases) posted.add(r);
+        },
+        e => {
+          errors++;
+          firstError ??= String(e && e.message);
+        },
+      ),
+    );
+  }
+  await Promise.all(sends);
+  agent.destroy();
+  const answered = answeredAt.filter(x => x !== undefined);
+  const lastAnswer = Math.max(...answered);
+  const serverCpuPosting = procCpuMs(serverPid);
+  // Every answered batch must leave the queue; give the drain up to lagMaxWaitMs.
+  while (
+    outstanding.size &&
+    performance.now() - lastAnswer < S.lagMaxWaitMs &&
+    !benchRun.interrupted
+  )
+    await sleep(S.lagPollMs);
+  polling = false;
+  await poller;
+  const serverCpu1 = procCpuMs(serverPid);
+  if (profiler)
+    await profiler.stop(`${target}-lag`).then(p => (lagProfiles[target] = p));
+
+  const lags = [];
+  // From when the batch was due to be sent: includes any wait for the backend to take it.
+  const endToEnd = [];
+  for (let b = 0; b < total; b++)
+    if (answeredAt[b] !== undefined && doneAt[b] !== undefined) {
+      lags.push(doneAt[b] - answeredAt[b]);
+      endToEnd.push(doneAt[b] - dueAt[b]);
+    }
+  lags.sort((a, b) => a - b);
+  endToEnd.sort((a, b) => a - b);
+  latencies.sort((a, b) => a - b);
+  const events = answered.length * S.batchSize;
+  const postSeconds = (lastAnswer - t0) / 1000;
+  const drainSeconds = ((lastDone || lastAnswer) - t0) / 1000;
+  const undrained = outstanding.size;
+  const status = await ledgerStatus(port);
+  const r = {
+    scenario: 'lag',
+    target,
+    batches: total,
+    batchSize: S.batchSize,
+    offeredEventsPerSec: S.lagRate,
+    answered: answered.length,
+    // Events answered 201 / (first send → last 201).
+    achievedEventsPerSec: round(events / postSeconds, 1),
+    lateSends,
+    requestP50ms: round(percentile(latencies, 50), 1),
+    requestP95ms: round(percentile(latencies, 95), 1),
+    // 201 → none of the batch's events left in the queue.
+    lagP50ms: round(percentile(lags, 50), 1),
+    lagP95ms: undrained ? null : round(percentile(lags, 95), 1),
+    lagMaxMs: undrained ? null : round(lags[lags.length - 1], 1),
+    // Due to be sent → projected (the lag plus the time the batch waited to be accepted).
+    dueToProjectedP50ms: round(percentile(endToEnd, 50), 1),
+    dueToProjectedP95ms: undrained ? null : round(percentile(endToEnd, 95), 1),
+    undrained,
+    // Events projected / (first send → last batch seen drained).
+    drainedEventsPerSec: round((lags.length * S.batchSize) / drainSeconds, 1),
+    backlogBefore: {
+      pendingEvents: backlog.pendingEvents,
+      pendingSubjects: backlog.pendingSubjects,
+      lagMs: backlog.lagMs,
+    },
+    backlogDrainSeconds,
+    polls,
+    pollMsMean: round(pollMsTotal / Math.max(1, polls), 2),
+    pollMsMax: round(pollMsMax, 1),
+    maxOutstandingBatches: maxOutstanding,
+    serverCpuCoresPosting:
+      serverCpu0 !== undefined
+        ? round((serverCpuPosting - serverCpu0) / 1000 / postSeconds, 2)
+        : null,
+    serverCpuMsPerEvent:
+      serverCpu0 !== undefined && events
+        ? round((serverCpu1 - serverCpu0) / events, 4)
+        : null,
+    statusAfter: status,
+    // Per batch in posting order (null: not answered or not drained): a lag that grows
+    // through the run means the drain projects fewer events/s than are posted.
+    lagByBatchMs: Array.from({ length: total }, (_, b) =>
+      answeredAt[b] !== undefined && doneAt[b] !== undefined
+        ? Math.round(doneAt[b] - answeredAt[b])
+        : null,
+    ),
+    errors,
+    firstError,
+    loadAvg1m: round(os.loadavg()[0], 2),
+  };
+  log(
+    `${target} lag: achieved ${
+      r.achievedEventsPerSec
+    } events/s, drain lag p50 ${r.lagP50ms} ms, p95 ${
+      r.lagP95ms ?? `- (${undrained} batches not drained)`
+    } ms, max ${r.lagMaxMs} ms${errors ? `, ERROR ${firstError}` : ''}`,
+  );
+  return r;
+}
+
+/** Every release the bench posted to the target has its footprint (the deferred metrics projector ran for it). */
+async function checkFootprints(target, ledger, posted) {
+  const ids = [...posted];
+  const found = new Set();
+  for (let i = 0; i < ids.length; i += 5000)
+    for (const id of await ledger.footprintsOf(ids.slice(i, i + 5000)))
+      found.add(id);
+  const missing = ids.filter(id => !found.has(id));
+  const r = {
+    target,
+    postedReleases: ids.length,
+    withFootprint: found.size,
+    missing: missing.length,
+    missingExamples: missing.slice(0, 5),
+  };
+  log(
+    `${target}: footprints for ${found.size} of ${ids.length} posted releases${
+      missing.length ? ` (missing e.g. ${missing.slice(0, 3).join(', ')})` : ''
+    }`,
+  );
+  return r;
+}
+
+// --------------------------------------------------------------------------
 // Targets
 // --------------------------------------------------------------------------
 async function startCeiling() {
@@ -522,7 +926,9 @@ async function startBackend(kind) {
   tmpDirs.add(dir);
   const port = await freePort();
   let database;
-  if (kind === 'sqlite' || kind === 'floor') {
+  // Where the ledger's own tables are, for the drain-lag scenario and the footprint check.
+  let ledgerDb;
+  if (kind === 'floor' || BACKEND_TARGETS[kind] === 'sqlite') {
     const dbDir = path.join(dir, 'sqlite');
     fs.mkdirSync(dbDir);
     database = [
@@ -530,9 +936,19 @@ async function startBackend(kind) {
       '    connection:',
       `      directory: ${yamlString(dbDir)}`,
     ];
+    // backend-defaults names a plugin's file <directory>/<pluginId>.sqlite.
+    ledgerDb = {
+      client: 'sqlite',
+      file: path.join(dbDir, 'release-ledger.sqlite'),
+    };
   } else {
-    const prefix = `${RUN_ID.replace(/-/g, '_')}_`;
+    // One prefix per target, so the store target's databases never meet the full path's.
+    const prefix = `${RUN_ID.replace(/-/g, '_')}_${
+      kind === 'postgres' ? '' : `${kind.replace(/-/g, '_')}_`
+    }`;
     pgPrefixes.add(prefix);
+    // backend-defaults names a plugin's database <prefix><pluginId>.
+    ledgerDb = { client: 'pg', database: `${prefix}release-ledger` };
     database = [
       '    client: pg',
       `    connection: ${yamlString(S.pgUrl)}`,
@@ -551,6 +967,14 @@ async function startBackend(kind) {
       '    host: 127.0.0.1',
       '  database:',
       ...database,
+      ...(kind.endsWith('-store')
+        ? [
+            // The append writes the event log and nothing else: no releases, no queue.
+            'releaseLedger:',
+            '  benchmark:',
+            '    eventLogOnly: true',
+          ]
+        : []),
       ...(kind === 'floor'
         ? [
             // The same static token, also allowed on the floor plugin.
@@ -649,6 +1073,7 @@ async function startBackend(kind) {
   }
   const tHttp = Date.now();
   // 2. The catalog knows all 8 services: a probe batch (one event per service) is accepted.
+  const probeReleaseIds = SERVICES.map(s => `${s}@${RUN_ID}-${kind}-probe`);
   const probe = JSON.stringify({
     events: SERVICES.map(s => ({
       eventId: `${RUN_ID}-${kind}-probe-${s}`,
@@ -694,7 +1119,7 @@ async function startBackend(kind) {
   );
   let profiler;
   if (S.profile) profiler = await connectProfiler(logPath, dir);
-  return { child, port, dir, ready, profiler };
+  return { child, port, dir, ready, profiler, ledgerDb, probeReleaseIds };
 }
 
 async function dropPgDatabases(prefix) {
@@ -845,17 +1270,15 @@ function pad(s, n, right) {
   return right ? s.padStart(n) : s.padEnd(n);
 }
 
-function report(rows) {
-  const ceiling = Object.fromEntries(
-    rows
-      .filter(r => r.target === 'ceiling')
-      .map(r => [r.scenario, r.eventsPerSec]),
-  );
-  const floor = Object.fromEntries(
-    rows
-      .filter(r => r.target === 'floor')
-      .map(r => [r.scenario, r.eventsPerSec]),
-  );
+function report(rows, lagRows, footprintChecks) {
+  const bySc = name =>
+    Object.fromEntries(
+      rows
+        .filter(r => r.target === name)
+        .map(r => [r.scenario, r.eventsPerSec]),
+    );
+  const ceiling = bySc('ceiling');
+  const floor = bySc('floor');
   for (const r of rows) {
     r.ratioToCeiling = ceiling[r.scenario]
       ? round(r.eventsPerSec / ceiling[r.scenario], 4)
@@ -864,11 +1287,15 @@ function report(rows) {
       floor[r.scenario] && r.target !== 'ceiling'
         ? round(r.eventsPerSec / floor[r.scenario], 4)
         : null;
+    // The full path against the event log alone on the same database.
+    const store = STORE_OF[r.target] && bySc(STORE_OF[r.target])[r.scenario];
+    r.ratioToStore = store ? round(r.eventsPerSec / store, 4) : null;
   }
   const pct = x => (x == null ? '-' : `${(x * 100).toFixed(1)}%`);
+  const num0 = x => (x == null ? '-' : Math.round(x).toLocaleString('en-US'));
   const head = [
     pad('scenario', 10),
-    pad('target', 9),
+    pad('target', 14),
     pad('conns', 5, 1),
     pad('requests', 8, 1),
     pad('events/s', 10, 1),
@@ -876,6 +1303,7 @@ function report(rows) {
     pad('p95 ms', 8, 1),
     pad('vs ceiling', 10, 1),
     pad('vs floor', 8, 1),
+    pad('vs store', 8, 1),
     pad('srv CPU ms/ev', 13, 1),
     pad('srv cores', 9, 1),
   ].join('  ');
@@ -884,7 +1312,7 @@ function report(rows) {
     lines.push(
       [
         pad(r.scenario, 10),
-        pad(r.target, 9),
+        pad(r.target, 14),
         pad(r.concurrency, 5, 1),
         pad(r.requests, 8, 1),
         pad(r.eventsPerSec.toFixed(1), 10, 1),
@@ -892,6 +1320,7 @@ function report(rows) {
         pad(r.p95ms == null ? '-' : r.p95ms.toFixed(2), 8, 1),
         pad(pct(r.ratioToCeiling), 10, 1),
         pad(pct(r.ratioToFloor), 8, 1),
+        pad(pct(r.ratioToStore), 8, 1),
         pad(
           r.serverCpuMsPerEvent == null
             ? '-'
@@ -903,47 +1332,193 @@ function report(rows) {
       ].join('  ') + (r.errors ? `  ERROR` : ''),
     );
   }
+  if (lagRows.length) {
+    const lagHead = [
+      pad('drain lag', 10),
+      pad('target', 14),
+      pad('batches', 7, 1),
+      pad('offered ev/s', 12, 1),
+      pad('achieved ev/s', 13, 1),
+      pad('lag p50 ms', 10, 1),
+      pad('lag p95 ms', 10, 1),
+      pad('lag max ms', 10, 1),
+      pad('req p95 ms', 10, 1),
+      pad('due→proj p95', 12, 1),
+      pad('backlog before', 14, 1),
+      pad('srv cores', 9, 1),
+    ].join('  ');
+    lines.push('', lagHead, '-'.repeat(lagHead.length));
+    for (const l of lagRows)
+      lines.push(
+        [
+          pad(`batch${l.batchSize}`, 10),
+          pad(l.target, 14),
+          pad(l.answered, 7, 1),
+          pad(num0(l.offeredEventsPerSec), 12, 1),
+          pad(num0(l.achievedEventsPerSec), 13, 1),
+          pad(num0(l.lagP50ms), 10, 1),
+          pad(l.undrained ? `${l.undrained} left` : num0(l.lagP95ms), 10, 1),
+          pad(num0(l.lagMaxMs), 10, 1),
+          pad(num0(l.requestP95ms), 10, 1),
+          pad(num0(l.dueToProjectedP95ms), 12, 1),
+          pad(
+            `${num0(l.backlogBefore.pendingEvents)} ev ${
+              l.backlogDrainSeconds
+            }s`,
+            14,
+            1,
+          ),
+          pad(
+            l.serverCpuCoresPosting == null
+              ? '-'
+              : l.serverCpuCoresPosting.toFixed(2),
+            9,
+            1,
+          ),
+        ].join('  ') + (l.errors ? '  ERROR' : ''),
+      );
+    lines.push(
+      "  (lag: a batch's 201 → none of its event ids left in the projection queue, polled every " +
+        `${S.lagPollMs} ms; due→proj: from when the batch was due to be sent, so it includes any wait to be accepted;` +
+        ' backlog before: what the throughput scenarios left queued, and how long it took to drain)',
+    );
+  }
+
   const targets = [];
-  for (const r of rows.filter(
-    x => x.target !== 'ceiling' && x.target !== 'floor',
-  )) {
-    if (r.scenario === 'single') {
-      const ok =
-        r.errors === 0 &&
-        r.ratioToCeiling != null &&
-        r.ratioToCeiling >= TARGET_SINGLE_RATIO;
+  const row = (target, scenario) =>
+    rows.find(r => r.target === target && r.scenario === scenario);
+  const batch = `batch${S.batchSize}`;
+  for (const db of ['sqlite', 'postgres']) {
+    const single = row(db, 'single');
+    if (single)
       targets.push({
-        scenario: r.scenario,
-        target: r.target,
-        goal: `>= ${TARGET_SINGLE_RATIO * 100}% of the bare ceiling`,
+        scenario: 'single',
+        target: db,
+        goal: `>= ${TARGET_SINGLE_FLOOR_RATIO * 100}% of the floor`,
         actual:
-          r.ratioToCeiling == null
-            ? 'n/a'
-            : `${(r.ratioToCeiling * 100).toFixed(1)}% (${
-                r.eventsPerSec
-              } events/s)`,
-        pass: ok,
+          single.ratioToFloor == null
+            ? 'n/a (no floor run)'
+            : `${pct(single.ratioToFloor)} (${single.eventsPerSec} events/s)`,
+        value: single.ratioToFloor,
+        pass:
+          single.errors === 0 &&
+          single.ratioToFloor != null &&
+          single.ratioToFloor >= TARGET_SINGLE_FLOOR_RATIO,
       });
-    } else {
-      const ok = r.errors === 0 && r.eventsPerSec >= TARGET_BATCH_EPS;
+    const b = row(db, batch);
+    if (b) {
       targets.push({
-        scenario: r.scenario,
-        target: r.target,
+        scenario: batch,
+        target: db,
+        goal: `>= ${TARGET_BATCH_STORE_RATIO * 100}% of ${STORE_OF[db]}`,
+        actual:
+          b.ratioToStore == null
+            ? `n/a (no ${STORE_OF[db]} run)`
+            : `${pct(b.ratioToStore)} (${b.eventsPerSec} of ${
+                row(STORE_OF[db], batch).eventsPerSec
+              } events/s)`,
+        value: b.ratioToStore,
+        pass:
+          b.errors === 0 &&
+          b.ratioToStore != null &&
+          b.ratioToStore >= TARGET_BATCH_STORE_RATIO,
+      });
+      targets.push({
+        scenario: batch,
+        target: db,
         goal: `>= ${TARGET_BATCH_EPS} events/s`,
-        actual: `${r.eventsPerSec} events/s`,
-        pass: ok,
+        actual: `${b.eventsPerSec} events/s`,
+        value: b.eventsPerSec,
+        pass: b.errors === 0 && b.eventsPerSec >= TARGET_BATCH_EPS,
       });
     }
+    const l = lagRows.find(x => x.target === db);
+    if (l)
+      targets.push({
+        scenario: 'lag',
+        target: db,
+        goal: `p95 < ${TARGET_LAG_P95_MS} ms at ${S.lagRate} ev/s`,
+        actual: l.undrained
+          ? `${l.undrained} batches not drained within ${
+              S.lagMaxWaitMs / 1000
+            }s`
+          : `p95 ${l.lagP95ms} ms (p50 ${l.lagP50ms} ms) at ${
+              l.achievedEventsPerSec
+            } events/s achieved${
+              l.achievedEventsPerSec < 0.95 * S.lagRate
+                ? ` (< 95% of the ${S.lagRate} offered)`
+                : ''
+            }`,
+        value: l.lagP95ms,
+        pass:
+          l.errors === 0 &&
+          !l.undrained &&
+          l.lagP95ms < TARGET_LAG_P95_MS &&
+          // Paced at the offered rate: a backend that could not take it has not met the target.
+          l.achievedEventsPerSec >= 0.95 * S.lagRate,
+      });
+    const f = footprintChecks.find(x => x.target === db);
+    if (f)
+      targets.push({
+        scenario: 'footprints',
+        target: db,
+        goal: 'every posted release has one',
+        actual: `${f.withFootprint} of ${f.postedReleases}`,
+        value: f.missing,
+        pass: f.missing === 0,
+        correctness: true,
+      });
   }
   lines.push('', 'Targets:');
   for (const t of targets)
     lines.push(
-      `  ${pad(t.pass ? 'PASS' : 'MISS', 4)}  ${pad(t.scenario, 10)} ${pad(
-        t.target,
-        9,
-      )} ${pad(t.goal, 30)} actual ${t.actual}`,
+      `  ${pad(t.pass ? 'PASS' : t.correctness ? 'FAIL' : 'MISS', 4)}  ${pad(
+        t.scenario,
+        10,
+      )} ${pad(t.target, 9)} ${pad(t.goal, 32)} actual ${t.actual}`,
     );
-  for (const r of rows.filter(x => x.errors))
+
+  // The full path side by side with its yardsticks, one line per database.
+  const side = ['sqlite', 'postgres'].filter(
+    db => row(db, batch) || row(db, 'single'),
+  );
+  if (side.length) {
+    const sHead = [
+      pad('full path', 9),
+      pad(`single / floor (>= ${TARGET_SINGLE_FLOOR_RATIO * 100}%)`, 24, 1),
+      pad(`batch / store (>= ${TARGET_BATCH_STORE_RATIO * 100}%)`, 24, 1),
+      pad(`batch ev/s (>= ${num0(TARGET_BATCH_EPS)})`, 22, 1),
+      pad(`lag p95 (< ${TARGET_LAG_P95_MS / 1000} s)`, 16, 1),
+      pad('lag p50', 8, 1),
+      pad('achieved ev/s', 13, 1),
+    ].join('  ');
+    lines.push('', sHead, '-'.repeat(sHead.length));
+    for (const db of side) {
+      const s1 = row(db, 'single');
+      const b = row(db, batch);
+      const l = lagRows.find(x => x.target === db);
+      lines.push(
+        [
+          pad(db, 9),
+          pad(s1 ? pct(s1.ratioToFloor) : '-', 24, 1),
+          pad(b ? pct(b.ratioToStore) : '-', 24, 1),
+          pad(b ? num0(b.eventsPerSec) : '-', 22, 1),
+          pad(
+            l
+              ? l.undrained
+                ? `${l.undrained} undrained`
+                : `${(l.lagP95ms / 1000).toFixed(2)} s`
+              : '-',
+            16,
+            1,
+          ),
+          pad(l ? `${(l.lagP50ms / 1000).toFixed(2)} s` : '-', 8, 1),
+          pad(l ? num0(l.achievedEventsPerSec) : '-', 13, 1),
+        ].join('  '),
+      );
+    }
+  }
+  for (const r of [...rows, ...lagRows].filter(x => x.errors))
     lines.push(
       '',
       `FIRST ERROR (${r.scenario} / ${r.target}): ${r.firstError}`,
@@ -953,7 +1528,15 @@ function report(rows) {
 }
 
 function printProfiles(rows) {
-  for (const r of rows.filter(x => x.profile)) {
+  const profiled = [
+    ...rows.filter(x => x.profile),
+    ...Object.entries(lagProfiles).map(([target, profile]) => ({
+      scenario: 'lag',
+      target,
+      profile,
+    })),
+  ];
+  for (const r of profiled) {
     const p = r.profile;
     console.log(
       `\nCPU profile ${r.scenario} / ${r.target} (${p.totalMs} ms wall, ${p.file})`,
@@ -987,6 +1570,8 @@ async function main() {
       } CPUs): other work on the machine skews all figures`,
     );
   const rows = [];
+  const lagRows = [];
+  const footprintChecks = [];
   const readiness = {};
   let failed = false;
   for (const target of S.targets) {
@@ -996,22 +1581,49 @@ async function main() {
       log(`ceiling: bare http server pid ${child.pid} on 127.0.0.1:${port}`);
       rows.push(...(await runScenarios('ceiling', port, child.pid)));
       await stopChild(child);
-    } else if (['floor', 'sqlite', 'postgres'].includes(target)) {
+    } else if (target === 'floor' || BACKEND_TARGETS[target]) {
       const backend = await startBackend(target);
       readiness[target] = backend.ready;
+      const fullPath = target === 'sqlite' || target === 'postgres';
+      // Every release posted to a full-path target must end up with a footprint.
+      const posted = fullPath ? new Set(backend.probeReleaseIds) : undefined;
+      let ledger;
       try {
-        rows.push(
-          ...(await runScenarios(
-            target,
-            backend.port,
-            backend.child.pid,
-            backend.profiler,
-          )),
+        const out = await runScenarios(
+          target,
+          backend.port,
+          backend.child.pid,
+          backend.profiler,
+          posted,
         );
+        rows.push(...out);
+        if (fullPath && !out.some(r => r.errors) && !benchRun.interrupted) {
+          ledger = await openLedgerDb(backend.ledgerDb);
+          if (S.lagMs > 0)
+            lagRows.push(
+              await runLag(
+                target,
+                backend.port,
+                backend.child.pid,
+                ledger,
+                backend.profiler,
+                posted,
+              ),
+            );
+          // The footprints are written by the drain: wait for the queue to be empty first.
+          if ((await waitForEmptyQueue(ledger, S.lagMaxWaitMs)) === null)
+            log(
+              `${target}: the projection queue is still not empty after ${
+                S.lagMaxWaitMs / 1000
+              }s; checking footprints anyway`,
+            );
+          footprintChecks.push(await checkFootprints(target, ledger, posted));
+        }
       } finally {
+        if (ledger) await ledger.close();
         if (backend.profiler) backend.profiler.close();
         await stopChild(backend.child);
-        if (target === 'postgres')
+        if (BACKEND_TARGETS[target] === 'postgres')
           for (const p of [...pgPrefixes])
             await dropPgDatabases(p).catch(e =>
               log(`could not drop databases: ${e.message}`),
@@ -1019,13 +1631,23 @@ async function main() {
       }
     } else {
       throw new Error(
-        `unknown target ${target} (known: ceiling, floor, sqlite, postgres)`,
+        `unknown target ${target} (known: ceiling, floor, ${Object.keys(
+          BACKEND_TARGETS,
+        ).join(', ')})`,
       );
     }
-    failed = rows.some(r => r.errors);
+    failed = rows.some(r => r.errors) || lagRows.some(r => r.errors);
   }
+  // A release without its footprint is lost work, not a slow run: exit 1 (after every target ran).
+  const lostFootprints = footprintChecks.some(f => f.missing > 0);
   if (benchRun.interrupted) return 130;
-  const targets = report(rows);
+  const loadAfter = os.loadavg()[0];
+  const targets = report(rows, lagRows, footprintChecks);
+  console.log(
+    `\nLoad average (1 min) ${loadBefore.toFixed(
+      2,
+    )} before, ${loadAfter.toFixed(2)} after (${os.cpus().length} CPUs)`,
+  );
   if (S.profile) printProfiles(rows);
   const result = {
     runId: RUN_ID,
@@ -1033,11 +1655,14 @@ async function main() {
     ...runEnvironment(ROOT),
     settings: { ...S, batchMaxMs: S.batchMaxMs },
     loadAvg1mBefore: round(loadBefore, 2),
+    loadAvg1mAfter: round(loadAfter, 2),
     readinessSeconds: readiness,
     durationSeconds: round((Date.now() - started) / 1000, 1),
     results: rows.map(({ profile, ...r }) => r),
+    drainLag: lagRows,
+    footprints: footprintChecks,
     targets,
-    ok: !failed,
+    ok: !failed && !lostFootprints,
   };
   if (S.profile) {
     log('profiled run: results.json not written');
@@ -1048,7 +1673,7 @@ async function main() {
     );
     log(`wrote bench/ingest/results.json (total ${result.durationSeconds}s)`);
   }
-  return failed ? 1 : 0;
+  return failed || lostFootprints ? 1 : 0;
 }
 
 main()
