@@ -2,18 +2,17 @@
  * Everything the CLI knows about the ledger's HTTP API, in one place: the
  * request and answer shapes and a small client on Node's global fetch.
  *
- * All endpoints are specified in the backend's `src/schema/openapi.yaml`
- * (`components.schemas.GateEvaluation`, `GateCheck`, `GateMeasurement` for
- * the gates); `readGateEvaluations` is the single place that reads the gate
- * endpoints' answers, so following a change there means changing this
- * module only.
+ * All endpoints are specified in the backend's `src/schema/openapi.yaml`;
+ * the gate answers are the common package's types (the backend builds them
+ * with the same types), read by `readGateEvaluations` only.
  */
 import type {
-  CheckState,
-  CheckVerdict,
-  GateMeasurement,
-  MeasurementOutcome,
+  GateCheckEvidence,
+  GateEvaluation,
+  GateEvaluationStarted,
+  GateMeasurementEvidence,
   ReleaseEventInput,
+  ReleaseGates,
 } from '@release-ledger/plugin-release-ledger-common';
 
 /** The path under the backend's base URL where the ledger's API lives. */
@@ -49,105 +48,46 @@ export type EventResult = {
 /** The answer to `POST /events`. */
 export type PostEventsAnswer = { results: EventResult[] };
 
-/** One measurement as evidence: what was asked, what came back and how it counted. */
-export type GateMeasurementEvidence = GateMeasurement & {
-  /** 1-based slot, one interval apart. */
-  seq?: number;
-  /** The value as people read it (also `+Inf`, which JSON cannot carry). */
-  valueText?: string;
-  outcome?: MeasurementOutcome;
-};
-
-/** A check's verdict with its definition's condition and its measurements. */
-export type GateCheckEvidence = CheckVerdict & {
-  kind?: 'query' | 'alert';
-  /** The condition in text form, e.g. `< 0.01` (absent for alert checks). */
-  condition?: string;
-  /** Query checks: the template. */
-  query?: string;
-  /** Alert checks: the label matchers. */
-  labels?: Record<string, string>;
-  interval?: string;
-  failureLimit?: number;
-  consecutiveSuccesses?: number;
-  errorLimit?: number;
-  /** The check's no-data policy: `fail`, `pass` or `inconclusive`. */
-  noDataPolicy?: string;
-  measurements?: GateMeasurementEvidence[];
-};
-
 /**
- * One evaluation of one gate set for a release: the verdict (the common
- * package's `GateVerdict`) with the evidence of every check.
- */
-export type GateEvaluation = {
-  id?: string;
-  releaseId?: string;
-  entityRef?: string;
-  version?: string;
-  environment?: string;
-  gate: string;
-  provider?: string;
-  /** The verdict over the deciding key checks. */
-  state: CheckState;
-  /** What a pipeline acts on: `state`, except `passed` for a dry-run gate. */
-  enforced?: CheckState;
-  dryRun?: boolean;
-  reason: string;
-  startedAt?: string;
-  /** When the next measurement is due (while running). */
-  nextDueAt?: string;
-  finishedAt?: string;
-  checks: GateCheckEvidence[];
-};
-
-/**
- * The answers of the gate endpoints: `POST .../gates/evaluate` answers 202
+ * The answers of the gate endpoints, as the common package defines them
+ * for the backend that builds them: `POST .../gates/evaluate` answers 202
  * `{ created, evaluation }` (the running evaluation when one already runs);
  * `GET .../gates` answers `{ releaseId, evaluations }`, the latest
- * evaluation of each gate. `readGateEvaluations` also reads a bare
- * evaluation or `{ gates: [...] }`.
+ * evaluation of each gate.
  */
-export type GatesAnswer =
-  | { releaseId: string; evaluations: GateEvaluation[] }
-  | { created: boolean; evaluation: GateEvaluation };
+export type GatesAnswer = ReleaseGates | GateEvaluationStarted;
+
+export type { GateCheckEvidence, GateEvaluation, GateMeasurementEvidence };
 
 /** Reads the evaluations out of a gate endpoint's answer. */
 export function readGateEvaluations(body: unknown): GateEvaluation[] {
-  if (!body || typeof body !== 'object') {
+  const b = (body ?? {}) as Partial<ReleaseGates & GateEvaluationStarted>;
+  const list = Array.isArray(b.evaluations)
+    ? b.evaluations
+    : b.evaluation && typeof b.evaluation === 'object'
+    ? [b.evaluation]
+    : undefined;
+  if (!list) {
     throw new ApiError(
-      'the gate endpoint answered something that is not a JSON object',
-    );
-  }
-  const b = body as Record<string, unknown>;
-  let list: unknown[];
-  if (Array.isArray(b.evaluations)) {
-    list = b.evaluations;
-  } else if (Array.isArray(b.gates)) {
-    list = b.gates;
-  } else if (b.evaluation && typeof b.evaluation === 'object') {
-    list = [b.evaluation];
-  } else if (typeof b.state === 'string') {
-    list = [b];
-  } else {
-    throw new ApiError(
-      `the gate endpoint answered without evaluations (fields: ${
-        Object.keys(b).join(', ') || 'none'
+      `the gate endpoint answered neither { evaluations } nor { evaluation } (fields: ${
+        (body && typeof body === 'object' && Object.keys(body).join(', ')) ||
+        'none'
       })`,
     );
   }
-  return list.map((item, i) => {
-    const e = item as Partial<GateEvaluation>;
-    if (!e || typeof e !== 'object' || typeof e.state !== 'string') {
-      throw new ApiError(`gate evaluation ${i} has no state`);
+  list.forEach((e, i) => {
+    if (
+      !e ||
+      typeof e.state !== 'string' ||
+      typeof e.gate !== 'string' ||
+      !Array.isArray(e.checks)
+    ) {
+      throw new ApiError(
+        `gate evaluation ${i} is not an evaluation (it needs gate, state and checks)`,
+      );
     }
-    return {
-      ...e,
-      gate: e.gate ?? 'default',
-      reason: e.reason ?? '',
-      checks: Array.isArray(e.checks) ? e.checks : [],
-    } as GateEvaluation;
   });
+  return list;
 }
 
 export type ClientOptions = {

@@ -72,6 +72,7 @@ function evaluation(
 ): GateEvaluation {
   const values = { passed: 0.002, failed: 0.034 } as Record<string, number>;
   const measurements = [0, 1, 2].map(i => ({
+    seq: i + 1,
     at: new Date(T0 + i * 60_000).toISOString(),
     query:
       'sum(rate(http_requests_errors_total{app="payments-api",version="canary"}[1m]))',
@@ -84,7 +85,10 @@ function evaluation(
   return {
     id: 'ev-1',
     releaseId: 'payments-api@1',
+    entityRef: 'component:default/payments-api',
+    environment: 'production',
     gate: 'default',
+    provider: 'prometheus',
     state,
     enforced: state,
     dryRun: false,
@@ -112,6 +116,10 @@ function evaluation(
         errors: 0,
         noData: state === 'inconclusive' ? 3 : 0,
         condition: '< 0.01',
+        interval: '1m',
+        failureLimit: 0,
+        consecutiveSuccesses: 0,
+        errorLimit: 2,
         noDataPolicy: 'inconclusive',
         measurements:
           state === 'running' ? measurements.slice(0, 1) : measurements,
@@ -177,7 +185,7 @@ describe('gate --wait', () => {
     expect(result.stdout).toBe(
       [
         "gate 'default' for payments-api@1",
-        '  started 2026-11-27 12:00:00Z',
+        '  production, provider prometheus, started 2026-11-27 12:00:00Z',
         "  check 'error-rate' (key): passed — passed reason",
         '    3 of 3 measurements, 3 passed, 0 failed, 0 errored, 0 without data, no data counts as inconclusive',
         '    query: sum(rate(http_requests_errors_total{app="payments-api",version="canary"}[1m]))',
@@ -290,10 +298,25 @@ describe('gate --wait', () => {
 
   it('without --wait an already settled evaluation gives its exit code', async () => {
     stub = await startStub({
-      onEvaluate: { status: 200, body: evaluation('passed') },
+      onEvaluate: {
+        status: 202,
+        body: { created: false, evaluation: evaluation('passed') },
+      },
       polls: [],
     });
     expect((await gate([])).code).toBe(0);
+  });
+
+  it('refuses an answer that is not one of the gate endpoints’ shapes, naming its fields', async () => {
+    stub = await startStub({
+      onEvaluate: { status: 202, body: evaluation('passed') },
+      polls: [],
+    });
+    const result = await gate([]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      'the gate endpoint answered neither { evaluations } nor { evaluation } (fields: id, releaseId',
+    );
   });
 
   it('follows a 202 without a body through GET .../gates', async () => {

@@ -1,3 +1,8 @@
+import type {
+  GateEvaluationStarted,
+  GateReplay,
+  ReleaseGates,
+} from '@release-ledger/plugin-release-ledger-common';
 import { parseEntityRef } from '@backstage/catalog-model';
 import { ConflictError, InputError, NotFoundError } from '@backstage/errors';
 import {
@@ -14,15 +19,10 @@ import {
   tooManyMeasurements,
 } from './definitions/gateLimits';
 import { chooseGate, GateSets } from './definitions/gateSets';
-import { EvaluationView, GateEvaluator } from './evaluation/GateEvaluator';
+import { GateEvaluator } from './evaluation/GateEvaluator';
 import { renderCheck } from './evaluation/measureCheck';
 import type { GateProviders } from './providers/GateProviders';
-import {
-  canaryWindow,
-  replayGate,
-  ReplayResult,
-  slotsInWindow,
-} from './replay/replayGate';
+import { canaryWindow, replayGate, slotsInWindow } from './replay/replayGate';
 import { Turns } from './replay/Turns';
 
 /**
@@ -101,7 +101,7 @@ export class GateService {
   async startEvaluation(
     releaseId: string,
     body: unknown,
-  ): Promise<{ evaluation: EvaluationView; created: boolean }> {
+  ): Promise<GateEvaluationStarted> {
     const { gate: requested } = parseBody(evaluateBody, body);
     const release = await this.#release(releaseId);
     const annotations = (await this.#annotationsOf(release.entityRef)) ?? {};
@@ -130,9 +130,7 @@ export class GateService {
     });
   }
 
-  async evaluations(
-    releaseId: string,
-  ): Promise<{ releaseId: string; evaluations: EvaluationView[] }> {
+  async evaluations(releaseId: string): Promise<ReleaseGates> {
     await this.#release(releaseId);
     return {
       releaseId,
@@ -151,7 +149,7 @@ export class GateService {
       /** Aborted when the caller has gone away: no more measurements are taken. */
       signal?: AbortSignal;
     } = {},
-  ): Promise<ReplayResult & { releaseId: string; replay: true }> {
+  ): Promise<GateReplay> {
     const { gate: requested, definition: raw } = parseBody(replayBody, body);
     const release = await this.#release(releaseId);
     const annotations = (await this.#annotationsOf(release.entityRef)) ?? {};

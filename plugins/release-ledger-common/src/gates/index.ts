@@ -4,3 +4,4 @@ export * from './conditions';
 export * from './templates';
 export * from './definitions';
 export * from './verdicts';
+export * from './evidence';

@@ -1,19 +1,17 @@
 import { createApiRef } from '@backstage/frontend-plugin-api';
 import type {
-  CheckState,
   CommsStatus,
+  GateReplay,
   LedgerStatus,
-  GateMeasurement,
-  MeasurementOutcome,
   MetricWindow,
   MetricsResponse,
   MetricsScope,
   ReleaseComms,
+  ReleaseGates,
   ReleaseOutcome,
   ReleasePage,
   ReleaseStatus,
   ReleaseWithEvents,
-  NoDataPolicy,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 
@@ -62,98 +60,6 @@ export type GetMetricsRequest = {
 };
 
 /**
- * One measurement of a gate check as the backend shows it: the time, the
- * query exactly as sent, the provider's answer (with Prometheus' own error
- * message), its 1-based slot and how it counted.
- *
- * @public
- */
-export type GateMeasurementEvidence = GateMeasurement & {
-  seq: number;
-  outcome: MeasurementOutcome;
-  /** The value as people read it; the only way JSON carries `+Inf`. */
-  valueText?: string;
-};
-
-/**
- * A check of a gate with its settings, its verdict and every measurement.
- *
- * @public
- */
-export type GateCheckEvidence = {
-  name: string;
-  kind: 'query' | 'alert';
-  /** Whether failing it fails the gate. */
-  key: boolean;
-  /** Recorded without blocking (the check's own flag, or the gate's). */
-  dryRun: boolean;
-  /** Query checks: the condition as text, e.g. `< 0.01` or `between 0.9 and 1`. */
-  condition?: string;
-  /** Query checks: the query template (each measurement has it as sent). */
-  query?: string;
-  /** Alert checks: the label matchers. */
-  labels?: Record<string, string>;
-  interval: string;
-  count: number;
-  failureLimit?: number;
-  consecutiveSuccesses?: number;
-  errorLimit?: number;
-  noDataPolicy?: NoDataPolicy;
-  state: CheckState;
-  reason: string;
-  /** Measurements counted so far. */
-  taken: number;
-  passes?: number;
-  failures?: number;
-  errors?: number;
-  noData?: number;
-  measurements: GateMeasurementEvidence[];
-};
-
-/**
- * A gate's verdict with the evidence for it.
- *
- * @public
- */
-export type GateVerdictEvidence = {
-  gate: string;
-  provider: string;
-  state: CheckState;
-  /** What a pipeline acts on; a dry-run gate is always `passed` here. */
-  enforced: CheckState;
-  dryRun: boolean;
-  reason: string;
-  checks: GateCheckEvidence[];
-};
-
-/**
- * The latest evaluation of one gate for a release.
- *
- * @public
- */
-export type GateEvaluation = GateVerdictEvidence & {
-  id: string;
-  releaseId: string;
-  entityRef: string;
-  version?: string;
-  environment: string;
-  startedAt: string;
-  nextDueAt?: string;
-  finishedAt?: string;
-};
-
-/**
- * Answer of {@link ReleaseLedgerApi.getReleaseGates}.
- *
- * @public
- */
-export type ReleaseGates = {
-  releaseId: string;
-  /** One per gate; empty when no gate was evaluated. */
-  evaluations: GateEvaluation[];
-};
-
-/**
  * What to replay: a configured gate set by name, a changed definition (the
  * shape of one `releaseLedger.gates.<name>` entry), or neither for the
  * release's own gate.
@@ -163,20 +69,6 @@ export type ReleaseGates = {
 export type ReplayGateRequest = {
   gate?: string;
   definition?: Record<string, unknown>;
-};
-
-/**
- * The verdict a gate would have reached over a release's canary window.
- * Nothing of it is stored.
- *
- * @public
- */
-export type GateReplay = GateVerdictEvidence & {
-  releaseId: string;
-  replay: true;
-  /** False when the window ended before the gate decided (then inconclusive). */
-  complete: boolean;
-  window: { start: string; end: string; ongoing: boolean };
 };
 
 /**

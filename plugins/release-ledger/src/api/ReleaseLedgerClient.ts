@@ -2,18 +2,18 @@ import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import type {
   CommsStatus,
+  GateReplay,
   LedgerStatus,
   MetricsResponse,
   ReleaseComms,
+  ReleaseGates,
   ReleasePage,
   ReleaseWithEvents,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
-  GateReplay,
   GetMetricsRequest,
   ListReleasesFilter,
-  ReleaseGates,
   ReleaseLedgerApi,
   ReplayGateRequest,
 } from './ReleaseLedgerApi';

@@ -1,14 +1,17 @@
 export { releaseLedgerApiRef } from './ReleaseLedgerApi';
 export type {
+  GetMetricsRequest,
+  ReleaseLedgerApi,
+  ListReleasesFilter,
+  ReplayGateRequest,
+} from './ReleaseLedgerApi';
+export { ReleaseLedgerClient } from './ReleaseLedgerClient';
+// The gate answers are defined once, in common, for the backend, the portal and the CLI.
+export type {
   GateCheckEvidence,
   GateEvaluation,
   GateMeasurementEvidence,
   GateReplay,
   GateVerdictEvidence,
-  GetMetricsRequest,
-  ReleaseLedgerApi,
-  ListReleasesFilter,
   ReleaseGates,
-  ReplayGateRequest,
-} from './ReleaseLedgerApi';
-export { ReleaseLedgerClient } from './ReleaseLedgerClient';
+} from '@release-ledger/plugin-release-ledger-common';

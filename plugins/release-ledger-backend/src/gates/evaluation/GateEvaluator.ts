@@ -5,6 +5,7 @@ import {
   GateDefinition,
   GateMeasurement,
   QueryVariables,
+  GateEvaluation,
 } from '@release-ledger/plugin-release-ledger-common';
 import { randomUUID } from 'node:crypto';
 import type { ReleaseLedgerStore } from '../../ledger/ReleaseLedgerStore';
@@ -14,7 +15,7 @@ import {
   StoredEvaluation,
   StoredMeasurement,
 } from './EvaluationStore';
-import { verdictView, VerdictView } from './evaluationView';
+import { verdictView } from './evaluationView';
 import { gateEvents } from './gateEvents';
 import { measureCheck, renderCheck } from './measureCheck';
 import { advance, nextSlot, Slot } from './schedule';
@@ -28,18 +29,6 @@ const CLAIM_BATCH = 20;
 const CONCURRENCY = 4;
 
 /** An evaluation with its verdict and evidence, as the API answers it. */
-export type EvaluationView = Omit<VerdictView, 'gate' | 'dryRun'> & {
-  id: string;
-  releaseId: string;
-  gate: string;
-  dryRun: boolean;
-  entityRef: string;
-  version?: string;
-  environment: string;
-  startedAt: string;
-  nextDueAt?: string;
-  finishedAt?: string;
-};
 
 export type GateEvaluatorOptions = {
   evaluations: EvaluationStore;
@@ -90,7 +79,7 @@ export class GateEvaluator {
     environment: string;
     definition: GateDefinition;
     variables: QueryVariables;
-  }): Promise<{ evaluation: EvaluationView; created: boolean }> {
+  }): Promise<{ evaluation: GateEvaluation; created: boolean }> {
     const startedAtMs = this.#now().getTime();
     const first = nextSlot(options.definition, startedAtMs, {});
     const delayMs = this.#delayOf(options.definition);
@@ -111,12 +100,12 @@ export class GateEvaluator {
   }
 
   /** The latest evaluation of each gate of a release, with every measurement. */
-  async forRelease(releaseId: string): Promise<EvaluationView[]> {
+  async forRelease(releaseId: string): Promise<GateEvaluation[]> {
     const latest = await this.#evaluations.latestForRelease(releaseId);
     return Promise.all(latest.map(e => this.view(e)));
   }
 
-  async view(evaluation: StoredEvaluation): Promise<EvaluationView> {
+  async view(evaluation: StoredEvaluation): Promise<GateEvaluation> {
     const measurements = await this.#evaluations.measurements(evaluation.id);
     const verdict = verdictView(evaluation.definition, measurements);
     const settled = evaluation.state !== 'running';

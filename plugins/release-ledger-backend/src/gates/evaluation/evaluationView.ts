@@ -1,7 +1,7 @@
 import {
   checkMeasurements,
-  CheckState,
-  CheckVerdict,
+  GateMeasurementEvidence,
+  GateVerdictEvidence,
   classifyMeasurement,
   evaluateGate,
   formatCondition,
@@ -10,53 +10,7 @@ import {
   GateDefinition,
   GateMeasurement,
   GateVerdict,
-  MeasurementOutcome,
 } from '@release-ledger/plugin-release-ledger-common';
-
-/**
- * One measurement as the API shows it: the common package's
- * `GateMeasurement` (the query as sent, the time measured, the provider's
- * answer with its own error message), its slot and how it counted.
- */
-export type MeasurementView = GateMeasurement & {
-  /** 1-based slot: measurement n is due n intervals after the start. */
-  seq: number;
-  outcome: MeasurementOutcome;
-  /** The value as people read it; the only way JSON shows `+Inf`. */
-  valueText?: string;
-};
-
-/** A check with its settings, its verdict and every measurement. */
-export type CheckView = Omit<CheckVerdict, 'name' | 'key' | 'dryRun'> & {
-  name: string;
-  kind: 'query' | 'alert';
-  key: boolean;
-  dryRun: boolean;
-  /** Query checks: the condition, e.g. `< 0.01`. */
-  condition?: string;
-  /** Query checks: the query template (each measurement has it as sent). */
-  query?: string;
-  /** Alert checks: the label matchers as configured. */
-  labels?: Record<string, string>;
-  interval: string;
-  failureLimit: number;
-  consecutiveSuccesses: number;
-  errorLimit: number;
-  noDataPolicy: string;
-  measurements: MeasurementView[];
-};
-
-/** A gate's verdict over a set of measurements, as the API shows it. */
-export type VerdictView = {
-  gate: string;
-  provider: string;
-  state: CheckState;
-  /** What a pipeline acts on; a dry-run gate is always `passed` here. */
-  enforced: CheckState;
-  dryRun: boolean;
-  reason: string;
-  checks: CheckView[];
-};
 
 /** Measurements of a check as the verdict logic and the view read them. */
 export type SlotMeasurement = GateMeasurement & { seq: number };
@@ -64,7 +18,7 @@ export type SlotMeasurement = GateMeasurement & { seq: number };
 function measurementView(
   check: GateCheckDefinition,
   m: SlotMeasurement,
-): MeasurementView {
+): GateMeasurementEvidence {
   return {
     seq: m.seq,
     at: m.at,
@@ -87,7 +41,7 @@ export function verdictView(
   definition: GateDefinition,
   measurements: Readonly<Record<string, readonly SlotMeasurement[]>>,
   verdict: GateVerdict = evaluateGate(definition, measurements),
-): VerdictView {
+): GateVerdictEvidence {
   return {
     gate: definition.name,
     provider: definition.provider,

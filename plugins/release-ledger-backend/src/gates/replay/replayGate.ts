@@ -1,3 +1,7 @@
+import type {
+  CanaryWindow,
+  GateVerdictEvidence,
+} from '@release-ledger/plugin-release-ledger-common';
 import {
   GateCheckDefinition,
   GateDefinition,
@@ -11,11 +15,10 @@ import {
   RenderedCheck,
   renderCheck,
 } from '../evaluation/measureCheck';
-import { verdictView, VerdictView } from '../evaluation/evaluationView';
+import { verdictView } from '../evaluation/evaluationView';
 import { advance, slotTime } from '../evaluation/schedule';
 
 /** The stretch of time a release's canary ran. */
-export type CanaryWindow = { start: string; end: string; ongoing: boolean };
 
 /**
  * A release's canary window: from `canary_started` to the first of
@@ -78,7 +81,7 @@ async function eachAtMost<T>(
 }
 
 /** A replay's answer: the verdict the gate would have reached, with its evidence. */
-export type ReplayResult = VerdictView & {
+export type ReplayResult = GateVerdictEvidence & {
   window: CanaryWindow;
   /** False when the window ended before every check had its measurements. */
   complete: boolean;
