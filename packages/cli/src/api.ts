@@ -62,11 +62,11 @@ export type { GateCheckEvidence, GateEvaluation, GateMeasurementEvidence };
 /** Reads the evaluations out of a gate endpoint's answer. */
 export function readGateEvaluations(body: unknown): GateEvaluation[] {
   const b = (body ?? {}) as Partial<ReleaseGates & GateEvaluationStarted>;
-  const list = Array.isArray(b.evaluations)
-    ? b.evaluations
-    : b.evaluation && typeof b.evaluation === 'object'
-    ? [b.evaluation]
-    : undefined;
+  let list: GateEvaluation[] | undefined;
+  if (Array.isArray(b.evaluations)) list = b.evaluations;
+  else if (b.evaluation && typeof b.evaluation === 'object') {
+    list = [b.evaluation];
+  }
   if (!list) {
     throw new ApiError(
       `the gate endpoint answered neither { evaluations } nor { evaluation } (fields: ${
