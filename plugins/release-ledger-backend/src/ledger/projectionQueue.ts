@@ -1,5 +1,6 @@
 import type { Release } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
+import { randomUUID } from 'node:crypto';
 import type { BulkWriter } from '../database/bulkWrites';
 import { EVENTS, EventRow, RELEASES, TableSpec } from '../database/tables';
 import { fromEventRow } from './eventRows';
@@ -34,6 +35,9 @@ export type ProjectionQueueRow = {
   /** When the first pending event was committed: the lag. */
   enqueued_at: string;
   touched_at: string;
+  /** The drain that claimed it, until `leased_until`; cleared by an append. */
+  lease_owner: string | null;
+  leased_until: string | null;
 };
 
 /** The pending events of a subject, one row per event. */
@@ -51,12 +55,14 @@ export const PROJECTION_QUEUE: TableSpec<ProjectionQueueRow> = {
     'previous_promoted_at',
     'enqueued_at',
     'touched_at',
+    'lease_owner',
+    'leased_until',
   ],
   // A pending subject keeps where it stood when its projectors last ran and
-  // when it started waiting. Updating a column (rather than DO NOTHING) makes
-  // PostgreSQL wait for a drain that holds the row, so the events written
-  // next are seen by the next drain, never orphaned by this one.
-  mergeColumns: ['touched_at'],
+  // when it started waiting. An append clears a drain's lease on it: that
+  // drain then leaves the row (and the new events) for the next drain
+  // instead of deleting it (see ProjectionQueue#project).
+  mergeColumns: ['touched_at', 'lease_owner', 'leased_until'],
 };
 
 export const PROJECTION_QUEUE_EVENTS: TableSpec<ProjectionQueueEventRow> = {
@@ -115,6 +121,8 @@ export async function enqueueProjections(
       previous_promoted_at: projected?.previousPromotedAt ?? null,
       enqueued_at: batch.receivedAt,
       touched_at: batch.receivedAt,
+      lease_owner: null,
+      leased_until: null,
     });
   }
   // Sorted: two transactions take shared rows in the same order.
@@ -136,34 +144,43 @@ export type DrainResult = {
   failed: number;
 };
 
-type ReleaseRow = {
-  release_id: string;
-  entity_ref: string;
-  projection: string;
-  projection_cursor: string | null;
-};
-
 const RETRY_BASE_MS = 1_000;
 const RETRY_MAX_MS = 5 * 60_000;
+/** How long a claim holds when its drain dies: the lag a crash adds. */
+const LEASE_MS = 15_000;
+
+/** An event of a claimed subject with its release as of the same snapshot. */
+type PendingEventRow = EventRow & {
+  subject: string;
+  release_entity_ref: string | null;
+  release_projection: string | null;
+  release_cursor: string | null;
+};
 
 /**
  * The deferred projectors' queue: written by the append (see
  * {@link enqueueProjections}), drained here by any instance.
  *
- * A drain claims a chunk of due subjects in one transaction and runs every
- * deferred projector over their pending events in it, then deletes what it
- * projected; the claim is the transaction's row locks (`FOR UPDATE SKIP
- * LOCKED` on PostgreSQL), so an instance that dies mid-drain releases its
- * claim with its connection and another instance takes the work again. A
- * drain holds a transaction-scoped advisory lock per entity it projects, so
- * two instances never attribute the same entity's incidents at once.
- * SQLite has a single writer: its drains and appends take turns anyway.
+ * A drain first claims a chunk of due subjects in a short transaction of its
+ * own (a lease: `lease_owner`, `leased_until`; `FOR UPDATE SKIP LOCKED` on
+ * PostgreSQL, so instances take disjoint chunks), then projects them in a
+ * second transaction: it reads their pending events with their releases in
+ * one statement (one snapshot), runs every deferred projector, deletes the
+ * events it projected and the subjects left without events. Appends never
+ * wait for that work: one that touches a claimed subject clears the lease,
+ * and the drain then keeps the row, noting where the release stood, for the
+ * next drain to take the new events. A drain holds a transaction-scoped
+ * advisory lock per entity it projects, so two drains never attribute the
+ * same entity's incidents at once, and one that waited reads what the other
+ * left. A drain that dies leaves its events queued; its lease runs out
+ * after 15 s.
  */
 export class ProjectionQueue {
   readonly #db: Knex;
   readonly #projectors: LedgerProjector[];
   readonly #chunkSize: number;
   readonly #now: () => number;
+  readonly #owner = randomUUID();
 
   constructor(options: {
     db: Knex;
@@ -194,10 +211,12 @@ export class ProjectionQueue {
    * are projected one by one, so one bad subject delays only itself.
    */
   async drainOnce(): Promise<DrainResult> {
+    const claimed = await this.#claim(this.#chunkSize);
+    if (claimed.length === 0) return { subjects: 0, events: 0, failed: 0 };
     try {
-      return await this.#db.transaction(tx => this.#drain(tx, this.#chunkSize));
-    } catch (error) {
-      return this.#drainSingly(error);
+      return await this.#db.transaction(tx => this.#project(tx, claimed));
+    } catch {
+      return this.#projectSingly(claimed);
     }
   }
 
@@ -232,23 +251,17 @@ export class ProjectionQueue {
     };
   }
 
-  async #drainSingly(chunkError: unknown): Promise<DrainResult> {
+  async #projectSingly(claimed: ClaimedSubject[]): Promise<DrainResult> {
     const result: DrainResult = { subjects: 0, events: 0, failed: 0 };
-    for (let i = 0; i < this.#chunkSize; i++) {
-      let claimed: ClaimedSubject | undefined;
+    for (const subject of claimed) {
+      result.subjects += 1;
       try {
         const pass = await this.#db.transaction(tx =>
-          this.#drain(tx, 1, subject => {
-            claimed = subject;
-          }),
+          this.#project(tx, [subject]),
         );
-        if (pass.subjects === 0) break;
-        result.subjects += pass.subjects;
         result.events += pass.events;
       } catch (error) {
-        if (!claimed) throw chunkError;
-        await this.#recordFailure(claimed, error);
-        result.subjects += 1;
+        await this.#recordFailure(subject, error);
         result.failed += 1;
       }
     }
@@ -259,76 +272,112 @@ export class ProjectionQueue {
     const attempts = subject.attempts + 1;
     const delay = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (attempts - 1));
     await this.#db(PROJECTION_QUEUE.table)
-      .where('subject', subject.subject)
+      .where({ subject: subject.subject, lease_owner: this.#owner })
       .update({
         attempts,
         retry_at: new Date(this.#now() + delay).toISOString(),
         last_error: String((error as Error)?.message ?? error).slice(0, 2000),
+        lease_owner: null,
+        leased_until: null,
       });
   }
 
-  async #claim(tx: Knex.Transaction, limit: number): Promise<ClaimedSubject[]> {
+  /** Leases up to `limit` due subjects to this queue, oldest first. */
+  async #claim(limit: number): Promise<ClaimedSubject[]> {
     const now = new Date(this.#now()).toISOString();
-    const query = tx<ClaimedSubject>(PROJECTION_QUEUE.table)
-      .where(q => q.whereNull('retry_at').orWhere('retry_at', '<=', now))
-      .orderBy('enqueued_at')
-      .limit(limit)
-      .select();
-    if (this.#isPostgres) query.forUpdate().skipLocked();
-    return query;
+    const until = new Date(this.#now() + LEASE_MS).toISOString();
+    const due = (q: Knex.QueryBuilder) =>
+      q
+        .where(w => w.whereNull('retry_at').orWhere('retry_at', '<=', now))
+        .andWhere(w =>
+          w.whereNull('leased_until').orWhere('leased_until', '<', now),
+        );
+    if (this.#isPostgres) {
+      const { rows } = await this.#db.raw(
+        `UPDATE ?? SET lease_owner = ?, leased_until = ?
+          WHERE subject IN (${due(
+            this.#db(PROJECTION_QUEUE.table).select('subject'),
+          )
+            .orderBy('enqueued_at')
+            .limit(limit)
+            .forUpdate()
+            .skipLocked()
+            .toQuery()})
+          RETURNING *`,
+        [PROJECTION_QUEUE.table, this.#owner, until],
+      );
+      return rows;
+    }
+    // SQLite: one writer, so a read and an update in one transaction suffice.
+    return this.#db.transaction(async tx => {
+      const rows: ClaimedSubject[] = await due(tx(PROJECTION_QUEUE.table))
+        .orderBy('enqueued_at')
+        .limit(limit)
+        .select();
+      if (rows.length > 0) {
+        await tx(PROJECTION_QUEUE.table)
+          .whereIn(
+            'subject',
+            rows.map(r => r.subject),
+          )
+          .update({ lease_owner: this.#owner, leased_until: until });
+      }
+      return rows;
+    });
   }
 
-  async #drain(
+  async #project(
     tx: Knex.Transaction,
-    limit: number,
-    onClaim?: (subject: ClaimedSubject) => void,
+    claimed: ClaimedSubject[],
   ): Promise<DrainResult> {
-    const claimed = await this.#claim(tx, limit);
-    if (claimed.length === 0) return { subjects: 0, events: 0, failed: 0 };
-    if (claimed.length === 1) onClaim?.(claimed[0]);
     if (this.#isPostgres) await this.#lockEntities(tx, claimed);
     const subjects = claimed.map(c => c.subject);
 
-    const eventRows = await tx<EventRow & { subject: string }>(
+    // One statement: the events and their releases are of one snapshot.
+    const rows = await tx<PendingEventRow>(
       `${PROJECTION_QUEUE_EVENTS.table} as q`,
     )
       .join(`${EVENTS.table} as e`, 'e.event_id', 'q.event_id')
+      .leftJoin(`${RELEASES.table} as r`, 'r.release_id', 'e.release_id')
       .whereIn('q.subject', subjects)
       .orderBy('e.seq')
-      .select('e.*');
-    const releaseIds = claimed.flatMap(c =>
-      c.release_id ? [c.release_id] : [],
+      .select(
+        'e.*',
+        'q.subject',
+        'r.entity_ref as release_entity_ref',
+        'r.projection as release_projection',
+        'r.projection_cursor as release_cursor',
+      );
+    // Where each release stood when its projectors last ran, as left by
+    // the append that queued it or by a drain that finished before ours.
+    const before = new Map(
+      (
+        await tx<ProjectionQueueRow>(PROJECTION_QUEUE.table)
+          .whereIn('subject', subjects)
+          .select('subject', 'previous_status', 'previous_promoted_at')
+      ).map(r => [r.subject, r]),
     );
-    const releaseRows = releaseIds.length
-      ? await tx<ReleaseRow>(RELEASES.table)
-          .whereIn('release_id', releaseIds)
-          .select('release_id', 'entity_ref', 'projection', 'projection_cursor')
-      : [];
-    const releaseRowOf = new Map(releaseRows.map(r => [r.release_id, r]));
 
     const releases = new Map<string, ProjectedRelease>();
-    for (const subject of claimed) {
-      const row = subject.release_id
-        ? releaseRowOf.get(subject.release_id)
-        : undefined;
-      if (!row) continue;
-      const release = JSON.parse(row.projection) as Release;
-      const cursor = parseProjectionCursor(row.projection_cursor);
-      releases.set(row.release_id, {
-        release,
-        // Every release the append touched was written with a cursor.
-        events: cursor ? footprintSignals(cursor) : [],
-        previousStatus: (subject.previous_status ??
-          'pending') as Release['status'],
-        previousPromotedAt: subject.previous_promoted_at ?? undefined,
-      });
-    }
-    const fresh = eventRows.map((row): AcceptedEvent => {
+    const fresh = rows.map((row): AcceptedEvent => {
       const event = fromEventRow(row);
       if (row.release_id) {
-        const entityRef =
-          releaseRowOf.get(row.release_id)?.entity_ref ?? row.entity_ref ?? '';
-        return { ...event, releaseEntityRef: entityRef };
+        if (!releases.has(row.release_id) && row.release_projection) {
+          const cursor = parseProjectionCursor(row.release_cursor);
+          const previous = before.get(row.subject);
+          releases.set(row.release_id, {
+            release: JSON.parse(row.release_projection) as Release,
+            // Every release the append touched was written with a cursor.
+            events: cursor ? footprintSignals(cursor) : [],
+            previousStatus: (previous?.previous_status ??
+              'pending') as Release['status'],
+            previousPromotedAt: previous?.previous_promoted_at ?? undefined,
+          });
+        }
+        return {
+          ...event,
+          releaseEntityRef: row.release_entity_ref ?? row.entity_ref ?? '',
+        };
       }
       const { releaseId: _none, ...incident } = event;
       return incident as OmitEach<typeof event, 'releaseId'>;
@@ -344,17 +393,17 @@ export class ProjectionQueue {
       await projector.project(tx, batch);
     }
 
-    const eventIds = eventRows.map(r => r.event_id);
+    const eventIds = rows.map(r => r.event_id);
     for (let i = 0; i < eventIds.length; i += 500) {
       await tx(PROJECTION_QUEUE_EVENTS.table)
         .whereIn('event_id', eventIds.slice(i, i + 500))
         .delete();
     }
-    // A subject whose events were all projected leaves the queue; one that
-    // gained events meanwhile (possible only where rows are not locked)
-    // stays for the next drain.
+    // Done: our subjects without events leave the queue. One an append
+    // touched since our claim (lease cleared) stays, with its new events.
     await tx(PROJECTION_QUEUE.table)
       .whereIn('subject', subjects)
+      .where('lease_owner', this.#owner)
       .whereNotExists(q =>
         q
           .select(tx.raw('1'))
@@ -367,7 +416,31 @@ export class ProjectionQueue {
           ]),
       )
       .delete();
-    return { subjects: claimed.length, events: eventRows.length, failed: 0 };
+    // The ones that stay continue from where this drain left the release.
+    const staying = await tx<ProjectionQueueRow>(PROJECTION_QUEUE.table)
+      .whereIn('subject', subjects)
+      .select('subject', 'release_id', 'lease_owner');
+    for (const row of staying) {
+      const projected = row.release_id
+        ? releases.get(row.release_id)?.release
+        : undefined;
+      await tx(PROJECTION_QUEUE.table)
+        .where('subject', row.subject)
+        .update({
+          ...(projected
+            ? {
+                previous_status: projected.status,
+                previous_promoted_at: projected.promotedAt ?? null,
+              }
+            : {}),
+          attempts: 0,
+          retry_at: null,
+          ...(row.lease_owner === this.#owner
+            ? { lease_owner: null, leased_until: null }
+            : {}),
+        });
+    }
+    return { subjects: claimed.length, events: rows.length, failed: 0 };
   }
 
   /**
