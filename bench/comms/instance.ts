@@ -410,7 +410,13 @@ async function main() {
           break;
         }
         case 'status':
-          reply({ counts: await comms.outbox.countByState() });
+          reply({
+            counts: await comms.outbox.countByState(),
+            // Outbox rows are written by the drain of the deferred
+            // projections: until it has run, an empty outbox means nothing.
+            pendingProjections: (await store.projectionQueue.status())
+              .pendingEvents,
+          });
           break;
         case 'dump': {
           const rows = await db(OUTBOX_TABLE)

@@ -366,8 +366,9 @@ async function runScenario(slack, apiUrl, target, scenarioName, n) {
     let timedOut = false;
     let lastLog = Date.now();
     for (;;) {
-      counts = (await instances[0].call('status')).counts;
-      if (counts.pending === 0) break;
+      const status = await instances[0].call('status');
+      counts = status.counts;
+      if (counts.pending === 0 && status.pendingProjections === 0) break;
       if (Date.now() > deadline) {
         timedOut = true;
         break;
