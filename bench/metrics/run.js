@@ -98,6 +98,7 @@ const TARGET_RATIO = 10;
 
 const RUN_ID = `m${Date.now().toString(36)}${process.pid.toString(36)}`;
 const METRICS_PATH = '/api/release-ledger/metrics';
+const LEDGER_STATUS_PATH = '/api/release-ledger/ledger/status';
 const BASELINE_PATH = '/api/bench-baseline/metrics';
 const EVENTS_PATH = '/api/release-ledger/events';
 
@@ -520,6 +521,7 @@ function liveStream(port, org) {
     mismatches: [],
     error: undefined,
     latencies: [],
+    projectionWaitsMs: [],
   };
   let stop = false;
   let lastTs = 0;
@@ -573,7 +575,25 @@ function liveStream(port, org) {
     if (e.type === 'rolled_back') expected.failures++;
     if (e.type === 'incident_started') expected.failures++;
   };
+  // Footprints are projected after the answer (the deferred projections):
+  // a check first waits until the drain has caught up, as a reader would
+  // within a second, and records how long that took.
+  const waitForProjections = async () => {
+    const t0 = Date.now();
+    for (;;) {
+      const status = await getJson(port, LEDGER_STATUS_PATH, agent);
+      if (status.projections.pendingEvents === 0) break;
+      if (Date.now() - t0 > 30_000) {
+        throw new Error(
+          `projections still behind after 30 s: ${JSON.stringify(status)}`,
+        );
+      }
+      await sleep(20);
+    }
+    state.projectionWaitsMs.push(Date.now() - t0);
+  };
   const check = async label => {
+    if (label !== 'before') await waitForProjections();
     const body = await getJson(
       port,
       `${METRICS_PATH}?scope=entity&ref=${encodeURIComponent(
@@ -673,6 +693,16 @@ function liveStream(port, org) {
         before: state.before,
         final: state.final,
         mismatches: state.mismatches.slice(0, 10),
+        projectionWaitMs: {
+          p50: round(
+            percentile(
+              [...state.projectionWaitsMs].sort((a, b) => a - b),
+              50,
+            ),
+            1,
+          ),
+          max: round(Math.max(0, ...state.projectionWaitsMs), 1),
+        },
         error: state.error,
         pass:
           !state.error &&
@@ -1079,7 +1109,9 @@ async function serveTarget({ kind, dir, db, out }, org, queries, catalogPath) {
         out.live.batches
       } batches (${out.live.eventsPerSec}/s), ${out.live.checks} checks, ${
         out.live.pass ? 'all exact' : 'FAILED'
-      }`,
+      } (each after the projections caught up: p50 ${
+        out.live.projectionWaitMs.p50
+      } ms, max ${out.live.projectionWaitMs.max} ms)`,
     );
   } finally {
     if (live) await live.stop().catch(() => undefined);
