@@ -469,7 +469,7 @@ async function main() {
   // As plugin.ts wires them: a commit wakes this instance's drain of the
   // deferred projections, which writes the outbox and wakes the worker.
   const drains = new ProjectionDrainWorker({
-    queue: store.projectionQueue!,
+    queue: store.projectionQueue,
     logger,
   });
   store.onCommitted(() => drains.wake());

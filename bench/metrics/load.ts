@@ -178,7 +178,7 @@ async function load() {
     batchMs.push(performance.now() - b0);
     // The deferred projections (footprints, attribution, outbox), as the
     // plugin's drain runs them right after the commit; part of the load time.
-    await store.projectionQueue!.drainAll();
+    await store.projectionQueue.drainAll();
     for (const s of answers.flat()) {
       if (s === 'created') created++;
       else duplicates++;

@@ -44,6 +44,6 @@ export async function appendAndProject(
   events: AcceptedEvent[],
 ): Promise<Array<'created' | 'duplicate'>> {
   const statuses = await ledger.appendEvents(events);
-  await ledger.projectionQueue?.drainAll();
+  await ledger.projectionQueue.drainAll();
   return statuses;
 }

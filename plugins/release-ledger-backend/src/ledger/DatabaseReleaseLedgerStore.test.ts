@@ -57,7 +57,7 @@ describe.each(databases.eachSupportedId())(
         ]),
       ).toEqual(['created', 'duplicate']);
       expect(await logOnly.countRows()).toEqual({ events: 1, releases: 0 });
-      expect(await full.projectionQueue!.status()).toMatchObject({
+      expect(await full.projectionQueue.status()).toMatchObject({
         pendingEvents: 0,
       });
     });

@@ -200,11 +200,6 @@ export class ProjectionQueue {
     return this.#db.client.config.client === 'pg';
   }
 
-  /** The deferred projectors this queue runs, in order. */
-  get projectors(): ReadonlyArray<LedgerProjector> {
-    return this.#projectors;
-  }
-
   /**
    * One drain pass: claims up to one chunk of due subjects and projects
    * them. A chunk whose projectors throw is rolled back and its subjects

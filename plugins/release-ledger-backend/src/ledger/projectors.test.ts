@@ -133,8 +133,10 @@ describe.each(databases.eachSupportedId())(
         recording('metrics', seen, 'deferred'),
         recording('comms', seen, 'deferred'),
       ]);
-      const queue = ledger.projectionQueue!;
-      expect(queue.projectors.map(p => p.id)).toEqual(['metrics', 'comms']);
+      const queue = ledger.projectionQueue;
+      expect(
+        (await ledger.status()).projections.projectors.map(p => p.id),
+      ).toEqual(['inline', 'metrics', 'comms']);
 
       await ledger.appendEvents([event('r1', 'release_started', 1)]);
       await ledger.appendEvents([event('r1', 'promoted', 2)]);
@@ -211,7 +213,7 @@ describe.each(databases.eachSupportedId())(
           attributes: { incidentId: 'INC-1', severity: 'SEV-1' },
         } as AcceptedEvent,
       ]);
-      expect(await ledger.projectionQueue!.drainAll()).toMatchObject({
+      expect(await ledger.projectionQueue.drainAll()).toMatchObject({
         subjects: 1,
         events: 1,
       });
@@ -240,7 +242,7 @@ describe.each(databases.eachSupportedId())(
         recording('first', seen, 'deferred'),
         picky,
       ]);
-      const queue = ledger.projectionQueue!;
+      const queue = ledger.projectionQueue;
       // The append itself succeeds: deferred work cannot fail a request.
       await ledger.appendEvents([
         event('good', 'release_started', 1),
@@ -302,11 +304,11 @@ describe.each(databases.eachSupportedId())(
       await expect(
         ledger.appendEvents([event('r4', 'release_started', 1)]),
       ).rejects.toThrow('projector failed');
-      expect(await ledger.projectionQueue!.status()).toMatchObject({
+      expect(await ledger.projectionQueue.status()).toMatchObject({
         pendingSubjects: 0,
         pendingEvents: 0,
       });
-      await ledger.projectionQueue!.drainAll();
+      await ledger.projectionQueue.drainAll();
       expect(seen).toEqual([]);
     });
 
@@ -342,8 +344,8 @@ describe.each(databases.eachSupportedId())(
       const drains = async () => {
         for (let i = 0; i < 5; i++) {
           await Promise.all([
-            a.projectionQueue!.drainAll(),
-            b.projectionQueue!.drainAll(),
+            a.projectionQueue.drainAll(),
+            b.projectionQueue.drainAll(),
           ]);
         }
       };
@@ -355,7 +357,7 @@ describe.each(databases.eachSupportedId())(
           .flatMap(id => [`${id}/promoted`, `${id}/release_started`])
           .sort(),
       );
-      expect(await a.projectionQueue!.status()).toMatchObject({
+      expect(await a.projectionQueue.status()).toMatchObject({
         pendingSubjects: 0,
         pendingEvents: 0,
       });

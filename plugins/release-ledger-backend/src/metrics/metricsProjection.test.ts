@@ -214,14 +214,14 @@ describe.each(databases.eachSupportedId())(
         events.map(async (e, i) => {
           const instance = i % 2 ? ledger : other;
           await instance.appendEvents([e]);
-          await instance.projectionQueue!.drainAll();
+          await instance.projectionQueue.drainAll();
         }),
       );
       await Promise.all([
-        ledger.projectionQueue!.drainAll(),
-        other.projectionQueue!.drainAll(),
+        ledger.projectionQueue.drainAll(),
+        other.projectionQueue.drainAll(),
       ]);
-      expect(await ledger.projectionQueue!.status()).toMatchObject({
+      expect(await ledger.projectionQueue.status()).toMatchObject({
         pendingEvents: 0,
       });
       const footprints = await metrics.listFootprints({ kind: 'org' }, h(0));

@@ -59,7 +59,7 @@ describe.each(databases.eachSupportedId())(
         event('s', 'release_started', 1),
         event('p', 'promoted', 2),
       ]);
-      await ledger.projectionQueue!.drainAll();
+      await ledger.projectionQueue.drainAll();
       await ledger.appendEvents([
         {
           eventId: 'inc',
@@ -70,7 +70,7 @@ describe.each(databases.eachSupportedId())(
           attributes: { incidentId: 'INC-9', severity: 'SEV-2' },
         } as never,
       ]);
-      await ledger.projectionQueue!.drainAll();
+      await ledger.projectionQueue.drainAll();
       expect(seen[1].incidents.get('INC-9')).toEqual({
         releaseId: 'payments@7',
         attribution: 'window',
