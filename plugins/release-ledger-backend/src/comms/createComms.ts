@@ -6,6 +6,7 @@ import { CommsService } from './CommsService';
 import { OutboxWorker, WorkerSources } from './delivery/OutboxWorker';
 import {
   MessageTransport,
+  NOT_CONFIGURED,
   NotConfiguredTransport,
   SlackTransport,
 } from './delivery/SlackTransport';
@@ -75,6 +76,7 @@ export function createComms(options: {
     bulk: bulkWriterFor(options.db),
     pmPerReleaseChannel:
       config.pm?.mode === 'per-release' ? config.pm.channel : undefined,
+    undelivered: transport.delivers ? undefined : NOT_CONFIGURED,
   });
   return { projector, worker, service, outbox, sources };
 }

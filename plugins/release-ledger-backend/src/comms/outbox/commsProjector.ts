@@ -20,6 +20,8 @@ export function createCommsProjector(options: {
   bulk: BulkWriter;
   /** PM/CS channel that gets one summary per finished release. */
   pmPerReleaseChannel?: string;
+  /** Nothing sends the messages (no Slack): they are written "not delivered" with this reason. */
+  undelivered?: string;
 }): LedgerProjector {
   return {
     id: 'comms',
@@ -50,6 +52,7 @@ export function createCommsProjector(options: {
           ...planAttributedIncidentReplies(unreleased, releaseOf),
         ],
         batch.receivedAt,
+        { undelivered: options.undelivered },
       );
     },
   };
