@@ -35,6 +35,12 @@ export interface Config {
        * Default 30000; at least 1000.
        */
       lagWarningMs?: number;
+      /**
+       * Drains each instance runs at once, each over its own share of the
+       * entities. Default 2 on PostgreSQL (one projects while the other
+       * waits on the database), 1 on SQLite (one writer). From 1 to 16.
+       */
+      drainConcurrency?: number;
     };
     slack?: {
       /**

@@ -18,7 +18,21 @@ describe('readReleaseLedgerConfig', () => {
     });
   });
 
+  it('reads how many drains an instance runs', () => {
+    expect(
+      readReleaseLedgerConfig(
+        new ConfigReader({
+          releaseLedger: { projections: { drainConcurrency: 4 } },
+        }),
+      ).projections,
+    ).toEqual({ lagWarningMs: 30_000, drainConcurrency: 4 });
+  });
+
   it.each([
+    [
+      { projections: { drainConcurrency: 0 } },
+      'releaseLedger.projections.drainConcurrency: must be a whole number from 1 to 16, got 0',
+    ],
     [
       { projections: { lagWarningMs: 10 } },
       'releaseLedger.projections.lagWarningMs: must be a whole number of milliseconds of at least 1000, got 10',

@@ -23,6 +23,8 @@ export type ReleaseLedgerConfig = {
 export type ProjectionsConfig = {
   /** Age of the oldest unprojected event above which the lag is logged as a warning. */
   lagWarningMs: number;
+  /** Drains per instance; unset: chosen by the database (2 on PostgreSQL, 1 on SQLite). */
+  drainConcurrency?: number;
 };
 
 /** `releaseLedger.metrics`, with defaults applied. */
@@ -84,11 +86,24 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
       `releaseLedger.projections.lagWarningMs: must be a whole number of milliseconds of at least 1000, got ${lagWarningMs}`,
     );
   }
+  const drainConcurrency = config.getOptionalNumber(
+    'releaseLedger.projections.drainConcurrency',
+  );
+  if (
+    drainConcurrency !== undefined &&
+    (!Number.isInteger(drainConcurrency) ||
+      drainConcurrency < 1 ||
+      drainConcurrency > 16)
+  ) {
+    throw new Error(
+      `releaseLedger.projections.drainConcurrency: must be a whole number from 1 to 16, got ${drainConcurrency}`,
+    );
+  }
   return {
     maxBodySize,
     maxFutureSkewMs,
     metrics: readMetricsConfig(config),
-    projections: { lagWarningMs },
+    projections: { lagWarningMs, drainConcurrency },
     eventLogOnly:
       config.getOptionalBoolean('releaseLedger.benchmark.eventLogOnly') ??
       false,

@@ -266,7 +266,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     };
   }
 
-  private get isPostgres(): boolean {
+  /** PostgreSQL, which takes concurrent writers (SQLite has one connection). */
+  get isPostgres(): boolean {
     return this.db.client.config.client === 'pg';
   }
 

@@ -1,5 +1,6 @@
 import { mockServices } from '@backstage/backend-test-utils';
 import type {
+  DrainPartition,
   DrainResult,
   ProjectionQueue,
   ProjectionQueueStatus,
@@ -16,9 +17,11 @@ function scriptedQueue() {
     lagMs: 0,
   };
   let calls = 0;
+  const partitions: Array<DrainPartition | undefined> = [];
   const queue = {
-    async drainOnce(): Promise<DrainResult> {
+    async drainOnce(partition?: DrainPartition): Promise<DrainResult> {
       calls++;
+      partitions.push(partition);
       const next = drains.shift() ?? { subjects: 0, events: 0, failed: 0 };
       if (next instanceof Error) throw next;
       return next;
@@ -34,6 +37,7 @@ function scriptedQueue() {
       status = { ...status, ...s };
     },
     calls: () => calls,
+    partitions,
   };
 }
 
@@ -46,6 +50,34 @@ const until = async (condition: () => boolean) => {
 };
 
 describe('ProjectionDrainWorker', () => {
+  it('runs one drain per share of the queue with concurrency, and a commit wakes them all', async () => {
+    const q = scriptedQueue();
+    const worker = new ProjectionDrainWorker({
+      queue: q.queue,
+      logger: mockServices.logger.mock(),
+      pollMs: 60_000,
+      concurrency: 2,
+    });
+    worker.start();
+    await until(() => q.calls() === 2);
+    expect(q.partitions).toEqual(
+      expect.arrayContaining([
+        { index: 0, count: 2 },
+        { index: 1, count: 2 },
+      ]),
+    );
+    // Both sleep for a minute; one commit wakes both.
+    worker.wake();
+    await until(() => q.calls() === 4);
+    expect(q.partitions.slice(2)).toEqual(
+      expect.arrayContaining([
+        { index: 0, count: 2 },
+        { index: 1, count: 2 },
+      ]),
+    );
+    await worker.stop();
+  });
+
   it('drains again at once while there is work, and tells listeners after each drain that projected something', async () => {
     const q = scriptedQueue();
     q.drains.push(

@@ -1,5 +1,8 @@
 import type { LoggerService } from '@backstage/backend-plugin-api';
-import type { ProjectionQueue } from './projectionQueue';
+import type { DrainPartition, ProjectionQueue } from './projectionQueue';
+
+/** One drain loop: how a commit wakes it from its poll. */
+type Lane = { wake?: () => void; wakeRequested: boolean };
 
 /**
  * Runs the deferred projectors on this instance: drains the projection
@@ -7,18 +10,24 @@ import type { ProjectionQueue } from './projectionQueue';
  * committed by other instances, retries, and the claims of instances that
  * died mid-drain. Every instance runs one; the queue's claims keep them from
  * doing a subject's work twice.
+ *
+ * With `concurrency` above 1 it runs that many drains at once, each over its
+ * own share of the entities (the queue's partitions), so they never wait on
+ * each other's entity locks: while one waits on the database, another
+ * projects. Only worth it where the database takes concurrent writers
+ * (PostgreSQL); SQLite has one connection.
  */
 export class ProjectionDrainWorker {
   readonly #queue: ProjectionQueue;
   readonly #logger: LoggerService;
   readonly #pollMs: number;
   readonly #lagWarningMs: number;
+  readonly #concurrency: number;
   readonly #now: () => number;
   readonly #drainedListeners = new Set<() => void>();
+  readonly #lanes: Lane[] = [];
   #running = false;
-  #loop?: Promise<void>;
-  #wake?: () => void;
-  #wakeRequested = false;
+  #loops: Promise<void>[] = [];
   #lagCheckedAt = 0;
   #lagWarnedAt?: number;
 
@@ -29,12 +38,15 @@ export class ProjectionDrainWorker {
     pollMs?: number;
     /** Oldest pending event age that is logged as a warning (default 30 s). */
     lagWarningMs?: number;
+    /** Drains running at once, over disjoint shares of the entities (default 1). */
+    concurrency?: number;
     clock?: () => number;
   }) {
     this.#queue = options.queue;
     this.#logger = options.logger;
     this.#pollMs = options.pollMs ?? 1_000;
     this.#lagWarningMs = options.lagWarningMs ?? 30_000;
+    this.#concurrency = Math.max(1, options.concurrency ?? 1);
     this.#now = options.clock ?? Date.now;
   }
 
@@ -46,28 +58,39 @@ export class ProjectionDrainWorker {
   start(): void {
     if (this.#running) return;
     this.#running = true;
-    this.#loop = this.#run();
+    this.#lanes.length = 0;
+    for (let index = 0; index < this.#concurrency; index++) {
+      this.#lanes.push({ wakeRequested: false });
+    }
+    this.#loops = this.#lanes.map((lane, index) =>
+      this.#run(
+        lane,
+        this.#concurrency > 1 ? { index, count: this.#concurrency } : undefined,
+      ),
+    );
   }
 
-  /** Stops after the drain in progress commits. */
+  /** Stops after the drains in progress commit. */
   async stop(): Promise<void> {
     this.#running = false;
-    this.#wake?.();
-    await this.#loop;
+    for (const lane of this.#lanes) lane.wake?.();
+    await Promise.all(this.#loops);
   }
 
   /** Asks for a drain now (this instance committed events). */
   wake(): void {
-    this.#wakeRequested = true;
-    this.#wake?.();
+    for (const lane of this.#lanes) {
+      lane.wakeRequested = true;
+      lane.wake?.();
+    }
   }
 
-  async #run(): Promise<void> {
+  async #run(lane: Lane, partition?: DrainPartition): Promise<void> {
     while (this.#running) {
-      this.#wakeRequested = false;
+      lane.wakeRequested = false;
       let busy = false;
       try {
-        const pass = await this.#queue.drainOnce();
+        const pass = await this.#queue.drainOnce(partition);
         if (pass.subjects > pass.failed) {
           busy = true;
           for (const listener of this.#drainedListeners) listener();
@@ -84,15 +107,15 @@ export class ProjectionDrainWorker {
           `release-ledger: draining projections failed: ${error}`,
         );
       }
-      if (busy || this.#wakeRequested || !this.#running) continue;
+      if (busy || lane.wakeRequested || !this.#running) continue;
       await new Promise<void>(resolve => {
         const timer = setTimeout(resolve, this.#pollMs);
-        this.#wake = () => {
+        lane.wake = () => {
           clearTimeout(timer);
           resolve();
         };
       });
-      this.#wake = undefined;
+      lane.wake = undefined;
     }
   }
 

@@ -43,6 +43,9 @@ export async function createLedger(options: {
     queue: store.projectionQueue,
     logger,
     lagWarningMs: config.projections.lagWarningMs,
+    // Concurrent drains only help a database with concurrent writers.
+    concurrency:
+      config.projections.drainConcurrency ?? (store.isPostgres ? 2 : 1),
   });
   store.onCommitted(() => drains.wake());
   return { store, intake, drains };

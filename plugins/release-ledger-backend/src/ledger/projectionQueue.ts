@@ -133,6 +133,13 @@ export async function enqueueProjections(
   await bulk.insertNew(tx, PROJECTION_QUEUE_EVENTS, events);
 }
 
+/**
+ * A share of the queue for one of several drains running at once: the
+ * subjects whose entity hashes to `index` modulo `count`. Shares never share
+ * an entity, so their drains never wait on each other's entity locks.
+ */
+export type DrainPartition = { index: number; count: number };
+
 /** A claimed subject, as a drain reads it. */
 type ClaimedSubject = ProjectionQueueRow & { attempts: number };
 
@@ -205,8 +212,8 @@ export class ProjectionQueue {
    * them. A chunk whose projectors throw is rolled back and its subjects
    * are projected one by one, so one bad subject delays only itself.
    */
-  async drainOnce(): Promise<DrainResult> {
-    const claimed = await this.#claim(this.#chunkSize);
+  async drainOnce(partition?: DrainPartition): Promise<DrainResult> {
+    const claimed = await this.#claim(this.#chunkSize, partition);
     if (claimed.length === 0) return { subjects: 0, events: 0, failed: 0 };
     try {
       return await this.#db.transaction(tx => this.#project(tx, claimed));
@@ -278,7 +285,10 @@ export class ProjectionQueue {
   }
 
   /** Leases up to `limit` due subjects to this queue, oldest first. */
-  async #claim(limit: number): Promise<ClaimedSubject[]> {
+  async #claim(
+    limit: number,
+    partition?: DrainPartition,
+  ): Promise<ClaimedSubject[]> {
     const now = new Date(this.#now()).toISOString();
     const until = new Date(this.#now() + LEASE_MS).toISOString();
     const due = (q: Knex.QueryBuilder) =>
@@ -286,7 +296,17 @@ export class ProjectionQueue {
         .where(w => w.whereNull('retry_at').orWhere('retry_at', '<=', now))
         .andWhere(w =>
           w.whereNull('leased_until').orWhere('leased_until', '<', now),
-        );
+        )
+        .modify(w => {
+          // SQLite has one writer, so drains take turns anyway (the
+          // leases alone keep their claims apart): no shares there.
+          if (!partition || partition.count <= 1 || !this.#isPostgres) return;
+          // By entity, as #lockEntities locks: no two shares share a lock.
+          w.whereRaw(
+            `mod(hashtextextended(coalesce(entity_ref, subject), 0) & 2147483647, ?) = ?`,
+            [partition.count, partition.index],
+          );
+        });
     if (this.#isPostgres) {
       const { rows } = await this.#db.raw(
         `UPDATE ?? SET lease_owner = ?, leased_until = ?

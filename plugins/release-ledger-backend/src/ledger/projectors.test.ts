@@ -312,6 +312,68 @@ describe.each(databases.eachSupportedId())(
       expect(seen).toEqual([]);
     });
 
+    it('splits the queue between concurrent drains by entity, each event projected once', async () => {
+      const entities = Array.from(
+        { length: 12 },
+        (_, i) => `component:default/service-${i}`,
+      );
+      const seen: Array<{ share: number; entity: string; eventId: string }> =
+        [];
+      const knex = await databases.init(databaseId);
+      let share = -1;
+      const ledger = await DatabaseReleaseLedgerStore.create({
+        database: mockServices.database({ knex }),
+        projectors: [
+          {
+            id: 'recording',
+            mode: 'deferred',
+            async project(_tx, batch) {
+              const mine = share;
+              for (const e of batch.fresh) {
+                seen.push({
+                  share: mine,
+                  entity: (e as AcceptedReleaseEvent).releaseEntityRef,
+                  eventId: e.eventId,
+                });
+              }
+            },
+          },
+        ],
+      });
+      const events = entities.flatMap((entity, i) =>
+        [1, 2, 3].map(n => ({
+          ...event(`s${i}@${n}`, 'release_started', n),
+          entityRef: entity,
+          releaseEntityRef: entity,
+        })),
+      );
+      await ledger.appendEvents(events);
+      // The two shares drain one after the other, so the projector knows
+      // whose batch it sees.
+      for (const index of [0, 1]) {
+        share = index;
+        while (
+          (await ledger.projectionQueue.drainOnce({ index, count: 2 }))
+            .subjects > 0
+        );
+      }
+      // Every event exactly once, whatever the database.
+      expect(seen.map(s => s.eventId).sort()).toEqual(
+        events.map(e => e.eventId).sort(),
+      );
+      const sharesPerEntity = entities.map(
+        entity =>
+          new Set(seen.filter(s => s.entity === entity).map(s => s.share)).size,
+      );
+      const shares = [...new Set(seen.map(s => s.share))].sort();
+      // PostgreSQL: every entity in one share, and both shares got some.
+      // SQLite has one writer: no shares, the first drain takes it all.
+      expect({ sharesPerEntity, shares }).toEqual({
+        sharesPerEntity: entities.map(() => 1),
+        shares: ledger.isPostgres ? [0, 1] : [0],
+      });
+    });
+
     it('lets two instances drain one queue without projecting any release twice', async () => {
       const knex = await databases.init(databaseId);
       const seenBy: Record<string, string[]> = { a: [], b: [] };
