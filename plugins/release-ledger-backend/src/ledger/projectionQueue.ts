@@ -348,21 +348,7 @@ export class ProjectionQueue {
     if (this.#isPostgres) await this.#lockEntities(tx, claimed);
     const subjects = claimed.map(c => c.subject);
 
-    // One statement: the events and their releases are of one snapshot.
-    const rows = await tx<PendingEventRow>(
-      `${PROJECTION_QUEUE_EVENTS.table} as q`,
-    )
-      .join(`${EVENTS.table} as e`, 'e.event_id', 'q.event_id')
-      .leftJoin(`${RELEASES.table} as r`, 'r.release_id', 'e.release_id')
-      .whereIn('q.subject', subjects)
-      .orderBy('e.seq')
-      .select(
-        'e.*',
-        'q.subject',
-        'r.entity_ref as release_entity_ref',
-        'r.projection as release_projection',
-        'r.projection_cursor as release_cursor',
-      );
+    const rows = await this.#readPendingEvents(tx, subjects);
     // Where each release stood when its projectors last ran, as left by
     // the append that queued it or by a drain that finished before ours.
     const before = new Map(
@@ -409,10 +395,18 @@ export class ProjectionQueue {
     }
 
     const eventIds = rows.map(r => r.event_id);
-    for (let i = 0; i < eventIds.length; i += 500) {
-      await tx(PROJECTION_QUEUE_EVENTS.table)
-        .whereIn('event_id', eventIds.slice(i, i + 500))
-        .delete();
+    if (this.#isPostgres) {
+      // One array parameter, however many events: one round trip.
+      await tx.raw(`DELETE FROM ?? WHERE event_id = ANY(?)`, [
+        PROJECTION_QUEUE_EVENTS.table,
+        eventIds,
+      ]);
+    } else {
+      for (let i = 0; i < eventIds.length; i += 500) {
+        await tx(PROJECTION_QUEUE_EVENTS.table)
+          .whereIn('event_id', eventIds.slice(i, i + 500))
+          .delete();
+      }
     }
     // Done: our subjects without events leave the queue. One an append
     // touched since our claim (lease cleared) stays, with its new events.
@@ -456,6 +450,49 @@ export class ProjectionQueue {
         });
     }
     return { subjects: claimed.length, events: rows.length, failed: 0 };
+  }
+
+  /**
+   * The pending events of `subjects` with their releases, in one statement,
+   * so the events and the releases are of one snapshot. On PostgreSQL each
+   * event and release is an index lookup (LATERAL … LIMIT 1 keeps the
+   * planner from hashing whole tables, which it does when the statistics
+   * of tables that grew fast are stale: 3× slower on a fresh bench database,
+   * far worse on a big one).
+   */
+  async #readPendingEvents(
+    tx: Knex.Transaction,
+    subjects: string[],
+  ): Promise<PendingEventRow[]> {
+    if (this.#isPostgres) {
+      const { rows } = await tx.raw(
+        `SELECT e.*, q.subject,
+                r.entity_ref AS release_entity_ref,
+                r.projection AS release_projection,
+                r.projection_cursor AS release_cursor
+           FROM ?? q
+           JOIN LATERAL (SELECT * FROM ?? WHERE event_id = q.event_id LIMIT 1) e ON true
+           LEFT JOIN LATERAL (
+             SELECT entity_ref, projection, projection_cursor FROM ??
+              WHERE release_id = e.release_id LIMIT 1) r ON true
+          WHERE q.subject = ANY(?)
+          ORDER BY e.seq`,
+        [PROJECTION_QUEUE_EVENTS.table, EVENTS.table, RELEASES.table, subjects],
+      );
+      return rows;
+    }
+    return tx<PendingEventRow>(`${PROJECTION_QUEUE_EVENTS.table} as q`)
+      .join(`${EVENTS.table} as e`, 'e.event_id', 'q.event_id')
+      .leftJoin(`${RELEASES.table} as r`, 'r.release_id', 'e.release_id')
+      .whereIn('q.subject', subjects)
+      .orderBy('e.seq')
+      .select(
+        'e.*',
+        'q.subject',
+        'r.entity_ref as release_entity_ref',
+        'r.projection as release_projection',
+        'r.projection_cursor as release_cursor',
+      );
   }
 
   /**
