@@ -45,18 +45,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "results"
-                  ],
-                  "properties": {
-                    "results": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/IngestResult"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/schemas/IngestResponse"
                 }
               }
             }
@@ -168,21 +157,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "items"
-                  ],
-                  "properties": {
-                    "items": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/Release"
-                      }
-                    },
-                    "nextCursor": {
-                      "type": "string"
-                    }
-                  }
+                  "$ref": "#/components/schemas/ReleasePage"
                 }
               }
             }
@@ -217,29 +192,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "allOf": [
-                    {
-                      "$ref": "#/components/schemas/Release"
-                    },
-                    {
-                      "type": "object",
-                      "required": [
-                        "events"
-                      ],
-                      "properties": {
-                        "events": {
-                          "type": "array",
-                          "items": {
-                            "$ref": "#/components/schemas/Event"
-                          }
-                        },
-                        "footprint": {
-                          "type": "object",
-                          "description": "The release's DORA footprint and the incidents attributed to it."
-                        }
-                      }
-                    }
-                  ]
+                  "$ref": "#/components/schemas/ReleaseWithEvents"
                 }
               }
             }
@@ -329,19 +282,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "created",
-                    "evaluation"
-                  ],
-                  "properties": {
-                    "created": {
-                      "type": "boolean"
-                    },
-                    "evaluation": {
-                      "$ref": "#/components/schemas/GateEvaluation"
-                    }
-                  }
+                  "$ref": "#/components/schemas/GateEvaluationStarted"
                 }
               }
             }
@@ -388,22 +329,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "releaseId",
-                    "evaluations"
-                  ],
-                  "properties": {
-                    "releaseId": {
-                      "type": "string"
-                    },
-                    "evaluations": {
-                      "type": "array",
-                      "items": {
-                        "$ref": "#/components/schemas/GateEvaluation"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/schemas/ReleaseGates"
                 }
               }
             }
@@ -461,56 +387,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "allOf": [
-                    {
-                      "$ref": "#/components/schemas/GateVerdict"
-                    },
-                    {
-                      "type": "object",
-                      "required": [
-                        "releaseId",
-                        "replay",
-                        "window",
-                        "complete"
-                      ],
-                      "properties": {
-                        "releaseId": {
-                          "type": "string"
-                        },
-                        "replay": {
-                          "type": "boolean",
-                          "enum": [
-                            true
-                          ]
-                        },
-                        "complete": {
-                          "type": "boolean",
-                          "description": "False when the window ended before the gate decided (the verdict is then inconclusive)."
-                        },
-                        "window": {
-                          "type": "object",
-                          "required": [
-                            "start",
-                            "end",
-                            "ongoing"
-                          ],
-                          "properties": {
-                            "start": {
-                              "type": "string",
-                              "format": "date-time"
-                            },
-                            "end": {
-                              "type": "string",
-                              "format": "date-time"
-                            },
-                            "ongoing": {
-                              "type": "boolean"
-                            }
-                          }
-                        }
-                      }
-                    }
-                  ]
+                  "$ref": "#/components/schemas/GateReplay"
                 }
               }
             }
@@ -544,69 +421,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "additionalProperties": false,
-                  "required": [
-                    "projections"
-                  ],
-                  "properties": {
-                    "projections": {
-                      "type": "object",
-                      "additionalProperties": false,
-                      "required": [
-                        "pendingSubjects",
-                        "pendingEvents",
-                        "retrying",
-                        "lagMs",
-                        "projectors"
-                      ],
-                      "properties": {
-                        "pendingSubjects": {
-                          "type": "integer",
-                          "description": "Releases and incidents with events not yet projected."
-                        },
-                        "pendingEvents": {
-                          "type": "integer"
-                        },
-                        "retrying": {
-                          "type": "integer",
-                          "description": "Subjects whose last drain failed, retried with backoff."
-                        },
-                        "oldestPendingAt": {
-                          "type": "string",
-                          "format": "date-time",
-                          "description": "When the oldest pending event was stored; absent when none is pending."
-                        },
-                        "lagMs": {
-                          "type": "integer",
-                          "description": "Age of the oldest pending event in milliseconds (0 when none is pending)."
-                        },
-                        "projectors": {
-                          "type": "array",
-                          "items": {
-                            "type": "object",
-                            "additionalProperties": false,
-                            "required": [
-                              "id",
-                              "mode"
-                            ],
-                            "properties": {
-                              "id": {
-                                "type": "string"
-                              },
-                              "mode": {
-                                "type": "string",
-                                "enum": [
-                                  "inline",
-                                  "deferred"
-                                ]
-                              }
-                            }
-                          }
-                        }
-                      }
-                    }
-                  }
+                  "$ref": "#/components/schemas/LedgerStatus"
                 }
               }
             }
@@ -627,22 +442,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "delivery",
-                    "counts"
-                  ],
-                  "properties": {
-                    "delivery": {
-                      "$ref": "#/components/schemas/CommsDelivery"
-                    },
-                    "counts": {
-                      "type": "object",
-                      "additionalProperties": {
-                        "type": "integer"
-                      }
-                    }
-                  }
+                  "$ref": "#/components/schemas/CommsStatus"
                 }
               }
             }
@@ -681,15 +481,7 @@ export const spec = {
             "content": {
               "application/json": {
                 "schema": {
-                  "type": "object",
-                  "required": [
-                    "requeued"
-                  ],
-                  "properties": {
-                    "requeued": {
-                      "type": "integer"
-                    }
-                  }
+                  "$ref": "#/components/schemas/RequeueResponse"
                 }
               }
             }
@@ -931,13 +723,139 @@ export const spec = {
             "enum": [
               "slack",
               "not_configured"
-            ]
+            ],
+            "description": "`slack` when a token is configured and delivery is on."
           },
           "problems": {
             "type": "array",
+            "description": "Configuration problems worth a person's attention.",
             "items": {
               "type": "string"
             }
+          }
+        }
+      },
+      "SlackTextObject": {
+        "type": "object",
+        "required": [
+          "type",
+          "text"
+        ],
+        "properties": {
+          "type": {
+            "type": "string",
+            "description": "`mrkdwn` or `plain_text`."
+          },
+          "text": {
+            "type": "string"
+          },
+          "emoji": {
+            "type": "boolean"
+          }
+        }
+      },
+      "SlackBlock": {
+        "type": "object",
+        "description": "A Block Kit block as rendered for Slack (header, section, context or divider).",
+        "required": [
+          "type"
+        ],
+        "properties": {
+          "type": {
+            "type": "string"
+          },
+          "text": {
+            "$ref": "#/components/schemas/SlackTextObject"
+          },
+          "fields": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SlackTextObject"
+            }
+          },
+          "elements": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SlackTextObject"
+            }
+          }
+        }
+      },
+      "SlackMessagePreview": {
+        "type": "object",
+        "required": [
+          "text",
+          "blocks"
+        ],
+        "properties": {
+          "text": {
+            "type": "string"
+          },
+          "blocks": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/SlackBlock"
+            }
+          }
+        }
+      },
+      "CommsMessageState": {
+        "type": "string",
+        "enum": [
+          "pending",
+          "delivered",
+          "parked",
+          "not_delivered"
+        ]
+      },
+      "CommsMessage": {
+        "type": "object",
+        "required": [
+          "id",
+          "kind",
+          "state",
+          "orderAt",
+          "attempts",
+          "broadcast"
+        ],
+        "properties": {
+          "id": {
+            "type": "integer"
+          },
+          "kind": {
+            "type": "string",
+            "description": "parent (the status card), reply, card (an update of the parent), summary, pm_summary."
+          },
+          "state": {
+            "$ref": "#/components/schemas/CommsMessageState"
+          },
+          "orderAt": {
+            "type": "string",
+            "description": "Event time that orders it in the thread."
+          },
+          "attempts": {
+            "type": "integer"
+          },
+          "lastError": {
+            "type": "string"
+          },
+          "slackTs": {
+            "type": "string"
+          },
+          "deliveredAt": {
+            "type": "string"
+          },
+          "broadcast": {
+            "type": "boolean",
+            "description": "Also shown in the channel (rollbacks, SEV-1/SEV-2 incidents)."
+          },
+          "message": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/SlackMessagePreview"
+              }
+            ],
+            "description": "The message as sent, or as it would be sent; absent if it cannot be rendered."
           }
         }
       },
@@ -956,72 +874,127 @@ export const spec = {
             "$ref": "#/components/schemas/CommsDelivery"
           },
           "channel": {
-            "type": "string"
+            "type": "string",
+            "description": "Channel the thread lives in, once routed."
           },
           "threadTs": {
-            "type": "string"
+            "type": "string",
+            "description": "The thread's parent ts, once posted."
           },
           "messages": {
             "type": "array",
             "items": {
-              "type": "object",
-              "required": [
-                "id",
-                "kind",
-                "state",
-                "orderAt",
-                "attempts",
-                "broadcast"
-              ],
-              "properties": {
-                "id": {
-                  "type": "integer"
-                },
-                "kind": {
-                  "type": "string"
-                },
-                "state": {
-                  "type": "string",
-                  "enum": [
-                    "pending",
-                    "delivered",
-                    "parked",
-                    "not_delivered"
-                  ]
-                },
-                "orderAt": {
-                  "type": "string"
-                },
-                "attempts": {
-                  "type": "integer"
-                },
-                "lastError": {
-                  "type": "string"
-                },
-                "slackTs": {
-                  "type": "string"
-                },
-                "deliveredAt": {
-                  "type": "string"
-                },
-                "broadcast": {
-                  "type": "boolean"
-                },
-                "message": {
+              "$ref": "#/components/schemas/CommsMessage"
+            }
+          }
+        }
+      },
+      "CommsStatus": {
+        "type": "object",
+        "required": [
+          "delivery",
+          "counts"
+        ],
+        "properties": {
+          "delivery": {
+            "$ref": "#/components/schemas/CommsDelivery"
+          },
+          "counts": {
+            "type": "object",
+            "description": "Outbox messages in each state.",
+            "additionalProperties": false,
+            "required": [
+              "pending",
+              "delivered",
+              "parked",
+              "not_delivered"
+            ],
+            "properties": {
+              "pending": {
+                "type": "integer"
+              },
+              "delivered": {
+                "type": "integer"
+              },
+              "parked": {
+                "type": "integer"
+              },
+              "not_delivered": {
+                "type": "integer"
+              }
+            }
+          }
+        }
+      },
+      "RequeueResponse": {
+        "type": "object",
+        "required": [
+          "requeued"
+        ],
+        "properties": {
+          "requeued": {
+            "type": "integer"
+          }
+        }
+      },
+      "LedgerStatus": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "projections"
+        ],
+        "properties": {
+          "projections": {
+            "type": "object",
+            "additionalProperties": false,
+            "required": [
+              "pendingSubjects",
+              "pendingEvents",
+              "retrying",
+              "lagMs",
+              "projectors"
+            ],
+            "properties": {
+              "pendingSubjects": {
+                "type": "integer",
+                "description": "Releases and incidents with events not yet projected."
+              },
+              "pendingEvents": {
+                "type": "integer"
+              },
+              "retrying": {
+                "type": "integer",
+                "description": "Subjects whose last drain failed, retried with backoff."
+              },
+              "oldestPendingAt": {
+                "type": "string",
+                "format": "date-time",
+                "description": "When the oldest pending event was stored; absent when none is pending."
+              },
+              "lagMs": {
+                "type": "integer",
+                "description": "Age of the oldest pending event in milliseconds (0 when none is pending)."
+              },
+              "projectors": {
+                "type": "array",
+                "description": "Every projector, in the order it runs: inline ones in the append, then the drains'.",
+                "items": {
                   "type": "object",
+                  "additionalProperties": false,
                   "required": [
-                    "text",
-                    "blocks"
+                    "id",
+                    "mode"
                   ],
                   "properties": {
-                    "text": {
+                    "id": {
                       "type": "string"
                     },
-                    "blocks": {
-                      "type": "array",
-                      "items": {
-                        "type": "object"
-                      }
+                    "mode": {
+                      "type": "string",
+                      "enum": [
+                        "inline",
+                        "deferred"
+                      ]
                     }
                   }
                 }
@@ -1038,6 +1011,85 @@ export const spec = {
           "failed",
           "inconclusive"
         ]
+      },
+      "GateValueResult": {
+        "type": "object",
+        "required": [
+          "kind",
+          "value"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "value"
+            ]
+          },
+          "value": {
+            "type": [
+              "number",
+              "null"
+            ],
+            "description": "The number measured; null when it is infinite (JSON has no Infinity), which `valueText` shows as `+Inf` or `-Inf`."
+          }
+        }
+      },
+      "GateNoDataResult": {
+        "type": "object",
+        "description": "The query selected no series (`no-series`), or its only sample was NaN (`nan`).",
+        "required": [
+          "kind"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "no-data"
+            ]
+          },
+          "cause": {
+            "type": "string",
+            "enum": [
+              "no-series",
+              "nan"
+            ]
+          }
+        }
+      },
+      "GateErrorResult": {
+        "type": "object",
+        "description": "The provider's own message (Prometheus' parse or execution error, for example).",
+        "required": [
+          "kind",
+          "errorType",
+          "message"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "error"
+            ]
+          },
+          "errorType": {
+            "type": "string",
+            "enum": [
+              "bad_query",
+              "execution",
+              "timeout",
+              "unreachable",
+              "http",
+              "invalid_response",
+              "multiple_series"
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "httpStatus": {
+            "type": "integer"
+          }
+        }
       },
       "GateMeasurement": {
         "type": "object",
@@ -1063,49 +1115,18 @@ export const spec = {
             "description": "The query (or alert selector) exactly as sent."
           },
           "result": {
-            "type": "object",
-            "description": "What the provider answered: `{ kind: value, value }`,\n`{ kind: no-data, cause: no-series | nan }`, or\n`{ kind: error, errorType, message, httpStatus? }` with the\nprovider's own message (Prometheus' parse or execution error).\n",
-            "required": [
-              "kind"
-            ],
-            "properties": {
-              "kind": {
-                "type": "string",
-                "enum": [
-                  "value",
-                  "no-data",
-                  "error"
-                ]
+            "description": "What the provider answered.",
+            "oneOf": [
+              {
+                "$ref": "#/components/schemas/GateValueResult"
               },
-              "value": {
-                "type": "number"
+              {
+                "$ref": "#/components/schemas/GateNoDataResult"
               },
-              "cause": {
-                "type": "string",
-                "enum": [
-                  "no-series",
-                  "nan"
-                ]
-              },
-              "errorType": {
-                "type": "string",
-                "enum": [
-                  "bad_query",
-                  "execution",
-                  "timeout",
-                  "unreachable",
-                  "http",
-                  "invalid_response",
-                  "multiple_series"
-                ]
-              },
-              "message": {
-                "type": "string"
-              },
-              "httpStatus": {
-                "type": "integer"
+              {
+                "$ref": "#/components/schemas/GateErrorResult"
               }
-            }
+            ]
           },
           "valueText": {
             "type": "string",
@@ -1135,9 +1156,17 @@ export const spec = {
           "dryRun",
           "interval",
           "count",
+          "failureLimit",
+          "consecutiveSuccesses",
+          "errorLimit",
+          "noDataPolicy",
           "state",
           "reason",
           "taken",
+          "passes",
+          "failures",
+          "errors",
+          "noData",
           "measurements"
         ],
         "properties": {
@@ -1158,7 +1187,8 @@ export const spec = {
             "type": "boolean"
           },
           "condition": {
-            "type": "string"
+            "type": "string",
+            "description": "Query checks: the condition as text, e.g. `< 0.01`."
           },
           "query": {
             "type": "string",
@@ -1166,6 +1196,7 @@ export const spec = {
           },
           "labels": {
             "type": "object",
+            "description": "Alert checks: the label matchers as configured.",
             "additionalProperties": {
               "type": "string"
             }
@@ -1306,6 +1337,94 @@ export const spec = {
               "finishedAt": {
                 "type": "string",
                 "format": "date-time"
+              }
+            }
+          }
+        ]
+      },
+      "ReleaseGates": {
+        "type": "object",
+        "required": [
+          "releaseId",
+          "evaluations"
+        ],
+        "properties": {
+          "releaseId": {
+            "type": "string"
+          },
+          "evaluations": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/GateEvaluation"
+            }
+          }
+        }
+      },
+      "GateEvaluationStarted": {
+        "type": "object",
+        "required": [
+          "created",
+          "evaluation"
+        ],
+        "properties": {
+          "created": {
+            "type": "boolean"
+          },
+          "evaluation": {
+            "$ref": "#/components/schemas/GateEvaluation"
+          }
+        }
+      },
+      "CanaryWindow": {
+        "type": "object",
+        "required": [
+          "start",
+          "end",
+          "ongoing"
+        ],
+        "properties": {
+          "start": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "end": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "ongoing": {
+            "type": "boolean"
+          }
+        }
+      },
+      "GateReplay": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/GateVerdict"
+          },
+          {
+            "type": "object",
+            "required": [
+              "releaseId",
+              "replay",
+              "window",
+              "complete"
+            ],
+            "properties": {
+              "releaseId": {
+                "type": "string"
+              },
+              "replay": {
+                "type": "boolean",
+                "enum": [
+                  true
+                ]
+              },
+              "complete": {
+                "type": "boolean",
+                "description": "False when the window ended before the gate decided (the verdict is then inconclusive)."
+              },
+              "window": {
+                "$ref": "#/components/schemas/CanaryWindow"
               }
             }
           }
@@ -1484,6 +1603,131 @@ export const spec = {
           }
         }
       },
+      "IngestResponse": {
+        "type": "object",
+        "required": [
+          "results"
+        ],
+        "properties": {
+          "results": {
+            "type": "array",
+            "description": "Per-event results in input order.",
+            "items": {
+              "$ref": "#/components/schemas/IngestResult"
+            }
+          }
+        }
+      },
+      "IncidentSeverity": {
+        "type": "string",
+        "enum": [
+          "SEV-1",
+          "SEV-2",
+          "SEV-3",
+          "SEV-4"
+        ]
+      },
+      "ReleaseChange": {
+        "type": "object",
+        "description": "A merged change shipped by the release.",
+        "required": [
+          "prNumber",
+          "title",
+          "mergedAt"
+        ],
+        "properties": {
+          "prNumber": {
+            "type": "integer"
+          },
+          "title": {
+            "type": "string"
+          },
+          "author": {
+            "type": "string"
+          },
+          "mergedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "commit": {
+            "type": "string"
+          },
+          "url": {
+            "type": "string"
+          },
+          "customerVisible": {
+            "type": "boolean"
+          }
+        }
+      },
+      "ReleaseIncident": {
+        "type": "object",
+        "description": "An incident attached to the release.",
+        "required": [
+          "incidentId",
+          "severity",
+          "startedAt"
+        ],
+        "properties": {
+          "incidentId": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/IncidentSeverity"
+          },
+          "title": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "resolvedAt": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "ReleaseFlagToggle": {
+        "type": "object",
+        "description": "A feature flag change made during the release; values are strings, numbers, booleans or null.",
+        "required": [
+          "flag",
+          "to",
+          "at"
+        ],
+        "properties": {
+          "flag": {
+            "type": "string"
+          },
+          "from": {},
+          "to": {},
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          }
+        }
+      },
+      "ReleaseAnomaly": {
+        "type": "object",
+        "description": "An impossible sequence found in the release's events; kept, not dropped.",
+        "required": [
+          "eventId",
+          "type",
+          "message"
+        ],
+        "properties": {
+          "eventId": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
       "Release": {
         "type": "object",
         "required": [
@@ -1583,29 +1827,464 @@ export const spec = {
           "changes": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/ReleaseChange"
             }
           },
           "incidents": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/ReleaseIncident"
             }
           },
           "flagToggles": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/ReleaseFlagToggle"
             }
           },
           "anomalies": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/ReleaseAnomaly"
             }
           },
           "eventCount": {
             "type": "integer"
+          }
+        }
+      },
+      "ReleasePage": {
+        "type": "object",
+        "required": [
+          "items"
+        ],
+        "properties": {
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/Release"
+            }
+          },
+          "nextCursor": {
+            "type": "string",
+            "description": "Pass as `cursor` to get the next page; absent on the last page."
+          }
+        }
+      },
+      "ReleaseWithEvents": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/Release"
+          },
+          {
+            "type": "object",
+            "required": [
+              "events"
+            ],
+            "properties": {
+              "events": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/Event"
+                }
+              },
+              "footprint": {
+                "$ref": "#/components/schemas/ReleaseDoraFootprint"
+              }
+            }
+          }
+        ]
+      },
+      "LedgerIncident": {
+        "type": "object",
+        "description": "An incident as the ledger knows it, with how it was attributed to a release.",
+        "required": [
+          "incidentId",
+          "entityRef",
+          "severity",
+          "startedAt",
+          "attribution"
+        ],
+        "properties": {
+          "incidentId": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "severity": {
+            "$ref": "#/components/schemas/IncidentSeverity"
+          },
+          "title": {
+            "type": "string"
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "resolvedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "attribution": {
+            "type": "string",
+            "enum": [
+              "explicit",
+              "window",
+              "unattributed"
+            ]
+          },
+          "releaseId": {
+            "type": "string",
+            "description": "The release it belongs to; absent when unattributed."
+          }
+        }
+      },
+      "ReleaseDoraFootprint": {
+        "type": "object",
+        "description": "The release's DORA footprint and the incidents attributed to it.",
+        "required": [
+          "releaseId",
+          "entityRef",
+          "environment",
+          "isDeployment",
+          "leadTimesMs",
+          "failed",
+          "failureCauses",
+          "incidents"
+        ],
+        "properties": {
+          "releaseId": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "ownerRef": {
+            "type": "string"
+          },
+          "systemRef": {
+            "type": "string"
+          },
+          "environment": {
+            "type": "string"
+          },
+          "isDeployment": {
+            "type": "boolean",
+            "description": "Started in production: counts towards change failure rate."
+          },
+          "startedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "promotedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "leadTimesMs": {
+            "type": "array",
+            "description": "Promoted time minus merged time per change; empty unless promoted.",
+            "items": {
+              "type": "number"
+            }
+          },
+          "failed": {
+            "type": "boolean"
+          },
+          "failureCauses": {
+            "type": "array",
+            "items": {
+              "type": "string",
+              "enum": [
+                "rolled_back",
+                "incident"
+              ]
+            }
+          },
+          "firstFailureSignalAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "restoredAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "timeToRestoreMs": {
+            "type": "number"
+          },
+          "incidents": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/LedgerIncident"
+            }
+          }
+        }
+      },
+      "BandName": {
+        "type": "string",
+        "enum": [
+          "elite",
+          "high",
+          "medium",
+          "low"
+        ]
+      },
+      "DoraFigure": {
+        "type": "object",
+        "description": "What every figure carries; below the minimum sample size it has no band.",
+        "required": [
+          "sampleSize",
+          "notEnoughData"
+        ],
+        "properties": {
+          "sampleSize": {
+            "type": "integer"
+          },
+          "notEnoughData": {
+            "type": "boolean"
+          },
+          "band": {
+            "$ref": "#/components/schemas/BandName"
+          }
+        }
+      },
+      "DeploymentFrequencyFigure": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigure"
+          },
+          {
+            "type": "object",
+            "required": [
+              "deploys",
+              "deploysPerWeek",
+              "deployDays",
+              "deployDaysPerWeek"
+            ],
+            "properties": {
+              "deploys": {
+                "type": "integer"
+              },
+              "deploysPerWeek": {
+                "type": "number"
+              },
+              "deployDays": {
+                "type": "integer"
+              },
+              "deployDaysPerWeek": {
+                "type": "number"
+              }
+            }
+          }
+        ]
+      },
+      "LeadTimeFigure": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigure"
+          },
+          {
+            "type": "object",
+            "properties": {
+              "p50Ms": {
+                "type": "number"
+              },
+              "p90Ms": {
+                "type": "number"
+              }
+            }
+          }
+        ]
+      },
+      "ChangeFailureRateFigure": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigure"
+          },
+          {
+            "type": "object",
+            "required": [
+              "deployments",
+              "failures"
+            ],
+            "properties": {
+              "deployments": {
+                "type": "integer"
+              },
+              "failures": {
+                "type": "integer"
+              },
+              "rate": {
+                "type": "number",
+                "description": "A fraction; absent without deployments."
+              }
+            }
+          }
+        ]
+      },
+      "TimeToRestoreFigure": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigure"
+          },
+          {
+            "type": "object",
+            "required": [
+              "unrestored"
+            ],
+            "properties": {
+              "p50Ms": {
+                "type": "number"
+              },
+              "p95Ms": {
+                "type": "number"
+              },
+              "unrestored": {
+                "type": "integer"
+              }
+            }
+          }
+        ]
+      },
+      "DoraTrendPoint": {
+        "type": "object",
+        "description": "One UTC week of the trend; percentiles and rates are absent without samples.",
+        "required": [
+          "weekStart",
+          "partial",
+          "deploys",
+          "deployDays",
+          "changes",
+          "deployments",
+          "failures",
+          "restored"
+        ],
+        "properties": {
+          "weekStart": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "partial": {
+            "type": "boolean"
+          },
+          "deploys": {
+            "type": "integer"
+          },
+          "deployDays": {
+            "type": "integer"
+          },
+          "changes": {
+            "type": "integer"
+          },
+          "leadTimeP50Ms": {
+            "type": "number"
+          },
+          "leadTimeP90Ms": {
+            "type": "number"
+          },
+          "deployments": {
+            "type": "integer"
+          },
+          "failures": {
+            "type": "integer"
+          },
+          "changeFailureRate": {
+            "type": "number"
+          },
+          "restored": {
+            "type": "integer"
+          },
+          "timeToRestoreP50Ms": {
+            "type": "number"
+          },
+          "timeToRestoreP95Ms": {
+            "type": "number"
+          }
+        }
+      },
+      "DoraFigures": {
+        "type": "object",
+        "description": "The four figures of a set of releases over a window, without the weekly trend.",
+        "required": [
+          "from",
+          "to",
+          "bandSet",
+          "minSamples",
+          "deploymentFrequency",
+          "leadTime",
+          "changeFailureRate",
+          "timeToRestore"
+        ],
+        "properties": {
+          "from": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "to": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "bandSet": {
+            "type": "string"
+          },
+          "minSamples": {
+            "type": "integer"
+          },
+          "deploymentFrequency": {
+            "$ref": "#/components/schemas/DeploymentFrequencyFigure"
+          },
+          "leadTime": {
+            "$ref": "#/components/schemas/LeadTimeFigure"
+          },
+          "changeFailureRate": {
+            "$ref": "#/components/schemas/ChangeFailureRateFigure"
+          },
+          "timeToRestore": {
+            "$ref": "#/components/schemas/TimeToRestoreFigure"
+          }
+        }
+      },
+      "DoraMetrics": {
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigures"
+          },
+          {
+            "type": "object",
+            "required": [
+              "trend"
+            ],
+            "properties": {
+              "trend": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/DoraTrendPoint"
+                }
+              }
+            }
+          }
+        ]
+      },
+      "TeamMetricsRow": {
+        "type": "object",
+        "required": [
+          "groupRef",
+          "metrics"
+        ],
+        "properties": {
+          "groupRef": {
+            "type": "string"
+          },
+          "title": {
+            "type": "string"
+          },
+          "metrics": {
+            "allOf": [
+              {
+                "$ref": "#/components/schemas/DoraFigures"
+              }
+            ],
+            "description": "Releases owned directly by this group (child groups have their own rows)."
           }
         }
       },
@@ -1633,7 +2312,13 @@ export const spec = {
             "type": "string"
           },
           "window": {
-            "type": "string"
+            "type": "string",
+            "enum": [
+              "7d",
+              "30d",
+              "90d",
+              "365d"
+            ]
           },
           "generatedAt": {
             "type": "string",
@@ -1649,7 +2334,7 @@ export const spec = {
             }
           },
           "metrics": {
-            "type": "object"
+            "$ref": "#/components/schemas/DoraMetrics"
           },
           "groups": {
             "type": "array",
@@ -1660,7 +2345,7 @@ export const spec = {
           "teams": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/TeamMetricsRow"
             }
           },
           "topContributors": {
@@ -1672,7 +2357,7 @@ export const spec = {
           "unattributedIncidents": {
             "type": "array",
             "items": {
-              "type": "object"
+              "$ref": "#/components/schemas/LedgerIncident"
             }
           }
         }

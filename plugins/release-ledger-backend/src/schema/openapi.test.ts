@@ -3,10 +3,15 @@ import {
   RELEASE_OUTCOMES,
   RELEASE_STATUSES,
 } from '@release-ledger/plugin-release-ledger-common';
+import fs from 'node:fs';
 import { spec } from './openapi.generated';
 
 // eslint-disable-next-line @backstage/no-relative-monorepo-imports
-const { render } = require('../../scripts/generate-openapi');
+const {
+  render,
+  renderTypes,
+  typesFile,
+} = require('../../scripts/generate-openapi');
 
 describe('openapi.generated.ts', () => {
   it('matches openapi.yaml (run `yarn openapi:generate` after editing the YAML)', () => {
@@ -26,6 +31,15 @@ describe('openapi.generated.ts', () => {
       '/metrics',
       '/notes/{week}',
     ]);
+  });
+});
+
+describe('plugins/release-ledger-common/src/schema/openapi.ts', () => {
+  it('matches openapi.yaml (run `yarn openapi:generate` after editing the YAML)', async () => {
+    const committed = fs.readFileSync(typesFile, 'utf8');
+    expect(committed).toBe(await renderTypes());
+    expect(committed).toContain('export interface paths {');
+    expect(committed).toContain("'/notes/{week}': {");
   });
 });
 
