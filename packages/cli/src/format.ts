@@ -2,9 +2,9 @@ import {
   evaluateCondition,
   formatGateValue,
   parseCondition,
+  type IngestResult,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
-  EventResult,
   GateCheckEvidence,
   GateEvaluation,
   GateMeasurementEvidence,
@@ -12,7 +12,7 @@ import type {
 import { enforcedState } from './gate';
 
 /** `created release_started payments-api@1.2.3 (event derived-…)`. */
-export function formatEventResult(result: EventResult, type?: string): string {
+export function formatEventResult(result: IngestResult, type?: string): string {
   const what = [result.status, type, result.releaseId]
     .filter(Boolean)
     .join(' ');
@@ -33,7 +33,11 @@ function measuredValue(m: GateMeasurementEvidence): string {
   const r = m.result;
   switch (r?.kind) {
     case 'value':
-      return m.valueText ?? formatGateValue(r.value);
+      // JSON carries an infinite value as null; valueText names it.
+      return (
+        m.valueText ??
+        (r.value === null ? 'infinite' : formatGateValue(r.value))
+      );
     case 'no-data':
       return r.cause === 'nan' ? 'no data (NaN)' : 'no data';
     case 'error':
@@ -53,7 +57,7 @@ function outcomeOf(
   if (m.outcome) return m.outcome;
   const r = m.result;
   if (r?.kind === 'error') return 'error';
-  if (r?.kind === 'value' && check.condition) {
+  if (r?.kind === 'value' && r.value !== null && check.condition) {
     try {
       return evaluateCondition(r.value, parseCondition(check.condition))
         ? 'pass'

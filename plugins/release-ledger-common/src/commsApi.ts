@@ -3,12 +3,15 @@
  * holds it (the portal's comms preview) and the delivery status.
  */
 
+/** A Block Kit text object: `mrkdwn`, or `plain_text` (headers, with `emoji`). @public */
+export type SlackTextObject = { type: string; text: string; emoji?: boolean };
+
 /** A Block Kit block, as rendered for Slack. @public */
 export type SlackBlock = {
   type: string;
-  text?: { type: string; text: string };
-  fields?: Array<{ type: string; text: string }>;
-  elements?: Array<{ type: string; text: string }>;
+  text?: SlackTextObject;
+  fields?: SlackTextObject[];
+  elements?: SlackTextObject[];
 };
 
 /** A rendered Slack message. @public */

@@ -1,11 +1,12 @@
 /**
  * Shared types, the event contract, DORA metric definitions and math, SLO
- * gate definitions and verdicts, permissions and annotation names for
- * Release Ledger.
+ * gate definitions and verdicts, permissions, annotation names and the
+ * typed API client for Release Ledger.
  *
  * @packageDocumentation
  */
 export * from './annotations';
+export * from './client';
 export * from './commsApi';
 export * from './ledgerStatus';
 export * from './events';
@@ -15,3 +16,5 @@ export * from './metrics';
 export * from './metricsApi';
 export * from './permissions';
 export * from './releases';
+// The API's types, generated from the backend's openapi.yaml.
+export type { components, operations, paths } from './schema/openapi';

@@ -1,3 +1,5 @@
+import type { NoDataPolicy } from './definitions';
+import type { GateErrorResult, GateNoDataResult } from './results';
 import type {
   CheckState,
   CheckVerdict,
@@ -14,13 +16,23 @@ import type {
  */
 
 /**
+ * A measured value as the API carries it: JSON has no Infinity, so an
+ * infinite value arrives as `null` (the measurement's `valueText` says
+ * `+Inf` or `-Inf`).
+ *
+ * @public
+ */
+export type GateValueEvidence = { kind: 'value'; value: number | null };
+
+/**
  * One measurement of a gate check as the API shows it: the time, the query
  * exactly as sent, the provider's answer (with its own error message), its
  * 1-based slot and how it counted.
  *
  * @public
  */
-export type GateMeasurementEvidence = GateMeasurement & {
+export type GateMeasurementEvidence = Omit<GateMeasurement, 'result'> & {
+  result: GateValueEvidence | GateNoDataResult | GateErrorResult;
   /** 1-based slot: measurement n is due n intervals after the start. */
   seq: number;
   outcome: MeasurementOutcome;
@@ -46,7 +58,7 @@ export type GateCheckEvidence = CheckVerdict & {
   consecutiveSuccesses: number;
   errorLimit: number;
   /** What no data counts as: `fail`, `pass` or `inconclusive`. */
-  noDataPolicy: string;
+  noDataPolicy: NoDataPolicy;
   measurements: GateMeasurementEvidence[];
 };
 
