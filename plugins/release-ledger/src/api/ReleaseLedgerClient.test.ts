@@ -13,7 +13,19 @@ function setup(response: () => Response) {
     discoveryApi: { getBaseUrl },
     fetchApi: { fetch },
   });
-  return { client, getBaseUrl, fetch };
+  /** The n-th request the client sent through the fetch API. */
+  const sent = async (n = 0) => {
+    expect(fetch.mock.calls[n][1]).toBeUndefined();
+    const request = new Request(fetch.mock.calls[n][0]);
+    const body = await request.text();
+    return {
+      url: request.url,
+      method: request.method,
+      headers: Object.fromEntries(request.headers),
+      body: body ? JSON.parse(body) : undefined,
+    };
+  };
+  return { client, getBaseUrl, fetch, sent };
 }
 
 const json = (body: unknown) =>
@@ -24,18 +36,20 @@ const json = (body: unknown) =>
 
 describe('ReleaseLedgerClient', () => {
   it('lists releases without a query string when there is no filter', async () => {
-    const { client, getBaseUrl, fetch } = setup(() => json({ items: [] }));
+    const { client, getBaseUrl, fetch, sent } = setup(() =>
+      json({ items: [] }),
+    );
 
     await expect(client.listReleases()).resolves.toEqual({ items: [] });
 
     expect(getBaseUrl).toHaveBeenCalledWith('release-ledger');
     expect(fetch).toHaveBeenCalledTimes(1);
-    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/releases`);
+    expect((await sent()).url).toBe(`${BASE}/releases`);
   });
 
   it('encodes every filter into the query string', async () => {
     const page = { items: [], nextCursor: 'abc' };
-    const { client, fetch } = setup(() => json(page));
+    const { client, sent } = setup(() => json(page));
 
     await expect(
       client.listReleases({
@@ -50,7 +64,7 @@ describe('ReleaseLedgerClient', () => {
       }),
     ).resolves.toEqual(page);
 
-    const url = new URL(String(fetch.mock.calls[0][0]));
+    const url = new URL((await sent()).url);
     expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/releases`);
     expect(Object.fromEntries(url.searchParams)).toEqual({
       entityRef: 'component:default/payments-api',
@@ -65,21 +79,21 @@ describe('ReleaseLedgerClient', () => {
   });
 
   it('leaves out undefined and empty filters', async () => {
-    const { client, fetch } = setup(() => json({ items: [] }));
+    const { client, sent } = setup(() => json({ items: [] }));
 
     await client.listReleases({ entityRef: '', status: undefined, limit: 5 });
 
-    expect(fetch.mock.calls[0][0]).toBe(`${BASE}/releases?limit=5`);
+    expect((await sent()).url).toBe(`${BASE}/releases?limit=5`);
   });
 
   it('gets one release, encoding its id as a single path segment', async () => {
     const release = { releaseId: 'web/app@2026.11.27+1', events: [] };
-    const { client, fetch } = setup(() => json(release));
+    const { client, sent } = setup(() => json(release));
 
     await expect(client.getRelease('web/app@2026.11.27+1')).resolves.toEqual(
       release,
     );
-    expect(fetch.mock.calls[0][0]).toBe(
+    expect((await sent()).url).toBe(
       `${BASE}/releases/web%2Fapp%402026.11.27%2B1`,
     );
   });
@@ -115,16 +129,16 @@ describe('ReleaseLedgerClient', () => {
 
   describe('metrics', () => {
     it('asks for org metrics with only the scope', async () => {
-      const { client, fetch } = setup(() => json({ scope: 'org' }));
+      const { client, sent } = setup(() => json({ scope: 'org' }));
 
       await expect(client.getMetrics({ scope: 'org' })).resolves.toEqual({
         scope: 'org',
       });
-      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/metrics?scope=org`);
+      expect((await sent()).url).toBe(`${BASE}/metrics?scope=org`);
     });
 
     it('encodes scope, ref, window and band set into the query string', async () => {
-      const { client, fetch } = setup(() => json({}));
+      const { client, sent } = setup(() => json({}));
 
       await client.getMetrics({
         scope: 'group',
@@ -133,7 +147,7 @@ describe('ReleaseLedgerClient', () => {
         bandSet: 'dora-2021',
       });
 
-      const url = new URL(String(fetch.mock.calls[0][0]));
+      const url = new URL((await sent()).url);
       expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/metrics`);
       expect(Object.fromEntries(url.searchParams)).toEqual({
         scope: 'group',
@@ -141,11 +155,11 @@ describe('ReleaseLedgerClient', () => {
         window: '90d',
         bandSet: 'dora-2021',
       });
-      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+      expect((await sent()).method).toBe('GET');
     });
 
     it('leaves out an undefined ref and empty band set', async () => {
-      const { client, fetch } = setup(() => json({}));
+      const { client, sent } = setup(() => json({}));
 
       await client.getMetrics({
         scope: 'entity',
@@ -154,7 +168,7 @@ describe('ReleaseLedgerClient', () => {
         bandSet: '',
       });
 
-      expect(fetch.mock.calls[0][0]).toBe(
+      expect((await sent()).url).toBe(
         `${BASE}/metrics?scope=entity&ref=component%3Adefault%2Fpayments-api&window=7d`,
       );
     });
@@ -183,10 +197,10 @@ describe('ReleaseLedgerClient', () => {
     };
 
     it('gets the note of a week', async () => {
-      const { client, fetch } = setup(() => json(note));
+      const { client, sent } = setup(() => json(note));
 
       await expect(client.getWeeklyNote('2026-11-23')).resolves.toEqual(note);
-      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/notes/2026-11-23`);
+      expect((await sent()).url).toBe(`${BASE}/notes/2026-11-23`);
     });
 
     it('answers undefined when the week has no note', async () => {
@@ -209,20 +223,20 @@ describe('ReleaseLedgerClient', () => {
     });
 
     it('saves a note with PUT and a JSON body', async () => {
-      const { client, fetch } = setup(() => json(note));
+      const { client, sent } = setup(() => json(note));
 
       await expect(
         client.saveWeeklyNote('2026-11-23', note.text),
       ).resolves.toEqual(note);
 
-      const [url, init] = fetch.mock.calls[0];
-      expect(url).toBe(`${BASE}/notes/2026-11-23`);
-      expect(init?.method).toBe('PUT');
-      expect(init?.headers).toEqual({
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
+      const request = await sent();
+      expect(request.url).toBe(`${BASE}/notes/2026-11-23`);
+      expect(request.method).toBe('PUT');
+      expect(request.headers).toEqual({
+        accept: 'application/json',
+        'content-type': 'application/json',
       });
-      expect(JSON.parse(String(init?.body))).toEqual({ text: note.text });
+      expect(request.body).toEqual({ text: note.text });
     });
 
     it('throws a 403 ResponseError when the user may not write notes', async () => {
@@ -247,15 +261,15 @@ describe('ReleaseLedgerClient', () => {
     };
 
     it('gets a release’s thread, encoding its id as a single path segment', async () => {
-      const { client, fetch } = setup(() => json(comms));
+      const { client, sent } = setup(() => json(comms));
 
       await expect(
         client.getReleaseComms('web/app@2026.11.27+1'),
       ).resolves.toEqual(comms);
-      expect(fetch.mock.calls[0][0]).toBe(
+      expect((await sent()).url).toBe(
         `${BASE}/releases/web%2Fapp%402026.11.27%2B1/comms`,
       );
-      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+      expect((await sent()).method).toBe('GET');
     });
 
     it('throws a 404 ResponseError for an unknown release', async () => {
@@ -271,20 +285,20 @@ describe('ReleaseLedgerClient', () => {
     });
 
     it('requeues a release’s parked messages with POST and a JSON body', async () => {
-      const { client, fetch } = setup(() => json({ requeued: 3 }));
+      const { client, sent } = setup(() => json({ requeued: 3 }));
 
       await expect(
         client.requeueParked('payments-api@1.42.0'),
       ).resolves.toEqual({ requeued: 3 });
 
-      const [url, init] = fetch.mock.calls[0];
-      expect(url).toBe(`${BASE}/comms/requeue`);
-      expect(init?.method).toBe('POST');
-      expect(init?.headers).toEqual({
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
+      const request = await sent();
+      expect(request.url).toBe(`${BASE}/comms/requeue`);
+      expect(request.method).toBe('POST');
+      expect(request.headers).toEqual({
+        accept: 'application/json',
+        'content-type': 'application/json',
       });
-      expect(JSON.parse(String(init?.body))).toEqual({
+      expect(request.body).toEqual({
         releaseId: 'payments-api@1.42.0',
       });
     });
@@ -321,11 +335,11 @@ describe('ReleaseLedgerClient', () => {
           ],
         },
       };
-      const { client, fetch } = setup(() => json(status));
+      const { client, sent } = setup(() => json(status));
 
       await expect(client.getLedgerStatus()).resolves.toEqual(status);
-      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/ledger/status`);
-      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+      expect((await sent()).url).toBe(`${BASE}/ledger/status`);
+      expect((await sent()).method).toBe('GET');
     });
 
     it('gets the Slack delivery mode and outbox counts', async () => {
@@ -333,10 +347,10 @@ describe('ReleaseLedgerClient', () => {
         delivery: { mode: 'slack', problems: [] },
         counts: { pending: 1, delivered: 40, parked: 2, not_delivered: 0 },
       };
-      const { client, fetch } = setup(() => json(status));
+      const { client, sent } = setup(() => json(status));
 
       await expect(client.getCommsStatus()).resolves.toEqual(status);
-      expect(fetch.mock.calls[0][0]).toBe(`${BASE}/comms/status`);
+      expect((await sent()).url).toBe(`${BASE}/comms/status`);
     });
 
     it('throws a 401 ResponseError without credentials', async () => {
@@ -356,15 +370,15 @@ describe('ReleaseLedgerClient', () => {
     const gates = { releaseId: 'web/app@2026.11.27+1', evaluations: [] };
 
     it('gets a release’s gate evaluations, encoding its id as a single path segment', async () => {
-      const { client, fetch } = setup(() => json(gates));
+      const { client, sent } = setup(() => json(gates));
 
       await expect(
         client.getReleaseGates('web/app@2026.11.27+1'),
       ).resolves.toEqual(gates);
-      expect(fetch.mock.calls[0][0]).toBe(
+      expect((await sent()).url).toBe(
         `${BASE}/releases/web%2Fapp%402026.11.27%2B1/gates`,
       );
-      expect(fetch.mock.calls[0][1]?.method).toBeUndefined();
+      expect((await sent()).method).toBe('GET');
     });
 
     it('throws a 404 ResponseError for an unknown release', async () => {
@@ -381,7 +395,7 @@ describe('ReleaseLedgerClient', () => {
 
     it('replays with POST and the gate or definition as the JSON body', async () => {
       const replay = { gate: 'strict', state: 'failed', replay: true };
-      const { client, fetch } = setup(() => json(replay));
+      const { client, sent } = setup(() => json(replay));
       const definition = {
         checks: [{ name: 'error-rate', query: 'up', condition: '< 0.01' }],
       };
@@ -393,27 +407,27 @@ describe('ReleaseLedgerClient', () => {
         }),
       ).resolves.toEqual(replay);
 
-      const [url, init] = fetch.mock.calls[0];
-      expect(url).toBe(
+      const request = await sent();
+      expect(request.url).toBe(
         `${BASE}/releases/web%2Fapp%402026.11.27%2B1/gates/replay`,
       );
-      expect(init?.method).toBe('POST');
-      expect(init?.headers).toEqual({
-        Accept: 'application/json',
-        'Content-Type': 'application/json',
+      expect(request.method).toBe('POST');
+      expect(request.headers).toEqual({
+        accept: 'application/json',
+        'content-type': 'application/json',
       });
-      expect(JSON.parse(String(init?.body))).toEqual({
+      expect(request.body).toEqual({
         gate: 'strict',
         definition,
       });
     });
 
     it('replays the release’s own gate with an empty body', async () => {
-      const { client, fetch } = setup(() => json({}));
+      const { client, sent } = setup(() => json({}));
 
       await client.replayGate('payments-api@1.42.0');
 
-      expect(JSON.parse(String(fetch.mock.calls[0][1]?.body))).toEqual({});
+      expect((await sent()).body).toEqual({});
     });
 
     it('throws the server’s message for an invalid definition and a 403 without the permission', async () => {

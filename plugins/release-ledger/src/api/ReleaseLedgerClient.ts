@@ -1,15 +1,18 @@
+/* eslint new-cap: ["error", { "capIsNewExceptions": ["GET", "POST", "PUT"] }] -- openapi-fetch names its methods after the HTTP verbs */
 import type { DiscoveryApi, FetchApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
-import type {
-  CommsStatus,
-  GateReplay,
-  LedgerStatus,
-  MetricsResponse,
-  ReleaseComms,
-  ReleaseGates,
-  ReleasePage,
-  ReleaseWithEvents,
-  WeeklyNote,
+import {
+  createReleaseLedgerClient,
+  type CommsStatus,
+  type GateReplay,
+  type LedgerStatus,
+  type MetricsResponse,
+  type ReleaseComms,
+  type ReleaseGates,
+  type ReleaseLedgerHttpClient,
+  type ReleasePage,
+  type ReleaseWithEvents,
+  type WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
   GetMetricsRequest,
@@ -18,42 +21,16 @@ import type {
   ReplayGateRequest,
 } from './ReleaseLedgerApi';
 
-const FILTER_KEYS = [
-  'entityRef',
-  'owner',
-  'status',
-  'outcome',
-  'from',
-  'to',
-  'limit',
-  'cursor',
-] as const satisfies ReadonlyArray<keyof ListReleasesFilter>;
-
-const METRICS_KEYS = [
-  'scope',
-  'ref',
-  'window',
-  'bandSet',
-] as const satisfies ReadonlyArray<keyof GetMetricsRequest>;
-
-/** `?a=1&b=2` from the defined, non-empty values; `''` when there are none. */
-function queryString<T extends object>(
-  values: T,
-  keys: ReadonlyArray<keyof T & string>,
-): string {
-  const query = new URLSearchParams();
-  for (const key of keys) {
-    const value = values[key];
-    if (value !== undefined && value !== '') {
-      query.set(key, String(value));
-    }
-  }
-  const qs = query.toString();
-  return qs ? `?${qs}` : '';
+/** A copy of `values` without its undefined and empty-string fields. */
+function withoutEmpty<T extends object>(values: T): T {
+  return Object.fromEntries(
+    Object.entries(values).filter(([, v]) => v !== undefined && v !== ''),
+  ) as T;
 }
 
 /**
- * Talks to the Release Ledger backend over HTTP.
+ * Talks to the Release Ledger backend over HTTP, through the typed client
+ * generated from the backend's OpenAPI spec.
  *
  * @public
  */
@@ -70,27 +47,55 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
   }
 
   async listReleases(filter: ListReleasesFilter = {}): Promise<ReleasePage> {
-    return this.request<ReleasePage>(
-      `/releases${queryString(filter, FILTER_KEYS)}`,
+    return this.call(client =>
+      client.GET('/releases', {
+        params: {
+          query: withoutEmpty({
+            entityRef: filter.entityRef,
+            owner: filter.owner,
+            status: filter.status,
+            outcome: filter.outcome,
+            from: filter.from,
+            to: filter.to,
+            limit:
+              filter.limit === undefined ? undefined : String(filter.limit),
+            cursor: filter.cursor,
+          }),
+        },
+      }),
     );
   }
 
   async getRelease(releaseId: string): Promise<ReleaseWithEvents> {
-    return this.request<ReleaseWithEvents>(
-      `/releases/${encodeURIComponent(releaseId)}`,
+    const release = await this.call(client =>
+      client.GET('/releases/{releaseId}', {
+        params: { path: { releaseId } },
+      }),
     );
+    // The spec leaves event attributes an object; the ledger's event
+    // contract (which validated every stored event) types them per type.
+    return release as ReleaseWithEvents;
   }
 
   async getMetrics(request: GetMetricsRequest): Promise<MetricsResponse> {
-    return this.request<MetricsResponse>(
-      `/metrics${queryString(request, METRICS_KEYS)}`,
+    return this.call(client =>
+      client.GET('/metrics', {
+        params: {
+          query: withoutEmpty({
+            scope: request.scope,
+            ref: request.ref,
+            window: request.window,
+            bandSet: request.bandSet,
+          }),
+        },
+      }),
     );
   }
 
   async getWeeklyNote(week: string): Promise<WeeklyNote | undefined> {
     try {
-      return await this.request<WeeklyNote>(
-        `/notes/${encodeURIComponent(week)}`,
+      return await this.call(client =>
+        client.GET('/notes/{week}', { params: { path: { week } } }),
       );
     } catch (error) {
       if (ResponseError.is(error) && error.statusCode === 404) {
@@ -101,38 +106,41 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
   }
 
   async saveWeeklyNote(week: string, text: string): Promise<WeeklyNote> {
-    return this.request<WeeklyNote>(`/notes/${encodeURIComponent(week)}`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ text }),
-    });
+    return this.call(client =>
+      client.PUT('/notes/{week}', {
+        params: { path: { week } },
+        body: { text },
+      }),
+    );
   }
 
   async getReleaseComms(releaseId: string): Promise<ReleaseComms> {
-    return this.request<ReleaseComms>(
-      `/releases/${encodeURIComponent(releaseId)}/comms`,
+    return this.call(client =>
+      client.GET('/releases/{releaseId}/comms', {
+        params: { path: { releaseId } },
+      }),
     );
   }
 
   async requeueParked(releaseId: string): Promise<{ requeued: number }> {
-    return this.request<{ requeued: number }>('/comms/requeue', {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ releaseId }),
-    });
+    return this.call(client =>
+      client.POST('/comms/requeue', { body: { releaseId } }),
+    );
   }
 
   async getCommsStatus(): Promise<CommsStatus> {
-    return this.request<CommsStatus>('/comms/status');
+    return this.call(client => client.GET('/comms/status'));
   }
 
   async getLedgerStatus(): Promise<LedgerStatus> {
-    return this.request<LedgerStatus>('/ledger/status');
+    return this.call(client => client.GET('/ledger/status'));
   }
 
   async getReleaseGates(releaseId: string): Promise<ReleaseGates> {
-    return this.request<ReleaseGates>(
-      `/releases/${encodeURIComponent(releaseId)}/gates`,
+    return this.call(client =>
+      client.GET('/releases/{releaseId}/gates', {
+        params: { path: { releaseId } },
+      }),
     );
   }
 
@@ -140,32 +148,38 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
     releaseId: string,
     request: ReplayGateRequest = {},
   ): Promise<GateReplay> {
-    return this.request<GateReplay>(
-      `/releases/${encodeURIComponent(releaseId)}/gates/replay`,
-      {
-        method: 'POST',
-        headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
-      },
+    return this.call(client =>
+      client.POST('/releases/{releaseId}/gates/replay', {
+        params: { path: { releaseId } },
+        body: request,
+      }),
     );
   }
 
-  private async request<T>(
-    path: string,
-    init: {
-      method?: string;
-      headers?: Record<string, string>;
-      body?: string;
-    } = {},
+  /**
+   * Runs one request through the typed client and answers its data, or
+   * throws a `ResponseError` for an error answer. The client reads an error
+   * answer's body; ResponseError reads it again, from an unread copy.
+   */
+  private async call<T>(
+    request: (
+      client: ReleaseLedgerHttpClient,
+    ) => Promise<{ data?: T; response: Response }>,
   ): Promise<T> {
     const baseUrl = await this.discoveryApi.getBaseUrl('release-ledger');
-    const response = await this.fetchApi.fetch(`${baseUrl}${path}`, {
-      ...init,
-      headers: { Accept: 'application/json', ...init.headers },
+    let unread: Response | undefined;
+    const client = createReleaseLedgerClient({
+      baseUrl,
+      fetch: async input => {
+        const response = await this.fetchApi.fetch(input);
+        unread = response.ok ? undefined : response.clone();
+        return response;
+      },
     });
+    const { data, response } = await request(client);
     if (!response.ok) {
-      throw await ResponseError.fromResponse(response);
+      throw await ResponseError.fromResponse(unread ?? response);
     }
-    return (await response.json()) as T;
+    return data as T;
   }
 }
