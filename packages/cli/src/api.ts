@@ -1,18 +1,20 @@
 /**
- * Everything the CLI knows about the ledger's HTTP API, in one place: the
- * request and answer shapes and a small client on Node's global fetch.
- *
- * All endpoints are specified in the backend's `src/schema/openapi.yaml`;
- * the gate answers are the common package's types (the backend builds them
- * with the same types), read by `readGateEvaluations` only.
+ * The CLI's client of the ledger's HTTP API: the typed client of the common
+ * package (generated from the backend's `src/schema/openapi.yaml`), sent
+ * through a fetch that adds the token, retries connection errors and
+ * 502/503/504, times each attempt out and turns error answers into
+ * `ApiError`s that name the server's field issues.
  */
-import type {
-  GateCheckEvidence,
-  GateEvaluation,
-  GateEvaluationStarted,
-  GateMeasurementEvidence,
-  ReleaseEventInput,
-  ReleaseGates,
+import {
+  createReleaseLedgerClient,
+  type components,
+  type GateCheckEvidence,
+  type GateEvaluation,
+  type GateEvaluationStarted,
+  type GateMeasurementEvidence,
+  type ReleaseEventInput,
+  type ReleaseGates,
+  type ReleaseLedgerHttpClient,
 } from '@release-ledger/plugin-release-ledger-common';
 
 /** The path under the backend's base URL where the ledger's API lives. */
@@ -37,29 +39,16 @@ export class ApiError extends Error {
   }
 }
 
-/** One result per posted event (`POST /events`). */
-export type EventResult = {
-  index: number;
-  eventId: string;
-  releaseId?: string;
-  status: 'created' | 'duplicate';
-};
-
-/** The answer to `POST /events`. */
-export type PostEventsAnswer = { results: EventResult[] };
-
-/**
- * The answers of the gate endpoints, as the common package defines them
- * for the backend that builds them: `POST .../gates/evaluate` answers 202
- * `{ created, evaluation }` (the running evaluation when one already runs);
- * `GET .../gates` answers `{ releaseId, evaluations }`, the latest
- * evaluation of each gate.
- */
-export type GatesAnswer = ReleaseGates | GateEvaluationStarted;
+/** The answer to `POST /events`: one result per event, in input order. */
+export type PostEventsAnswer = components['schemas']['IngestResponse'];
 
 export type { GateCheckEvidence, GateEvaluation, GateMeasurementEvidence };
 
-/** Reads the evaluations out of a gate endpoint's answer. */
+/**
+ * Reads the evaluations out of a gate endpoint's answer, `{ evaluations }`
+ * or `{ evaluation }`, checking that it is one: the types say what the
+ * ledger answers, not what a proxy or another server in its place might.
+ */
 export function readGateEvaluations(body: unknown): GateEvaluation[] {
   const b = (body ?? {}) as Partial<ReleaseGates & GateEvaluationStarted>;
   let list: GateEvaluation[] | undefined;
@@ -105,6 +94,9 @@ export type ClientOptions = {
 
 const RETRIED_STATUSES = new Set([502, 503, 504]);
 
+/** Statuses whose response may not carry a body. */
+const NULL_BODY_STATUSES = new Set([204, 205, 304]);
+
 export const defaultSleep = (ms: number) =>
   new Promise<void>(resolve => setTimeout(resolve, ms));
 
@@ -116,57 +108,61 @@ export const defaultSleep = (ms: number) =>
 export class LedgerClient {
   private readonly apiBase: string;
   private readonly options: ClientOptions;
+  private readonly client: ReleaseLedgerHttpClient;
 
   constructor(options: ClientOptions) {
     this.options = options;
     this.apiBase = `${options.baseUrl.replace(/\/+$/, '')}${API_PATH}`;
+    this.client = createReleaseLedgerClient({
+      baseUrl: this.apiBase,
+      fetch: request => this.send(request),
+    });
   }
 
   async postEvents(events: ReleaseEventInput[]): Promise<PostEventsAnswer> {
-    const body = events.length === 1 ? events[0] : { events };
-    const answer = (await this.request('POST', '/events', body)) as
-      | PostEventsAnswer
-      | undefined;
-    if (!answer || !Array.isArray(answer.results)) {
+    const { data } = await this.client.POST('/events', {
+      body: events.length === 1 ? events[0] : { events },
+    });
+    if (!data || !Array.isArray(data.results)) {
       throw new ApiError('POST /events answered without results');
     }
-    return answer;
-  }
-
-  async getRelease(releaseId: string): Promise<unknown> {
-    return this.request('GET', `/releases/${encodeURIComponent(releaseId)}`);
+    return data;
   }
 
   async evaluateGates(
     releaseId: string,
     gate?: string,
   ): Promise<GateEvaluation[]> {
-    const body = await this.request(
-      'POST',
-      `/releases/${encodeURIComponent(releaseId)}/gates/evaluate`,
-      gate ? { gate } : {},
+    const { data } = await this.client.POST(
+      '/releases/{releaseId}/gates/evaluate',
+      { params: { path: { releaseId } }, body: gate ? { gate } : {} },
     );
     // 202 without a body: the evaluation is followed with getGates.
-    return body === undefined ? [] : readGateEvaluations(body);
+    return data === undefined ? [] : readGateEvaluations(data);
   }
 
   async getGates(releaseId: string): Promise<GateEvaluation[]> {
-    const body = await this.request(
-      'GET',
-      `/releases/${encodeURIComponent(releaseId)}/gates`,
-    );
-    return readGateEvaluations(body);
+    const { data } = await this.client.GET('/releases/{releaseId}/gates', {
+      params: { path: { releaseId } },
+    });
+    return readGateEvaluations(data);
   }
 
-  private async request(
-    method: 'GET' | 'POST',
-    path: string,
-    body?: unknown,
-  ): Promise<unknown> {
+  /**
+   * The typed client's transport: sends `request` with the token, retrying
+   * connection errors and 502/503/504, and answers a successful response
+   * with its JSON body already read (the time-out covers the body too).
+   * Error answers and unreadable ones are thrown as `ApiError`.
+   */
+  private async send(request: Request): Promise<Response> {
     const doFetch = this.options.fetch ?? fetch;
     const sleep = this.options.sleep ?? defaultSleep;
     const retries = this.options.retries ?? 3;
-    const url = `${this.apiBase}${path}`;
+    const { method, url } = request;
+    const path = url.startsWith(this.apiBase)
+      ? url.slice(this.apiBase.length)
+      : new URL(url).pathname;
+    const body = request.body ? await request.text() : undefined;
     let attempt = 0;
     for (;;) {
       let response: { status: number; ok: boolean; text: string };
@@ -205,7 +201,13 @@ export class LedgerClient {
           { status: response.status },
         );
       }
-      return parsed;
+      return new Response(
+        text && !NULL_BODY_STATUSES.has(response.status) ? text : null,
+        {
+          status: response.status,
+          headers: { 'Content-Type': 'application/json' },
+        },
+      );
     }
   }
 
@@ -214,7 +216,7 @@ export class LedgerClient {
     doFetch: typeof fetch,
     url: string,
     method: string,
-    body: unknown,
+    body: string | undefined,
   ): Promise<{ status: number; ok: boolean; text: string }> {
     const controller = new AbortController();
     const timer = setTimeout(
@@ -230,7 +232,7 @@ export class LedgerClient {
           'User-Agent': this.options.userAgent ?? 'release-ledger-cli',
           ...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
         },
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body,
         signal: controller.signal,
       });
       const text = await response.text();
