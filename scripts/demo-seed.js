@@ -11,7 +11,7 @@
  */
 'use strict';
 
-const { api, waitForBackend } = require('./ledgerApi');
+const { answer, ledger, waitForBackend } = require('./ledgerApi');
 
 const args = process.argv.slice(2);
 const flag = name => args.includes(name);
@@ -337,10 +337,7 @@ async function postBatch(events) {
   const deadline = Date.now() + 5 * 60_000;
   for (;;) {
     try {
-      return await api('/events', {
-        method: 'POST',
-        body: JSON.stringify({ events }),
-      });
+      return await answer(ledger().POST('/events', { body: { events } }));
     } catch (e) {
       if (
         !flag('--wait') ||
@@ -356,7 +353,9 @@ async function postBatch(events) {
 async function main() {
   if (flag('--wait')) await waitForBackend(10 * 60_000);
   if (flag('--if-empty')) {
-    const page = await api('/releases?limit=1');
+    const page = await answer(
+      ledger().GET('/releases', { params: { query: { limit: '1' } } }),
+    );
     if (page.items.length > 0) {
       console.log('demo-seed: ledger already has releases; nothing to do');
       return;

@@ -30,7 +30,7 @@ const {
 } = require('../e2e/gates-fixture');
 
 const root = path.resolve(__dirname, '..');
-const { api, waitForBackend } = require('./ledgerApi');
+const { answer, ledger, waitForBackend } = require('./ledgerApi');
 const PORT = 9091;
 /** A rolled-back canary's error ratio: 2–5 %, clearly over the gate's 1 %. */
 const FAILING_ERRORS = { mean: 0.035, swing: 0.015 };
@@ -80,10 +80,10 @@ async function allReleases() {
   const releases = [];
   let cursor;
   do {
-    const page = await api(
-      `/releases?limit=200${
-        cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''
-      }`,
+    const page = await answer(
+      ledger().GET('/releases', {
+        params: { query: { limit: '200', cursor } },
+      }),
     );
     releases.push(...page.items);
     cursor = page.nextCursor;
@@ -135,8 +135,10 @@ async function main() {
   const canaries = [];
   for (const summary of summaries) {
     if (!summary.canaryStartedAt) continue;
-    const release = await api(
-      `/releases/${encodeURIComponent(summary.releaseId)}`,
+    const release = await answer(
+      ledger().GET('/releases/{releaseId}', {
+        params: { path: { releaseId: summary.releaseId } },
+      }),
     );
     const canary = canaryOf(release, nowMs);
     if (canary) canaries.push(canary);
