@@ -10,41 +10,39 @@
  * post is answered 429 + Retry-After and counted as a violation). How long
  * the drain takes is compared with the physical limit that rate sets.
  *
- * Processes (all TypeScript children run through Backstage's node transform,
- * from the plugin's directory, like bench/metrics/load.ts):
- *   - bench/comms/slack.ts: the fake Slack, one process for the whole run
- *     (reset between scenarios), so its answers do not share an event loop
- *     with the workers;
- *   - bench/comms/instance.ts: one "backend instance" each: the real
- *     DatabaseReleaseLedgerStore (which writes the outbox rows in the event's
- *     transaction) and the outbox worker exactly as createComms builds it from
- *     config (perChannelIntervalMs 1000, concurrency 8, idle poll 250 ms, the
- *     real SlackTransport over @slack/web-api with its retries off), started
- *     with worker.start() as the plugin's startup hook does. Only the catalog
- *     (in memory) and the logger (counting) are stand-ins.
+ * Processes:
+ *   - bench/comms/slack.ts: the fake Slack (@release-ledger/test-utils), one
+ *     process for the whole run (reset between scenarios), so its answers do
+ *     not share an event loop with the backends;
+ *   - one backend instance each: the real dev backend (packages/backend,
+ *     started as e2e/comms-restart.ts starts it, see bench/lib/devBackend.js)
+ *     with the ledger added through the plugin's public default export, its
+ *     catalog holding the bench's 20 services (each annotated with its
+ *     channel), and releaseLedger.slack pointing at the fake: the worker, its
+ *     delivery settings (perChannelIntervalMs 1000, concurrency 8, ...) and
+ *     the real SlackTransport are exactly what the plugin builds from config.
+ *     Everything is driven over HTTP: POST /api/release-ledger/events with the
+ *     pipeline's static token, GET /ledger/status and /comms/status while it
+ *     drains, GET /releases/:id/comms for the checks.
  *
- * Scenarios (BENCH_SCENARIOS; each on a fresh database: a SQLite file in a
- * temp dir, or a PostgreSQL database bench_comms_<pid>_<n> created and
- * dropped here):
- *   burst        1 instance;  200 release_started, one appendEvents call per
- *                release, all issued at once (group-committed together):
- *                200 parent cards, 10 per channel.
+ * Scenarios (BENCH_SCENARIOS; each on fresh databases: a SQLite directory in a
+ * temp dir, or PostgreSQL databases with the prefix bench_comms_<pid>_<n>_,
+ * dropped after the scenario):
+ *   burst        1 instance;  200 release_started, one POST per release, all
+ *                issued at once (the backend group-commits them): 200 parent
+ *                cards, 10 per channel.
  *   burst-2inst  (PostgreSQL) the same burst split between 2 instances on one
- *                database (each ingests every other release; both workers
+ *                database (each takes every other release; both workers
  *                drain the one outbox, lanes leased with SKIP LOCKED).
  *   lifecycle    1 instance; the burst, then 3 s later a second burst with
  *                canary_started + promoted + release_finished of every release
- *                (one call per release): per release the parent, 2 replies and
+ *                (one POST per release): per release the parent, 2 replies and
  *                the summary (800 posts, 40 per channel) plus a card update
  *                (chat.update) for each thread whose parent was already posted
  *                with an older status.
- *   whatif-idle  (what-ifs, not in the default list) the burst with one
- *   whatif-pace  setting changed, no plugin code: the worker's idle poll at
- *   whatif-both  25 ms instead of 250 ms (BENCH_WHATIF_IDLE_MS; the OutboxWorker
- *                built by hand exactly as createComms builds it, but for
- *                idleMs), releaseLedger.slack.delivery.perChannelIntervalMs
- *                1100 instead of 1000 (BENCH_WHATIF_INTERVAL_MS; a safety
- *                margin on the pace, config only), or both.
+ *   whatif-pace  (not in the default list) the burst with
+ *                releaseLedger.slack.delivery.perChannelIntervalMs 1100
+ *                (BENCH_WHATIF_INTERVAL_MS): a safety margin on the pace.
  *
  * Physical limit: a channel takes at most one post per second, and a message
  * cannot go before it exists. With the posts of channel c sorted by the time
@@ -57,23 +55,21 @@
  * a post, which the line "limit incl. updates" shows.
  *   drain = (last accepted post or update, fake Slack's clock) - t0
  *   ratio = drain / limit  (>= 1; 1 would be a perfect drain)
- * t0 is when the first appendEvents call of the first wave was issued, so
- * drain includes the commit, the worker noticing the rows, routing them to
- * their channel and composing every message.
+ * t0 is when the first POST of the first wave was issued, so drain includes
+ * the HTTP ingest and its commit, the deferred projections writing the
+ * outbox, the worker noticing the rows, routing them to their channel against
+ * the catalog and composing every message.
  *
- * Where the time goes: instance.ts wraps (at runtime, on the instances, no
- * plugin code changed) the methods the worker calls on its outbox, store and
- * routing, and its drainOnce, so each scenario also reports the worker's
- * passes (routing, lane claim, sending, time between passes) and the methods
- * that took the most time.
+ * Where the time goes: the backends' CPU time over the drain, and with
+ * BENCH_PROFILE=1 a CPU profile of each backend from the burst until drained.
  *
  * Checks (exit code 1 when any fails): every message the outbox owes (one row
  * per post) is in Slack exactly once (duplicates = outbox ids found more than
- * once, losses = rows whose id is not in Slack), nothing parked or pending,
- * one thread per release in its service's channel, every reply under its own
- * parent in event order, and (lifecycle) every card showing the final status.
- * 429s and violations are reported (the worker is meant to pace itself, so
- * both should be 0) but do not fail the run.
+ * once, losses = messages whose id is not in Slack), nothing parked or
+ * pending, one thread per release in its service's channel, every reply under
+ * its own parent in event order, and (lifecycle) every card showing the final
+ * status. 429s and violations are reported (the worker is meant to pace
+ * itself, so both should be 0) but do not fail the run.
  *
  * Knobs (environment): see bench/README.md. Table on stdout, progress on
  * stderr, figures in bench/comms/results.json.
@@ -81,21 +77,29 @@
 'use strict';
 
 const fs = require('node:fs');
+const http = require('node:http');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
 const {
-  waitExit,
+  freePort,
   procCpuMs,
   createCleanup,
   runEnvironment,
 } = require('../lib/processes');
+const {
+  request,
+  externalAccessConfig,
+  startDevBackend,
+  waitFor,
+  yamlString,
+} = require('../lib/devBackend');
+const { connectProfiler, profileLines } = require('../lib/profile');
 
 // --------------------------------------------------------------------------
 // Settings
 // --------------------------------------------------------------------------
 const ROOT = path.resolve(__dirname, '../..');
-const PLUGIN_DIR = path.join(ROOT, 'plugins/release-ledger-backend');
 const env = (name, fallback) =>
   process.env[name] === undefined || process.env[name] === ''
     ? fallback
@@ -115,26 +119,31 @@ const S = {
   /** The fake's limit; Slack documents about 1 post per second per channel. */
   postsPerSecond: 1,
   wave2Seconds: num('BENCH_WAVE2_SECONDS', 3),
-  /** Idle time between the workers starting and the burst (a running backend). */
+  /** Idle time between the backends going quiet and the burst. */
   settleSeconds: num('BENCH_SETTLE_SECONDS', 1),
   drainTimeoutSeconds: num('BENCH_DRAIN_TIMEOUT_SECONDS', 180),
-  whatIfIdleMs: num('BENCH_WHATIF_IDLE_MS', 25),
+  readyTimeoutSeconds: num('BENCH_READY_TIMEOUT_SECONDS', 180),
   whatIfIntervalMs: num('BENCH_WHATIF_INTERVAL_MS', 1100),
   pgUrl: env('BENCH_PG_URL', 'postgresql://postgres@127.0.0.1:5432'),
+  nodeEnv: env('BENCH_NODE_ENV', 'development'),
+  profile: env('BENCH_PROFILE', '') === '1',
   keepTmp: env('BENCH_KEEP_TMP', '') === '1',
   tmpBase: env('BENCH_TMPDIR', os.tmpdir()),
 };
-const TOKEN = 'xoxb-bench-comms';
+/** The pipeline's static token, allowed on release-ledger only (as documented). */
+const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
+/** Only for the readiness check on the catalog. */
+const CATALOG_TOKEN = 'bench-comms-catalog-token';
+const SLACK_TOKEN = 'xoxb-bench-comms';
 const RUN_ID = `c${Date.now().toString(36)}${process.pid.toString(36)}`;
 const PG_PREFIX = `bench_comms_${process.pid}_`;
+const API = '/api/release-ledger';
 
 const SCENARIOS = {
   burst: { instances: 1, lifecycle: false },
   'burst-2inst': { instances: 2, lifecycle: false, only: 'postgres' },
   lifecycle: { instances: 1, lifecycle: true },
-  'whatif-idle': { instances: 1, lifecycle: false, idle: true },
   'whatif-pace': { instances: 1, lifecycle: false, interval: true },
-  'whatif-both': { instances: 1, lifecycle: false, idle: true, interval: true },
 };
 
 const log = (...a) =>
@@ -144,6 +153,7 @@ const round = (x, d) =>
 const sleep = ms => new Promise(r => setTimeout(r, ms));
 const pad2 = n => String(n).padStart(2, '0');
 const channelOf = c => `#bench-comms-${pad2(c)}`;
+const serviceOf = c => `svc-${pad2(c)}`;
 const releaseIdOf = (runId, i) => `${runId}-r${String(i).padStart(4, '0')}`;
 
 // --------------------------------------------------------------------------
@@ -154,74 +164,68 @@ const benchRun = createCleanup({
   keepTmp: S.keepTmp,
   dropDatabases: async () => {
     if (S.targets.includes('postgres'))
-      await dropPgDatabases().catch(e =>
+      await dropPgDatabases(PG_PREFIX).catch(e =>
         log(`could not drop databases ${PG_PREFIX}*: ${e.message}`),
       );
   },
 });
 const { children, tmpDirs, stopChild, cleanup } = benchRun;
 
-function pgClient() {
+/** Drops every database whose name starts with `prefix`. */
+async function dropPgDatabases(prefix) {
   const { Client } = require(require.resolve('pg', {
-    paths: [PLUGIN_DIR, ROOT],
+    paths: [path.join(ROOT, 'packages/backend'), ROOT],
   }));
-  return new Client({ connectionString: S.pgUrl, database: 'postgres' });
-}
-
-async function createPgDatabase(name) {
-  const client = pgClient();
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await client.end();
-  }
-}
-
-/** Drops one database, or every database of this run (`bench_comms_<pid>_*`). */
-async function dropPgDatabases(only) {
-  const client = pgClient();
+  const client = new Client({
+    connectionString: S.pgUrl,
+    database: 'postgres',
+  });
   await client.connect();
   try {
     const { rows } = await client.query(
       'SELECT datname FROM pg_database WHERE left(datname, $1) = $2',
-      [PG_PREFIX.length, PG_PREFIX],
+      [prefix.length, prefix],
     );
-    for (const { datname } of rows) {
-      if (only && datname !== only) continue;
+    for (const { datname } of rows)
       await client.query(
         `DROP DATABASE IF EXISTS "${datname.replace(/"/g, '""')}" WITH (FORCE)`,
       );
-    }
   } finally {
     await client.end();
   }
 }
 
 // --------------------------------------------------------------------------
-// Child processes (TypeScript through Backstage's node transform, over IPC)
+// The fake Slack (TypeScript through Backstage's node transform, over IPC)
 // --------------------------------------------------------------------------
-const transformPath = () =>
-  require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
-    paths: [PLUGIN_DIR, ROOT],
-  });
-
 /**
- * Starts bench/comms/<script> with `settings` in `envName`; answers a handle
- * with `ready` (the child's first `{ type: 'ready' }` message) and
- * `call(cmd, extra)` (a request answered with the same id).
+ * Starts bench/comms/slack.ts; answers a handle with `ready` (its
+ * `{ type: 'ready', apiUrl }` message) and `call(cmd)` (a request answered
+ * with the same id).
  */
-function startChild(name, script, envName, settings) {
+function startFakeSlack() {
+  const name = 'fake slack';
+  const transform = require.resolve(
+    '@backstage/cli-node/config/nodeTransform.cjs',
+    { paths: [ROOT] },
+  );
   const child = spawn(
     process.execPath,
     [
       '--require',
-      transformPath(),
-      path.relative(PLUGIN_DIR, path.join(__dirname, script)),
+      transform,
+      path.relative(ROOT, path.join(__dirname, 'slack.ts')),
     ],
     {
-      cwd: PLUGIN_DIR,
-      env: { ...process.env, [envName]: JSON.stringify(settings) },
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        BENCH_SLACK: JSON.stringify({
+          postsPerSecond: S.postsPerSecond,
+          token: SLACK_TOKEN,
+          channels: Array.from({ length: S.channels }, (_, c) => channelOf(c)),
+        }),
+      },
       stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     },
   );
@@ -255,7 +259,7 @@ function startChild(name, script, envName, settings) {
     for (const p of pending.values()) p.reject(new Error(exited));
     pending.clear();
   });
-  const call = (cmd, extra = {}, timeoutMs = 120_000) => {
+  const call = (cmd, timeoutMs = 120_000) => {
     if (exited) return Promise.reject(new Error(exited));
     const id = ++seq;
     return new Promise((resolve, reject) => {
@@ -273,85 +277,378 @@ function startChild(name, script, envName, settings) {
           reject(e);
         },
       });
-      child.send({ id, cmd, ...extra });
+      child.send({ id, cmd });
     });
   };
   return { name, child, ready, call };
 }
 
 // --------------------------------------------------------------------------
+// The backend instances
+// --------------------------------------------------------------------------
+/** The catalog: one service per channel, each naming its channel; one owner team. */
+function catalogYaml() {
+  const docs = [
+    [
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Group',
+      'metadata:',
+      '  name: bench-team',
+      'spec:',
+      '  type: team',
+      '  profile:',
+      '    displayName: Bench Team',
+      '  children: []',
+    ],
+  ];
+  for (let c = 0; c < S.channels; c++)
+    docs.push([
+      'apiVersion: backstage.io/v1alpha1',
+      'kind: Component',
+      'metadata:',
+      `  name: ${serviceOf(c)}`,
+      '  annotations:',
+      `    release-ledger/slack-channel: ${yamlString(channelOf(c))}`,
+      "    release-ledger/oncall: '@oncall-bench'",
+      'spec:',
+      '  type: service',
+      '  lifecycle: production',
+      '  owner: group:default/bench-team',
+    ]);
+  return `${docs.map(d => d.join('\n')).join('\n---\n')}\n`;
+}
+
+/**
+ * Starts one instance: the dev backend on the scenario's database, its
+ * catalog reading `catalogPath`, Slack pointing at the fake. Ready when the
+ * ledger answers and the catalog holds every service.
+ */
+async function startInstance({
+  label,
+  index,
+  dir,
+  database,
+  apiUrl,
+  catalogPath,
+  intervalMs,
+}) {
+  const instDir = path.join(dir, `instance-${index}`);
+  fs.mkdirSync(instDir, { recursive: true });
+  const port = await freePort();
+  const backend = startDevBackend({
+    name: `instance ${index} (${label})`,
+    dir: instDir,
+    port,
+    children,
+    inspect: S.profile,
+    env: { NODE_ENV: S.nodeEnv, RELEASE_LEDGER_TOKEN: TOKEN },
+    configLines: [
+      '  database:',
+      ...database,
+      ...externalAccessConfig([
+        {
+          token: TOKEN,
+          subject: 'release-pipeline',
+          plugins: ['release-ledger'],
+        },
+        {
+          token: CATALOG_TOKEN,
+          subject: 'bench-catalog',
+          plugins: ['catalog'],
+        },
+      ]),
+      'catalog:',
+      '  locations:',
+      '    - type: file',
+      `      target: ${yamlString(catalogPath)}`,
+      '      rules:',
+      '        - allow: [Component, Group]',
+      'releaseLedger:',
+      '  slack:',
+      `    token: ${yamlString(SLACK_TOKEN)}`,
+      `    apiUrl: ${yamlString(apiUrl)}`,
+      ...(intervalMs
+        ? ['    delivery:', `      perChannelIntervalMs: ${intervalMs}`]
+        : []),
+    ],
+  });
+  const deadline = Date.now() + S.readyTimeoutSeconds * 1000;
+  await waitFor(backend, {
+    what: 'comms',
+    urlPath: `${API}/comms/status`,
+    token: TOKEN,
+    ok: body => body.delivery && body.delivery.mode === 'slack',
+    deadline,
+  });
+  await waitFor(backend, {
+    what: 'catalog',
+    urlPath: `/api/catalog/entities/by-query?limit=1&filter=${encodeURIComponent(
+      'kind=component',
+    )}`,
+    token: CATALOG_TOKEN,
+    ok: body => body.totalItems === S.channels,
+    deadline,
+  });
+  backend.agent = new http.Agent({ keepAlive: true });
+  if (S.profile)
+    backend.profiler = await connectProfiler(backend.logPath, __dirname);
+  return backend;
+}
+
+/** Waits (at most 20 s) until every backend used under 0.1 core for 1 s twice in a row. */
+async function untilQuiet(backends) {
+  const deadline = Date.now() + 20_000;
+  let quiet = 0;
+  let cpu = backends.map(b => procCpuMs(b.child.pid));
+  while (quiet < 2 && Date.now() < deadline && cpu.every(Number.isFinite)) {
+    await sleep(1000);
+    const next = backends.map(b => procCpuMs(b.child.pid));
+    quiet = next.every((c, i) => c - cpu[i] < 100) ? quiet + 1 : 0;
+    cpu = next;
+  }
+  return quiet >= 2;
+}
+
+async function getJson(backend, urlPath) {
+  const r = await request({
+    port: backend.port,
+    method: 'GET',
+    urlPath,
+    token: TOKEN,
+    agent: backend.agent,
+  });
+  if (r.status !== 200)
+    throw new Error(
+      `${backend.name}: GET ${urlPath}: HTTP ${r.status} ${r.body.slice(
+        0,
+        300,
+      )}`,
+    );
+  return JSON.parse(r.body);
+}
+
+/** The events of release `i` in a wave, as a pipeline posts them. */
+function releaseEvents(runId, i, wave, atMs) {
+  const service = serviceOf(i % S.channels);
+  const releaseId = releaseIdOf(runId, i);
+  const event = (n, type, attributes) => ({
+    eventId: `${releaseId}-${n}`,
+    type,
+    releaseId,
+    entityRef: `component:default/${service}`,
+    timestamp: new Date(atMs + n).toISOString(),
+    environment: 'production',
+    version: `1.${Math.floor(i / S.channels)}.${i % S.channels}`,
+    commit: '9f2c1ab0d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8',
+    attributes,
+  });
+  if (wave === 1)
+    return [
+      event(0, 'release_started', {
+        plan: 'canary 10% then 100%',
+        changeCount: 1,
+      }),
+    ];
+  return [
+    event(1, 'canary_started', { weight: 10 }),
+    event(2, 'promoted', {}),
+    event(3, 'release_finished', {}),
+  ];
+}
+
+/**
+ * One wave on one instance: its share of the releases (every n-th), one
+ * POST per release, all issued at once. Answers when every POST was
+ * answered 201.
+ */
+async function postWave(backend, { runId, index, instances, wave }) {
+  const mine = Array.from({ length: S.releases }, (_, i) => i).filter(
+    i => i % instances === index,
+  );
+  const atMs = Date.now();
+  const bodies = mine.map(i =>
+    JSON.stringify({ events: releaseEvents(runId, i, wave, atMs) }),
+  );
+  const startedAt = Date.now();
+  const answers = await Promise.all(
+    bodies.map(body =>
+      request({
+        port: backend.port,
+        method: 'POST',
+        urlPath: `${API}/events`,
+        token: TOKEN,
+        body,
+        agent: backend.agent,
+      }),
+    ),
+  );
+  const committedAt = Date.now();
+  const bad = answers.find(a => a.status !== 201);
+  if (bad)
+    throw new Error(
+      `${backend.name}: POST /events answered ${bad.status} ${bad.body.slice(
+        0,
+        500,
+      )}`,
+    );
+  const results = answers.flatMap(a => JSON.parse(a.body).results);
+  return {
+    startedAt,
+    committedAt,
+    calls: bodies.length,
+    events: results.length,
+    created: results.filter(r => r.status === 'created').length,
+  };
+}
+
+/**
+ * The outbox as the ledger shows it, per release (GET /releases/:id/comms:
+ * its channel, thread and messages, card updates folded into the parent),
+ * and the counts by state of every outbox row (GET /comms/status).
+ */
+async function readOutbox(backend, runId) {
+  const rows = [];
+  const threads = [];
+  const ids = Array.from({ length: S.releases }, (_, i) =>
+    releaseIdOf(runId, i),
+  );
+  for (let k = 0; k < ids.length; k += 8)
+    await Promise.all(
+      ids.slice(k, k + 8).map(async releaseId => {
+        const comms = await getJson(
+          backend,
+          `${API}/releases/${encodeURIComponent(releaseId)}/comms`,
+        );
+        threads.push({
+          release_id: releaseId,
+          channel: comms.channel,
+          parent_ts: comms.threadTs,
+        });
+        for (const m of comms.messages)
+          rows.push({
+            id: String(m.id),
+            kind: m.kind,
+            release_id: releaseId,
+            channel: comms.channel,
+            order_at: m.orderAt,
+            state: m.state,
+            attempts: m.attempts,
+            slack_ts: m.slackTs,
+          });
+      }),
+    );
+  const status = await getJson(backend, `${API}/comms/status`);
+  return { rows, threads, counts: status.counts };
+}
+
+/**
+ * What the backend logged from byte `from` of its log on: lines by level,
+ * warnings and errors as samples.
+ */
+function readLog(logPath, from) {
+  const counts = {};
+  const samples = [];
+  // The dev logger's lines: "<time> <plugin> <level> <message>" (colours stripped).
+  const text = fs
+    .readFileSync(logPath)
+    .subarray(from)
+    .toString('utf8')
+    // eslint-disable-next-line no-control-regex
+    .replace(/\u001b\[[0-9;]*m/g, '');
+  for (const line of text.split('\n')) {
+    const m = /^\S+\s+\S+\s+(error|warn|info|debug)\s+(.*)$/.exec(line);
+    if (!m) continue;
+    const [, level, message] = m;
+    counts[level] = (counts[level] ?? 0) + 1;
+    if (/already in Slack/.test(message))
+      counts.alreadyInSlack = (counts.alreadyInSlack ?? 0) + 1;
+    if ((level === 'warn' || level === 'error') && samples.length < 20)
+      samples.push(`${level}: ${message.slice(0, 300)}`);
+  }
+  return { counts, samples };
+}
+
+// --------------------------------------------------------------------------
 // One scenario
 // --------------------------------------------------------------------------
-async function runScenario(slack, apiUrl, target, scenarioName, n) {
+async function runScenario(
+  slack,
+  apiUrl,
+  catalogPath,
+  target,
+  scenarioName,
+  n,
+) {
   const sc = SCENARIOS[scenarioName];
   const runId = `${RUN_ID}-${n}`;
   const label = `${scenarioName} on ${target}`;
-  const base = {
-    index: 0,
-    instances: sc.instances,
-    client: target === 'sqlite' ? 'sqlite' : 'pg',
-    apiUrl,
-    token: TOKEN,
-    runId,
-    releases: S.releases,
-    channels: S.channels,
-    lifecycle: sc.lifecycle,
-    idleMs: sc.idle ? S.whatIfIdleMs : undefined,
-    intervalMs: sc.interval ? S.whatIfIntervalMs : undefined,
-  };
-  let pgDatabase;
-  if (target === 'sqlite') {
-    const dir = fs.mkdtempSync(path.join(S.tmpBase, `bench-comms-${runId}-`));
-    tmpDirs.add(dir);
-    base.sqliteFile = path.join(dir, 'release-ledger.sqlite');
-  } else {
-    pgDatabase = `${PG_PREFIX}${n}`;
-    await createPgDatabase(pgDatabase);
-    base.pgUrl = S.pgUrl;
-    base.pgDatabase = pgDatabase;
-  }
+  const dir = fs.mkdtempSync(path.join(S.tmpBase, `bench-comms-${runId}-`));
+  tmpDirs.add(dir);
+  const pgPrefix = `${PG_PREFIX}${n}_`;
+  const database =
+    target === 'sqlite'
+      ? [
+          '    client: better-sqlite3',
+          '    connection:',
+          `      directory: ${yamlString(path.join(dir, 'sqlite'))}`,
+        ]
+      : [
+          '    client: pg',
+          `    connection: ${yamlString(S.pgUrl)}`,
+          `    prefix: ${yamlString(pgPrefix)}`,
+        ];
+  if (target === 'sqlite') fs.mkdirSync(path.join(dir, 'sqlite'));
   await slack.call('reset');
 
   const instances = [];
   try {
-    // One after the other: instance 0 migrates, the others find it done.
-    for (let index = 0; index < sc.instances; index++) {
-      const inst = startChild(
-        `instance ${index} (${label})`,
-        'instance.ts',
-        'BENCH_COMMS',
-        { ...base, index },
+    // One after the other: the first migrates, the others find it done.
+    for (let index = 0; index < sc.instances; index++)
+      instances.push(
+        await startInstance({
+          label,
+          index,
+          dir,
+          database,
+          apiUrl,
+          catalogPath,
+          intervalMs: sc.interval ? S.whatIfIntervalMs : undefined,
+        }),
       );
-      instances.push(inst);
-      await inst.ready;
-    }
-    log(`${label}: ${sc.instances} instance(s) running; burst`);
-    await sleep(S.settleSeconds * 1000);
-
-    const cpu0 = instances.map(i => procCpuMs(i.child.pid));
-    const wave1 = await Promise.all(
-      instances.map(i => i.call('burst', { wave: 1 })),
+    const quiet = await untilQuiet(instances);
+    log(
+      `${label}: ${sc.instances} instance(s) ready${
+        quiet ? '' : ' (still busy after 20 s)'
+      }; burst`,
     );
-    const t0 = Math.min(...wave1.map(w => w.startedAt));
-    const waves = [
-      {
-        startedAt: t0,
-        committedAt: Math.max(...wave1.map(w => w.committedAt)),
-        events: wave1.reduce((s, w) => s + w.events, 0),
-        created: wave1.reduce((s, w) => s + w.created, 0),
-      },
-    ];
+    await sleep(S.settleSeconds * 1000);
+    // Anything the fake saw before the burst (nothing is expected) is not the burst's.
+    await slack.call('reset');
+
+    for (const inst of instances)
+      if (inst.profiler) await inst.profiler.start();
+    const cpu0 = instances.map(i => procCpuMs(i.child.pid));
+    // Only what the backends log from the burst on (not their startup).
+    const logFrom = instances.map(i => fs.statSync(i.logPath).size);
+    const wave = async w => {
+      const answers = await Promise.all(
+        instances.map((inst, index) =>
+          postWave(inst, { runId, index, instances: sc.instances, wave: w }),
+        ),
+      );
+      return {
+        startedAt: Math.min(...answers.map(a => a.startedAt)),
+        committedAt: Math.max(...answers.map(a => a.committedAt)),
+        calls: answers.reduce((s, a) => s + a.calls, 0),
+        events: answers.reduce((s, a) => s + a.events, 0),
+        created: answers.reduce((s, a) => s + a.created, 0),
+      };
+    };
+    const waves = [await wave(1)];
+    const t0 = waves[0].startedAt;
     if (sc.lifecycle) {
       await sleep(Math.max(0, t0 + S.wave2Seconds * 1000 - Date.now()));
-      const wave2 = await Promise.all(
-        instances.map(i => i.call('burst', { wave: 2 })),
-      );
-      waves.push({
-        startedAt: Math.min(...wave2.map(w => w.startedAt)),
-        committedAt: Math.max(...wave2.map(w => w.committedAt)),
-        events: wave2.reduce((s, w) => s + w.events, 0),
-        created: wave2.reduce((s, w) => s + w.created, 0),
-      });
+      waves.push(await wave(2));
     }
     log(
       `${label}: ${waves.reduce(
@@ -361,30 +658,46 @@ async function runScenario(slack, apiUrl, target, scenarioName, n) {
     );
 
     // Until nothing is pending (the fake Slack's clock gives the timing).
+    // The projections first: outbox rows exist once their events are projected.
     const deadline = Date.now() + S.drainTimeoutSeconds * 1000;
     let counts;
     let timedOut = false;
     let lastLog = Date.now();
     for (;;) {
-      const status = await instances[0].call('status');
-      counts = status.counts;
-      if (counts.pending === 0 && status.pendingProjections === 0) break;
+      const ledger = await getJson(instances[0], `${API}/ledger/status`);
+      counts = (await getJson(instances[0], `${API}/comms/status`)).counts;
+      if (counts.pending === 0 && ledger.projections.pendingEvents === 0) break;
       if (Date.now() > deadline) {
         timedOut = true;
         break;
       }
       if (Date.now() - lastLog > 10_000) {
-        log(`${label}: ${JSON.stringify(counts)}`);
+        log(
+          `${label}: outbox ${JSON.stringify(counts)}, ${
+            ledger.projections.pendingEvents
+          } events to project`,
+        );
         lastLog = Date.now();
       }
       await sleep(100);
     }
     const drainedAt = Date.now();
     const cpu1 = instances.map(i => procCpuMs(i.child.pid));
-    const dump = await instances[0].call('dump');
-    const stopped = [];
-    for (const inst of instances) stopped.push(await inst.call('stop'));
-    await Promise.all(instances.map(i => waitExit(i.child, 10_000)));
+    const profiles = [];
+    for (const [index, inst] of instances.entries())
+      if (inst.profiler) {
+        profiles.push({
+          index,
+          ...(await inst.profiler.stop(`${scenarioName}-${target}-${index}`)),
+        });
+        inst.profiler.close();
+      }
+    const outbox = await readOutbox(instances[0], runId);
+    for (const inst of instances) {
+      inst.agent.destroy();
+      await stopChild(inst.child);
+    }
+    const logs = instances.map((inst, k) => readLog(inst.logPath, logFrom[k]));
     const report = await slack.call('report');
     const cpuMs = cpu0.every(Number.isFinite)
       ? cpu1.reduce((s, c, i) => s + (c - cpu0[i]), 0)
@@ -399,17 +712,17 @@ async function runScenario(slack, apiUrl, target, scenarioName, n) {
       timedOut,
       drainedAt,
       cpuMs,
-      dump,
+      outbox,
       report,
-      logged: stopped.map(s => s.logged),
-      samples: stopped.flatMap(s => s.samples),
-      probes: stopped.map(s => s.probe),
+      logged: logs.map(l => l.counts),
+      samples: logs.flatMap(l => l.samples),
+      profiles,
     });
   } finally {
     await Promise.all(instances.map(i => stopChild(i.child)));
-    if (pgDatabase)
-      await dropPgDatabases(pgDatabase).catch(e =>
-        log(`could not drop ${pgDatabase}: ${e.message}`),
+    if (target === 'postgres')
+      await dropPgDatabases(pgPrefix).catch(e =>
+        log(`could not drop ${pgPrefix}*: ${e.message}`),
       );
   }
 }
@@ -431,87 +744,17 @@ function earliestLast(availabilities, gapMs) {
   return t;
 }
 
-/**
- * Where the worker's time went between the burst and the last write, from
- * the timed wrappers of bench/comms/instance.ts: its passes (routing, lane
- * claim, sending) and the time between passes (the idle sleep), summed over
- * instances; and the methods it called, by total time.
- */
-function workerProfile(probes, t0, tEnd) {
-  const phases = {};
-  const sum = {
-    passes: 0,
-    busyPasses: 0,
-    emptyPasses: 0,
-    routeMs: 0,
-    claimMs: 0,
-    sendMs: 0,
-    passMs: 0,
-    lanes: 0,
-    maxPassMs: 0,
-    maxRouteMs: 0,
-  };
-  for (const probe of probes) {
-    if (!probe) continue;
-    for (const [name, ph] of Object.entries(probe.phases)) {
-      const into = (phases[name] ??= { calls: 0, ms: 0, maxMs: 0 });
-      into.calls += ph.calls;
-      into.ms += ph.ms;
-      into.maxMs = Math.max(into.maxMs, ph.maxMs);
-    }
-    for (const p of probe.passes) {
-      if (p.end === undefined || p.start < t0 || p.start > tEnd) continue;
-      const routeEnd = p.routeEnd ?? p.end;
-      const claimEnd = p.claimEnd ?? p.end;
-      sum.passes++;
-      if (p.handled > 0) sum.busyPasses++;
-      else sum.emptyPasses++;
-      sum.routeMs += routeEnd - p.start;
-      sum.claimMs += claimEnd - routeEnd;
-      sum.sendMs += p.end - claimEnd;
-      sum.passMs += p.end - p.start;
-      sum.lanes += p.lanes ?? 0;
-      sum.maxPassMs = Math.max(sum.maxPassMs, p.end - p.start);
-      sum.maxRouteMs = Math.max(sum.maxRouteMs, routeEnd - p.start);
-    }
-  }
-  const windowMs = (tEnd - t0) * probes.length;
-  return {
-    windowMs: round(windowMs, 0),
-    passes: sum.passes,
-    busyPasses: sum.busyPasses,
-    emptyPasses: sum.emptyPasses,
-    routeMs: round(sum.routeMs, 0),
-    claimMs: round(sum.claimMs, 0),
-    sendMs: round(sum.sendMs, 0),
-    betweenPassesMs: round(windowMs - sum.passMs, 0),
-    lanesPerPass: sum.passes ? round(sum.lanes / sum.passes, 2) : null,
-    maxPassMs: round(sum.maxPassMs, 0),
-    maxRouteMs: round(sum.maxRouteMs, 0),
-    phases: Object.fromEntries(
-      Object.entries(phases)
-        .sort((a, b) => b[1].ms - a[1].ms)
-        .map(([name, ph]) => [
-          name,
-          {
-            calls: ph.calls,
-            ms: round(ph.ms, 0),
-            meanMs: round(ph.ms / ph.calls, 2),
-            maxMs: round(ph.maxMs, 0),
-          },
-        ]),
-    ),
-  };
-}
-
 function analyse(r) {
-  const { sc, waves, dump, report } = r;
+  const { sc, waves, outbox, report } = r;
   const t0 = waves[0].startedAt;
   const gapMs = 1000 / S.postsPerSecond;
-  const rows = dump.rows;
+  // The messages of every release (card updates are folded into their
+  // parent, so every row here is one post); the counts cover every row.
+  const rows = outbox.rows;
   const rowsById = new Map(rows.map(row => [row.id, row]));
-  const postRows = rows.filter(row => row.kind !== 'card');
-  const cardRows = rows.filter(row => row.kind === 'card');
+  const postRows = rows;
+  const totalRows = Object.values(outbox.counts).reduce((s, n) => s + n, 0);
+  const cardRows = totalRows - rows.length;
   const postsPerRelease = sc.lifecycle ? 4 : 1;
   const expected = S.releases * postsPerRelease;
 
@@ -532,12 +775,13 @@ function analyse(r) {
   ).length;
   const delivered = postRows.filter(row => messagesById.has(row.id)).length;
   const lost = Math.max(0, expected - delivered);
-  const states = {};
-  for (const row of rows) states[row.state] = (states[row.state] ?? 0) + 1;
+  const states = Object.fromEntries(
+    Object.entries(outbox.counts).filter(([, count]) => count > 0),
+  );
 
   // ---- threads: one per release, in its channel, replies in event order
   const threadErrors = [];
-  const threads = new Map(dump.threads.map(t => [t.release_id, t]));
+  const threads = new Map(outbox.threads.map(t => [t.release_id, t]));
   const rowsByRelease = new Map();
   for (const row of rows) {
     const group = rowsByRelease.get(row.release_id) ?? [];
@@ -575,7 +819,7 @@ function analyse(r) {
     }
     if (parent.threadTs) fail('parent posted as a reply');
     if (parent.ts !== thread.parent_ts) fail('thread ts differs from Slack');
-    if (thread.channel_id && parent.channel !== thread.channel_id)
+    if (parent.channel !== report.channelIds[thread.channel])
       fail('parent in another channel');
     const replies = own
       .filter(row => row.kind !== 'parent')
@@ -636,7 +880,7 @@ function analyse(r) {
   }
   gaps.sort((a, b) => a - b);
   const channelNames = new Map(
-    dump.lanes.filter(l => l.channel_id).map(l => [l.channel_id, l.channel]),
+    Object.entries(report.channelIds).map(([name, id]) => [id, name]),
   );
   const drainMs = writes.length
     ? Math.max(...writes.map(c => c.at)) - t0
@@ -699,7 +943,7 @@ function analyse(r) {
     channels: S.channels,
     expectedPosts: expected,
     outboxRows: rows.length,
-    cardRows: cardRows.length,
+    cardRows,
     posts: report.stats.posts,
     updates: report.stats.updates,
     limitMs: round(limitMs, 0),
@@ -750,8 +994,8 @@ function analyse(r) {
     finishedCards: sc.lifecycle ? finishedCards : undefined,
     logged,
     logSamples: r.samples.slice(0, 10),
-    workerCpuMs: round(r.cpuMs, 0),
-    worker: workerProfile(r.probes, t0, t0 + (drainMs ?? 0)),
+    backendCpuMs: round(r.cpuMs, 0),
+    profiles: r.profiles.length ? r.profiles : undefined,
     timedOut: r.timedOut,
   };
   result.ok =
@@ -767,9 +1011,6 @@ function analyse(r) {
   return result;
 }
 
-// --------------------------------------------------------------------------
-// Report
-// --------------------------------------------------------------------------
 function pad(s, n, right) {
   s = String(s);
   return right ? s.padStart(n) : s.padEnd(n);
@@ -811,22 +1052,24 @@ function report(results) {
     '',
     'limit = max over channels of the earliest time its last post could be accepted at 1 post/s/channel',
     '        (posts available when their wave was issued; burst: (10 - 1) x 1 s = 9 s)',
-    'drain = first appendEvents call of the burst -> last post or update accepted by the fake Slack',
+    'drain = first POST /events of the burst -> last post or update accepted by the fake Slack',
     '',
   );
   for (const r of results.filter(x => !x.error)) {
     const lc = r.lastChannel;
     const commit = r.waves.map(w => `${w.commitMs} ms`).join(' + ');
     lines.push(
-      `${r.scenario} on ${r.target}: ${r.outboxRows} outbox rows (${
+      `${r.scenario} on ${r.target}: ${r.outboxRows} messages + ${
+        r.cardRows
+      } card updates in the outbox (${
         r.expectedPosts
-      } posts owed), commit ${commit}; Slack calls ${r.slackCalls}; ${
-        r.retries
-      } counted retries; ${
+      } posts owed), every POST answered 201 after ${commit}; Slack calls ${
+        r.slackCalls
+      }; ${r.retries} counted retries; ${
         r.earlyByMs
           ? `the ${r.rateLimited} posts answered 429 came ${r.earlyByMs.p50} ms (median, max ${r.earlyByMs.max}) too early; `
           : ''
-      }worker CPU ${sec(r.workerCpuMs)} s${
+      }backend CPU ${sec(r.backendCpuMs)} s${
         r.updates ? `; limit incl. updates ${sec(r.limitWithUpdatesMs)} s` : ''
       }`,
     );
@@ -838,28 +1081,14 @@ function report(results) {
           lc.meanGapMs,
         )} s on average -> last write +${sec(lc.lastMs)} s`,
       );
-    const w = r.worker;
-    if (w && w.passes) {
-      const top = Object.entries(w.phases)
-        .slice(0, 4)
-        .map(
-          ([name, ph]) =>
-            `${name} ${sec(ph.ms)} s (${ph.calls} x ${ph.meanMs} ms)`,
-        )
-        .join(', ');
+    for (const p of r.profiles ?? [])
       lines.push(
-        `  worker${r.instances > 1 ? 's (summed)' : ''}: ${w.passes} passes (${
-          w.emptyPasses
-        } empty), ${w.lanesPerPass} lanes per pass; of ${sec(
-          w.windowMs,
-        )} s: routing ${sec(w.routeMs)}, claiming ${sec(
-          w.claimMs,
-        )}, sending ${sec(w.sendMs)}, between passes ${sec(
-          w.betweenPassesMs,
-        )}; longest pass ${w.maxPassMs} ms (routing ${w.maxRouteMs} ms)`,
-        `  most time in: ${top}`,
+        ...profileLines(`CPU profile of instance ${p.index}`, {
+          ...p,
+          byPackage: p.byPackage.slice(0, 8),
+          topSelf: p.topSelf.slice(0, 10),
+        }).map(line => `  ${line}`),
       );
-    }
     if (r.threadErrors)
       lines.push(
         `  thread errors (${r.threadErrors}): ${r.threadErrorSamples.join(
@@ -867,7 +1096,7 @@ function report(results) {
         )}`,
       );
     if (r.logSamples.length)
-      lines.push(`  worker log: ${r.logSamples.join(' | ')}`);
+      lines.push(`  backend log: ${r.logSamples.join(' | ')}`);
     if (r.timedOut)
       lines.push(
         `  NOT DRAINED after ${S.drainTimeoutSeconds} s: ${JSON.stringify(
@@ -905,12 +1134,13 @@ async function main() {
         )})`,
       );
 
-  const slack = startChild('fake slack', 'slack.ts', 'BENCH_SLACK', {
-    postsPerSecond: S.postsPerSecond,
-    token: TOKEN,
-  });
+  const slack = startFakeSlack();
   const { apiUrl } = await slack.ready;
   log(`fake Slack at ${apiUrl} (${S.postsPerSecond} post/s per channel)`);
+  const shared = fs.mkdtempSync(path.join(S.tmpBase, 'bench-comms-catalog-'));
+  tmpDirs.add(shared);
+  const catalogPath = path.join(shared, 'entities.yaml');
+  fs.writeFileSync(catalogPath, catalogYaml());
 
   const plan = [];
   for (const scenario of S.scenarios)
@@ -924,7 +1154,14 @@ async function main() {
     if (benchRun.interrupted) break;
     const t = Date.now();
     try {
-      const result = await runScenario(slack, apiUrl, target, scenario, ++n);
+      const result = await runScenario(
+        slack,
+        apiUrl,
+        catalogPath,
+        target,
+        scenario,
+        ++n,
+      );
       results.push(result);
       log(
         `${scenario} on ${target}: drain ${sec(result.drainMs)} s, limit ${sec(
@@ -954,11 +1191,15 @@ async function main() {
     results,
     ok: !failed,
   };
-  fs.writeFileSync(
-    path.join(__dirname, 'results.json'),
-    `${JSON.stringify(out, null, 2)}\n`,
-  );
-  log(`wrote bench/comms/results.json (total ${out.durationSeconds}s)`);
+  if (S.profile) {
+    log('profiled run: results.json not written');
+  } else {
+    fs.writeFileSync(
+      path.join(__dirname, 'results.json'),
+      `${JSON.stringify(out, null, 2)}\n`,
+    );
+    log(`wrote bench/comms/results.json (total ${out.durationSeconds}s)`);
+  }
   return failed ? 1 : 0;
 }
 

@@ -3,7 +3,7 @@
  * the tests' fake Slack Web API server
  * (@release-ledger/test-utils, packages/test-utils) in a process
  * of its own, so Slack's answers do not share an event loop with the
- * backend instances that post to it.
+ * backends that post to it.
  *
  *   node --require @backstage/cli-node/config/nodeTransform.cjs bench/comms/slack.ts
  *
@@ -12,17 +12,20 @@
  * previous accepted one is answered 429 + Retry-After and counted as a
  * violation. Driven over IPC by run.js:
  *   { id, cmd: 'reset' }   forget messages, calls and rate-limit state
- *   { id, cmd: 'report' }  every stored message and call, stats, duplicates
+ *   { id, cmd: 'report' }  every stored message and call, stats, duplicates,
+ *                          the id of each of the bench's channels
  *   { id, cmd: 'close' }   stop the server and exit
  * Answers `{ id, ... }`; sends `{ type: 'ready', apiUrl }` once listening.
  */
 /* eslint-disable no-console */
-import {
-  FakeSlack,
-  startFakeSlack,
-} from '@release-ledger/test-utils';
+import { FakeSlack, startFakeSlack } from '@release-ledger/test-utils';
 
-type Settings = { postsPerSecond: number; token: string };
+type Settings = {
+  postsPerSecond: number;
+  token: string;
+  /** The bench's channel names, whose ids the report maps. */
+  channels: string[];
+};
 type Command = { id: number; cmd: 'reset' | 'report' | 'close' };
 
 const S: Settings = JSON.parse(process.env.BENCH_SLACK ?? '{}');
@@ -78,6 +81,10 @@ async function main() {
         reply({
           stats: fake.stats(),
           duplicates: fake.duplicates().length,
+          // Messages and calls name channels by id; the ledger by name.
+          channelIds: Object.fromEntries(
+            S.channels.map(name => [name, fake.channelId(name)]),
+          ),
           messages: compactMessages(fake),
           calls: fake.calls().map(c => ({
             method: c.method,
