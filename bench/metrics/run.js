@@ -6,10 +6,12 @@
  *   BENCH_SCALE=0.1 yarn bench:metrics   (a tenth of the history, a few minutes)
  *
  * Per database (SQLite, then PostgreSQL):
- *   1. loads a synthetic org (bench/metrics/synthetic.js: 150 groups in 3
- *      levels, 1,000 services, 2 years, ~400,000 releases, ~2.5 M events)
- *      through the ledger's own store (bench/metrics/load.ts, a child process),
- *      so the projections are built exactly as ingest builds them;
+ *   1. starts the real backend on an empty database with a synthetic org as
+ *      its catalog (bench/metrics/synthetic.js: 150 groups in 3 levels, 1,000
+ *      services) and posts two years of history to it (~400,000 releases,
+ *      ~2.5 M events) through POST /api/release-ledger/events, as pipelines
+ *      would (bench/metrics/load.js, a child process), until the deferred
+ *      projections have caught up; then stops it;
  *   2. starts the real backend on that database (packages/backend plus one
  *      read-only bench plugin with the seed article's plain SQL, see
  *      bench/metrics/baselineBackend.ts) with the org as its catalog;
@@ -17,9 +19,7 @@
  *      POST /api/release-ledger/events, times GET /api/release-ledger/metrics
  *      for the org, a department (group) and a service (entity) over 90 days,
  *      then the same three through the baseline, and checks that the live
- *      service's figures follow every accepted batch exactly;
- *   4. times the ledger's read path in-process, phase by phase (SQL, compute,
- *      JSON), to show where the time goes.
+ *      service's figures follow every accepted batch exactly.
  *
  * Knobs (environment): see bench/README.md. Table on stdout, progress on
  * stderr, figures in bench/metrics/results.json. Exit code 1 on errors (a
@@ -38,6 +38,15 @@ const {
   createCleanup,
   runEnvironment,
 } = require('../lib/processes');
+const {
+  BACKEND_DIR,
+  request: httpRequest,
+  externalAccessConfig,
+  startDevBackend,
+  waitFor,
+  yamlString,
+} = require('../lib/devBackend');
+const { connectProfiler, profileLines } = require('../lib/profile');
 const { spawn } = require('node:child_process');
 const synthetic = require('./synthetic');
 
@@ -45,8 +54,6 @@ const synthetic = require('./synthetic');
 // Settings
 // --------------------------------------------------------------------------
 const ROOT = path.resolve(__dirname, '../..');
-const BACKEND_DIR = path.join(ROOT, 'packages/backend');
-const PLUGIN_DIR = path.join(ROOT, 'plugins/release-ledger-backend');
 const TOKEN = process.env.RELEASE_LEDGER_TOKEN || 'dev-release-ledger-token';
 /**
  * Only for the catalog's own endpoints (readiness, and timing the catalog
@@ -79,7 +86,6 @@ const S = {
   liveRate: num('BENCH_LIVE_RATE', 250), // events per second
   liveBatch: num('BENCH_LIVE_BATCH', 50),
   liveCheckEvery: num('BENCH_LIVE_CHECK_EVERY', 10), // batches
-  attributionWindowHours: 72,
   pgUrl: env('BENCH_PG_URL', 'postgresql://postgres@127.0.0.1:5432'),
   nodeEnv: env('BENCH_NODE_ENV', 'development'),
   logLevel: env('BENCH_LOG_LEVEL', ''),
@@ -126,14 +132,16 @@ const benchRun = createCleanup({
 });
 const { children, tmpDirs, stopChild, cleanup } = benchRun;
 
-async function dropPgDatabases(prefix) {
+/** A connection to the PostgreSQL server's `postgres` database. */
+function pgAdmin() {
   const { Client } = require(require.resolve('pg', {
     paths: [BACKEND_DIR, ROOT],
   }));
-  const client = new Client({
-    connectionString: S.pgUrl,
-    database: 'postgres',
-  });
+  return new Client({ connectionString: S.pgUrl, database: 'postgres' });
+}
+
+async function dropPgDatabases(prefix) {
+  const client = pgAdmin();
   await client.connect();
   try {
     const { rows } = await client.query(
@@ -158,28 +166,17 @@ async function dropPgDatabases(prefix) {
 // Processes
 // --------------------------------------------------------------------------
 
-const transformPath = () =>
-  require.resolve('@backstage/cli-node/config/nodeTransform.cjs', {
-    paths: [BACKEND_DIR, PLUGIN_DIR, ROOT],
-  });
-
 /**
- * Runs bench/metrics/load.ts (TypeScript through Backstage's node transform,
- * from the plugin's directory so its modules resolve) with `settings`;
- * answers the JSON line it prints last.
+ * Runs bench/metrics/load.js (posts the history to the backend on `port`)
+ * with `settings`; answers the JSON line it prints last.
  */
 function runLoader(name, settings) {
   return new Promise((resolve, reject) => {
     const child = spawn(
       process.execPath,
-      [
-        '--max-old-space-size=8192',
-        '--require',
-        transformPath(),
-        path.relative(PLUGIN_DIR, path.join(__dirname, 'load.ts')),
-      ],
+      ['--max-old-space-size=8192', path.join(__dirname, 'load.js')],
       {
-        cwd: PLUGIN_DIR,
+        cwd: ROOT,
         env: { ...process.env, BENCH_LOAD: JSON.stringify(settings) },
         stdio: ['ignore', 'pipe', 'inherit'],
       },
@@ -202,37 +199,10 @@ function runLoader(name, settings) {
   });
 }
 
-const yamlString = s => JSON.stringify(String(s));
-
-function request({ port, method, urlPath, body, agent, timeoutMs = 120_000 }) {
+function request({ urlPath, ...rest }) {
   // The catalog is read from outside only with its own token.
   const token = urlPath.startsWith('/api/catalog/') ? CATALOG_TOKEN : TOKEN;
-  return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${token}` };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(body);
-    }
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path: urlPath, headers, agent },
-      res => {
-        const chunks = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`timeout after ${timeoutMs}ms`)),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return httpRequest({ urlPath, token, ...rest });
 }
 
 async function getJson(port, urlPath, agent) {
@@ -243,123 +213,69 @@ async function getJson(port, urlPath, agent) {
 }
 
 /**
- * Starts bench/metrics/baselineBackend.ts (the dev backend plus the
- * read-only baseline plugin) as `backstage-cli package start` would, on the
- * loaded database, with the synthetic org as its only catalog location.
+ * Starts the backend on the target's database, with the synthetic org as its
+ * only catalog location: for loading (`load`), the dev backend itself
+ * (packages/backend, the ledger added through its public default export);
+ * for timing, bench/metrics/baselineBackend.ts, the same backend plus the
+ * read-only baseline plugin. Ready when the catalog holds the whole org,
+ * related; for timing, also once the backend is idle.
  */
-async function startBackend(kind, dir, db, catalogPath) {
+async function startBackend(kind, dir, db, catalogPath, { load = false } = {}) {
   const port = await freePort();
-  const configPath = path.join(dir, 'app-config.bench.yaml');
-  fs.writeFileSync(
-    configPath,
-    [
-      '# generated by bench/metrics/run.js',
-      'backend:',
-      `  baseUrl: ${yamlString(`http://127.0.0.1:${port}`)}`,
-      '  listen:',
-      `    port: ${port}`,
-      '    host: 127.0.0.1',
+  const env = {
+    NODE_ENV: S.nodeEnv,
+    ...(load ? {} : { BENCH_BASELINE_DB: JSON.stringify(db.knexConfig) }),
+    ...(S.logLevel ? { LOG_LEVEL: S.logLevel } : {}),
+  };
+  const backend = startDevBackend({
+    name: `${kind} backend`,
+    dir,
+    port,
+    children,
+    entry: load
+      ? 'src/index'
+      : path.relative(BACKEND_DIR, path.join(__dirname, 'baselineBackend.ts')),
+    env,
+    inspect: S.profile && !load,
+    logName: load ? 'backend-load.log' : 'backend.log',
+    configLines: [
       '  database:',
       ...db.backendConfig,
-      '  auth:',
-      '    externalAccess:',
-      '      - type: static',
-      '        options:',
-      `          token: ${yamlString(TOKEN)}`,
-      '          subject: release-pipeline',
-      '        accessRestrictions:',
-      '          - plugin: release-ledger',
-      '          - plugin: bench-baseline',
-      '      - type: static',
-      '        options:',
-      `          token: ${yamlString(CATALOG_TOKEN)}`,
-      '          subject: bench-catalog',
-      '        accessRestrictions:',
-      '          - plugin: catalog',
+      ...externalAccessConfig([
+        {
+          token: TOKEN,
+          subject: 'release-pipeline',
+          plugins: ['release-ledger', 'bench-baseline'],
+        },
+        {
+          token: CATALOG_TOKEN,
+          subject: 'bench-catalog',
+          plugins: ['catalog'],
+        },
+      ]),
       'catalog:',
       '  locations:',
       '    - type: file',
       `      target: ${yamlString(catalogPath)}`,
       '      rules:',
       '        - allow: [Component, Group]',
-      '',
-    ].join('\n'),
-  );
-  const logPath = path.join(dir, 'backend.log');
-  const logFd = fs.openSync(logPath, 'w');
-  const nodeArgs = ['--enable-source-maps', '--require', transformPath()];
-  if (S.profile) nodeArgs.push('--inspect=127.0.0.1:0');
-  const args = [
-    ...nodeArgs,
-    path.relative(BACKEND_DIR, path.join(__dirname, 'baselineBackend.ts')),
-    '--config',
-    '../../app-config.yaml',
-    '--config',
-    configPath,
-  ];
-  const childEnv = {
-    ...process.env,
-    NODE_ENV: S.nodeEnv,
-    BENCH_BASELINE_DB: JSON.stringify(db.knexConfig),
-  };
-  if (S.logLevel) childEnv.LOG_LEVEL = S.logLevel;
-  const child = spawn(process.execPath, args, {
-    cwd: BACKEND_DIR,
-    env: childEnv,
-    stdio: ['ignore', logFd, logFd],
-    detached: true,
+    ],
   });
-  child.__group = true;
-  fs.closeSync(logFd);
-  children.add(child);
+  const { child, logPath } = backend;
   log(
-    `${kind}: backend pid ${child.pid} on 127.0.0.1:${port} (config ${configPath}, log ${logPath})`,
+    `${kind}: backend pid ${child.pid} on 127.0.0.1:${port} (config ${backend.configPath}, log ${logPath})`,
   );
 
   const t0 = Date.now();
-  const exited = new Promise(resolve =>
-    child.once('exit', (code, sig) =>
-      resolve(`backend exited (${code ?? sig})`),
-    ),
-  );
-  const tail = () =>
-    fs.readFileSync(logPath, 'utf8').split('\n').slice(-40).join('\n');
   const deadline = t0 + S.readyTimeoutMs;
-  let last = '';
-  const race = async p => {
-    const r = await Promise.race([
-      p.then(
-        v => ({ v }),
-        e => ({ e }),
-      ),
-      exited.then(x => ({ exited: x })),
-    ]);
-    if (r.exited)
-      throw new Error(
-        `${kind}: ${r.exited} before it was ready; log tail:\n${tail()}`,
-      );
-    return r;
-  };
-  const poll = async (what, urlPath, ok) => {
-    for (;;) {
-      if (Date.now() > deadline)
-        throw new Error(
-          `${kind}: ${what} not ready after ${
-            S.readyTimeoutMs / 1000
-          }s (last: ${last}); log tail:\n${tail()}`,
-        );
-      const r = await race(
-        request({ port, method: 'GET', urlPath, timeoutMs: 10_000 }),
-      );
-      if (r.v && r.v.status === 200 && ok(JSON.parse(r.v.body))) return;
-      last = r.v
-        ? `HTTP ${r.v.status} ${r.v.body.slice(0, 200)}`
-        : String(r.e && r.e.message);
-      await sleep(1000);
-    }
-  };
   // 1. The ledger answers.
-  await poll('ledger', '/api/release-ledger/releases?limit=1', () => true);
+  await waitFor(backend, {
+    what: 'ledger',
+    urlPath: '/api/release-ledger/releases?limit=1',
+    token: TOKEN,
+    ok: () => true,
+    deadline,
+  });
   const tHttp = Date.now();
   // 2. The catalog holds the whole org, related: every group but the root
   //    has its parent, every service its owner.
@@ -376,27 +292,40 @@ async function startBackend(kind, dir, db, catalogPath) {
     }
   };
   const groups = 1 + org.departments + org.teams;
-  await poll('catalog groups', count('kind=group,relations.childOf'), b => {
-    progress('groups with a parent', b.totalItems, groups - 1);
-    return b.totalItems === groups - 1;
+  await waitFor(backend, {
+    what: 'catalog groups',
+    urlPath: count('kind=group,relations.childOf'),
+    token: CATALOG_TOKEN,
+    ok: b => {
+      progress('groups with a parent', b.totalItems, groups - 1);
+      return b.totalItems === groups - 1;
+    },
+    deadline,
   });
-  await poll(
-    'catalog services',
-    count('kind=component,relations.ownedBy'),
-    b => {
+  await waitFor(backend, {
+    what: 'catalog services',
+    urlPath: count('kind=component,relations.ownedBy'),
+    token: CATALOG_TOKEN,
+    ok: b => {
       progress('services with an owner', b.totalItems, org.services);
       return b.totalItems === org.services;
     },
-  );
+    deadline,
+  });
   const tCatalog = Date.now();
   // 3. The catalog's processing loop keeps working for a while after the
-  //    last relation appears (stitching, re-processing): wait until the
-  //    backend is idle (under 0.1 core over 2 s, twice), at most
+  //    last relation appears (stitching, re-processing): before timing, wait
+  //    until the backend is idle (under 0.1 core over 2 s, twice), at most
   //    BENCH_SETTLE_SECONDS, so it does not run alongside the timed calls.
   let quiet = 0;
   let cpu = procCpuMs(child.pid);
-  while (cpu !== undefined && quiet < 2 && Date.now() - tCatalog < S.settleMs) {
-    await race(sleep(2000));
+  while (
+    !load &&
+    cpu !== undefined &&
+    quiet < 2 &&
+    Date.now() - tCatalog < S.settleMs
+  ) {
+    await backend.race(sleep(2000));
     const next = procCpuMs(child.pid);
     quiet = next - cpu < 200 ? quiet + 1 : 0;
     cpu = next;
@@ -404,20 +333,24 @@ async function startBackend(kind, dir, db, catalogPath) {
   const ready = {
     httpSeconds: (tHttp - t0) / 1000,
     catalogSeconds: (tCatalog - t0) / 1000,
-    settledSeconds: (Date.now() - t0) / 1000,
-    settled: quiet >= 2,
+    settledSeconds: load ? undefined : (Date.now() - t0) / 1000,
+    settled: load ? undefined : quiet >= 2,
   };
   log(
     `${kind}: ready (HTTP after ${
       ready.httpSeconds
     }s, catalog with ${groups} groups and ${org.services} services after ${
       ready.catalogSeconds
-    }s, ${ready.settled ? 'idle' : 'still busy'} after ${
-      ready.settledSeconds
-    }s)`,
+    }s${
+      load
+        ? ''
+        : `, ${ready.settled ? 'idle' : 'still busy'} after ${
+            ready.settledSeconds
+          }s`
+    })`,
   );
   let profiler;
-  if (S.profile) profiler = await connectProfiler(logPath);
+  if (S.profile && !load) profiler = await connectProfiler(logPath, __dirname);
   return { child, port, dir, ready, logPath, profiler };
 }
 
@@ -715,112 +648,6 @@ function liveStream(port, org) {
 }
 
 // --------------------------------------------------------------------------
-// Optional CPU profiling (BENCH_PROFILE=1), as in bench/ingest/run.js
-// --------------------------------------------------------------------------
-async function connectProfiler(logPath) {
-  let url;
-  for (let i = 0; i < 50 && !url; i++) {
-    const m = /Debugger listening on (ws:\/\/\S+)/.exec(
-      fs.readFileSync(logPath, 'utf8'),
-    );
-    if (m) url = m[1];
-    else await sleep(100);
-  }
-  if (!url)
-    throw new Error('BENCH_PROFILE: no inspector URL in the backend log');
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = m => {
-    const msg = JSON.parse(
-      typeof m.data === 'string' ? m.data : Buffer.from(m.data).toString(),
-    );
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  };
-  const send = (method, params = {}) =>
-    new Promise(resolve => {
-      const mid = ++id;
-      pending.set(mid, resolve);
-      ws.send(JSON.stringify({ id: mid, method, params }));
-    });
-  await send('Profiler.enable');
-  await send('Profiler.setSamplingInterval', { interval: 500 });
-  return {
-    start: () => send('Profiler.start'),
-    async stop(name) {
-      const { result } = await send('Profiler.stop');
-      const file = path.join(__dirname, `profile-${name}.cpuprofile`);
-      fs.writeFileSync(file, JSON.stringify(result.profile));
-      return summariseProfile(result.profile, file);
-    },
-    close: () => ws.close(),
-  };
-}
-
-function summariseProfile(profile, file) {
-  const total = profile.endTime - profile.startTime;
-  const dt = new Map();
-  profile.samples.forEach((sid, i) =>
-    dt.set(sid, (dt.get(sid) || 0) + (profile.timeDeltas[i] || 0)),
-  );
-  const byFn = new Map();
-  const byPkg = new Map();
-  const pkgOf = url => {
-    if (!url) return '(native/vm)';
-    if (url.startsWith('node:')) return 'node-core';
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
-      url.split('node_modules/').length > 2
-        ? url.slice(url.lastIndexOf('node_modules/'))
-        : url,
-    );
-    if (m) return m[1];
-    const w = /\/(plugins|packages|bench)\/([^/]+)\//.exec(url);
-    return w ? `workspace:${w[2]}` : url;
-  };
-  for (const node of profile.nodes) {
-    const us = dt.get(node.id) || 0;
-    if (!us) continue;
-    const cf = node.callFrame;
-    const fnKey = `${cf.functionName || '(anonymous)'} ${
-      cf.url
-        ? `${cf.url.replace(/^.*node_modules\//, '').replace(`${ROOT}/`, '')}:${
-            cf.lineNumber + 1
-          }`
-        : ''
-    }`.trim();
-    byFn.set(fnKey, (byFn.get(fnKey) || 0) + us);
-    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(
-      cf.functionName,
-    )
-      ? cf.functionName
-      : pkgOf(cf.url);
-    byPkg.set(pkg, (byPkg.get(pkg) || 0) + us);
-  }
-  const top = (m, n) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => ({
-        name: k,
-        ms: Math.round(us / 1000),
-        pct: round((100 * us) / total, 1),
-      }));
-  return {
-    file: path.relative(ROOT, file),
-    totalMs: Math.round(total / 1000),
-    byPackage: top(byPkg, 15),
-    topSelf: top(byFn, 20),
-  };
-}
-
-// --------------------------------------------------------------------------
 // One database: load, serve, time, check, break down
 // --------------------------------------------------------------------------
 function databaseKind(kind) {
@@ -927,8 +754,32 @@ function baselineFigures(answer) {
   };
 }
 
-/** Step 1: a fresh database with the synthetic history. */
-async function loadTarget(kind, endMs) {
+/** Size of the ledger's database on disk, after its backend stopped. */
+async function databaseBytes(db) {
+  if (db.loader.client === 'sqlite') {
+    const file = db.loader.sqliteFile;
+    return [file, `${file}-wal`]
+      .filter(f => fs.existsSync(f))
+      .reduce((sum, f) => sum + fs.statSync(f).size, 0);
+  }
+  const client = pgAdmin();
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT pg_database_size($1) AS n', [
+      db.loader.pgDatabase,
+    ]);
+    return Number(rows[0].n);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Step 1: the synthetic history in a fresh database, posted to the dev
+ * backend over HTTP (bench/metrics/load.js) until its deferred projections
+ * caught up; the backend is stopped after it.
+ */
+async function loadTarget(kind, endMs, catalogPath) {
   const dir = fs.mkdtempSync(
     path.join(S.tmpBase, `release-ledger-bench-metrics-${kind}-`),
   );
@@ -946,18 +797,30 @@ async function loadTarget(kind, endMs) {
     return { kind, dir, db, out };
   }
   if (db.kept) await db.resetOthers({ all: true });
-  log(
-    `${kind}: loading the synthetic history (scale ${S.scale}) through DatabaseReleaseLedgerStore.appendEvents, ${S.loadConcurrency} x ${S.loadBatch} events at a time`,
-  );
-  out.load = await runLoader(`${kind} loader`, {
-    ...db.loader,
-    scale: S.scale,
-    endMs,
-    batchSize: S.loadBatch,
-    concurrency: S.loadConcurrency,
-    attributionWindowHours: S.attributionWindowHours,
-    progressSeconds: 30,
+  const backend = await startBackend(kind, dir, db, catalogPath, {
+    load: true,
   });
+  try {
+    log(
+      `${kind}: posting the synthetic history (scale ${S.scale}) to POST /api/release-ledger/events, ${S.loadBatch} events per request, ${S.loadConcurrency} in flight`,
+    );
+    out.load = await runLoader(`${kind} loader`, {
+      label: kind,
+      port: backend.port,
+      token: TOKEN,
+      pgUrl: db.loader.pgUrl,
+      pgDatabase: db.loader.pgDatabase,
+      scale: S.scale,
+      endMs,
+      batchSize: S.loadBatch,
+      concurrency: S.loadConcurrency,
+      progressSeconds: 30,
+    });
+  } finally {
+    await stopChild(backend.child);
+  }
+  out.load.catalogReadySeconds = backend.ready.catalogSeconds;
+  out.load.databaseBytes = await databaseBytes(db);
   out.load.parallel = S.parallelLoad && S.targets.length > 1;
   out.load.loadedAt = new Date().toISOString();
   if (db.kept)
@@ -965,20 +828,8 @@ async function loadTarget(kind, endMs) {
   return { kind, dir, db, out };
 }
 
-/** Steps 2-4 on a loaded database: break down, serve, time, check. */
+/** Steps 2-3 on a loaded database: serve, time, check. */
 async function serveTarget({ kind, dir, db, out }, org, queries, catalogPath) {
-  // In-process breakdown of the ledger's read path, before anything else runs.
-  log(`${kind}: in-process breakdown of the ledger's read path`);
-  out.breakdown = await runLoader(`${kind} breakdown`, {
-    ...db.loader,
-    mode: 'breakdown',
-    entityRef: queries.find(q => q.name === 'entity').ref,
-    ownerRefs: queries.find(q => q.name === 'group').ownerRefs,
-    window: S.window,
-    repeat: 20,
-  });
-  if (benchRun.interrupted) return out;
-
   if (db.kept) await db.resetOthers();
   const backend = await startBackend(kind, dir, db, catalogPath);
   out.readiness = backend.ready;
@@ -1143,7 +994,7 @@ function report(results) {
   const head = [
     pad('db', 8),
     pad('query', 6),
-    pad('footprints', 10, 1),
+    pad('releases', 8, 1),
     pad('idle p50', 8, 1),
     pad('p95', 6, 1),
     pad('ledger p50', 10, 1),
@@ -1168,12 +1019,14 @@ function report(results) {
       const b = row.baseline;
       row.ratioP50 = round(b.p50ms / p.p50ms, 1);
       row.ratioP95 = round(b.p95ms / p.p95ms, 1);
-      const fp = r.breakdown?.[row.query]?.footprints;
+      // Releases started in the window, as the ledger counted them before
+      // the live stream.
+      const started = r.sanity?.find(x => x.query === row.query)?.product;
       lines.push(
         [
           pad(r.target, 8),
           pad(row.query, 6),
-          pad(fp ?? '-', 10, 1),
+          pad(started ?? '-', 8, 1),
           pad(fmtMs(row.idle?.p50ms), 8, 1),
           pad(fmtMs(row.idle?.p95ms), 6, 1),
           pad(fmtMs(p.p50ms), 10, 1),
@@ -1207,16 +1060,6 @@ function report(results) {
         pass: row.ratioP50 >= TARGET_RATIO,
       });
     }
-    if (r.breakdown)
-      targets.push({
-        target: r.target,
-        goal: 'packed read answers exactly as the row read (in-process)',
-        actual: ['org', 'group', 'entity']
-          .map(q => `${q} ${r.breakdown[q]?.sameAnswer ? 'same' : 'DIFFERS'}`)
-          .join(', '),
-        pass: ['org', 'group', 'entity'].every(q => r.breakdown[q]?.sameAnswer),
-        check: true,
-      });
     if (r.live)
       targets.push({
         target: r.target,
@@ -1275,7 +1118,7 @@ function report(results) {
 
   lines.push(
     '',
-    'Load (DatabaseReleaseLedgerStore.appendEvents, time-ordered batches):',
+    `Load (POST /api/release-ledger/events, time-ordered batches of ${S.loadBatch}, ${S.loadConcurrency} in flight, until the deferred projections caught up):`,
   );
   for (const r of results) {
     if (!r.load) continue;
@@ -1283,14 +1126,17 @@ function report(results) {
     lines.push(
       `  ${pad(r.target, 8)} ${l.events} events, ${l.releases} releases in ${
         l.loadSeconds
-      }s = ${l.eventsPerSec} ev/s (commit p50 ${l.commitP50Ms} ms, p95 ${
-        l.commitP95Ms
-      } ms); ${l.postLoad} ${l.postLoadSeconds}s; database ${(
-        l.databaseBytes /
-        2 ** 20
-      ).toFixed(0)} MiB; catalog ready after ${
-        r.readiness?.catalogSeconds ?? '-'
-      }s`,
+      }s = ${l.eventsPerSec} ev/s${
+        l.reused ? ` (kept database, loaded ${l.loadedAt})` : ''
+      } (posted in ${l.postSeconds}s, POST p50 ${l.postP50Ms} ms, p95 ${
+        l.postP95Ms
+      } ms; projections caught up ${l.drainSeconds}s later, at most ${
+        l.maxQueuedEvents
+      } events waiting)${
+        l.postLoad ? `; ${l.postLoad} ${l.postLoadSeconds}s` : ''
+      }; database ${(l.databaseBytes / 2 ** 20).toFixed(
+        0,
+      )} MiB; catalog ready after ${r.readiness?.catalogSeconds ?? '-'}s`,
     );
   }
 
@@ -1312,53 +1158,6 @@ function report(results) {
     );
   }
 
-  lines.push(
-    '',
-    `In-process read path, median ms (${S.window}; footprints = listPackedFootprints incl. parsing; compute = the one-pass rollup; rollups = team rows and contributors out of it; row path = listFootprints + computeDoraMetrics per scope and team, as before the packed column):`,
-  );
-  const bhead = [
-    pad('db', 8),
-    pad('query', 6),
-    pad('rows', 7, 1),
-    pad('footprints', 10, 1),
-    pad('unattrib.', 9, 1),
-    pad('compute', 8, 1),
-    pad('rollups', 8, 1),
-    pad('JSON', 6, 1),
-    pad('total', 7, 1),
-    pad('KiB', 5, 1),
-    pad('row path', 8, 1),
-    pad('same', 4, 1),
-  ].join('  ');
-  lines.push(bhead, '-'.repeat(bhead.length));
-  for (const r of results) {
-    for (const q of ['org', 'group', 'entity']) {
-      const b = r.breakdown?.[q];
-      if (!b) continue;
-      const m = b.medianMs;
-      lines.push(
-        [
-          pad(r.target, 8),
-          pad(q, 6),
-          pad(b.footprints, 7, 1),
-          pad(fmtMs(m.footprintsSql), 10, 1),
-          pad(fmtMs(m.unattributedSql), 9, 1),
-          pad(fmtMs(m.compute), 8, 1),
-          pad(fmtMs(m.rollups), 8, 1),
-          pad(fmtMs(m.json), 6, 1),
-          pad(fmtMs(m.total), 7, 1),
-          pad(Math.round(b.jsonBytes / 1024), 5, 1),
-          pad(fmtMs(b.rowPathMedianMs?.total), 8, 1),
-          pad(
-            b.sameAnswer === undefined ? '-' : b.sameAnswer ? 'yes' : 'NO',
-            4,
-            1,
-          ),
-        ].join('  '),
-      );
-    }
-  }
-
   lines.push('', 'Targets:');
   for (const t of targets)
     lines.push(
@@ -1377,14 +1176,14 @@ function printProfiles(results) {
       const p = row.idle?.profile;
       if (!p) continue;
       console.log(
-        `\nCPU profile of the backend, ${r.target} / ${row.query}, idle backend (${p.totalMs} ms wall, ${p.file})`,
+        [
+          '',
+          ...profileLines(
+            `CPU profile of the backend, ${r.target} / ${row.query}, idle backend`,
+            p,
+          ),
+        ].join('\n'),
       );
-      console.log('  self time by package:');
-      for (const x of p.byPackage)
-        console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
-      console.log('  top functions (self time):');
-      for (const x of p.topSelf)
-        console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
     }
 }
 
@@ -1485,7 +1284,7 @@ async function main() {
     // Load every database at once (the loads are long; timing waits until
     // all are done, so nothing else runs while queries are timed).
     const settled = await Promise.allSettled(
-      S.targets.map(t => loadTarget(t, endMs)),
+      S.targets.map(t => loadTarget(t, endMs, catalogPath)),
     );
     const bad = settled.find(x => x.status === 'rejected');
     if (bad) {
@@ -1501,7 +1300,7 @@ async function main() {
     for (const target of S.targets) {
       if (benchRun.interrupted || failed) break;
       try {
-        await serve(await loadTarget(target, endMs));
+        await serve(await loadTarget(target, endMs, catalogPath));
       } catch (e) {
         failed = true;
         log(`${target} failed: ${e && e.stack ? e.stack : e}`);

@@ -12,7 +12,7 @@
  * events to while it times queries, so its figures can be checked exactly.
  *
  * Plain CommonJS: used by bench/metrics/run.js (catalog file, which services
- * and groups to query) and by bench/metrics/load.ts (the events).
+ * and groups to query) and by bench/metrics/load.js (the events).
  */
 'use strict';
 
@@ -140,7 +140,7 @@ function catalogYaml(org) {
   return `${docs.join('\n---\n')}\n`;
 }
 
-// Event kinds (compact form; see toAcceptedEvent).
+// Event kinds (compact form; see toIngestEvent).
 const T = {
   pr_merged: 0,
   release_started: 1,
@@ -188,8 +188,8 @@ const ROLLBACK_REASONS = [
  *   incident is followed by `slo_restored` (70 %) or a `rolled_back` (30 %).
  *
  * Events after `endMs` are dropped (releases still in flight). Every event is
- * production. Events are compact objects; toAcceptedEvent makes them ledger
- * events.
+ * production. Events are compact objects; toIngestEvent makes them events as
+ * a pipeline posts them.
  */
 function buildHistory(org, { scale = 1, endMs, seed = 7 }) {
   const random = rng(seed);
@@ -287,79 +287,65 @@ function buildHistory(org, { scale = 1, endMs, seed = 7 }) {
   });
   const kept = events.filter(e => e.t <= endMs);
   kept.sort((a, b) => a.t - b.t || a.r - b.r || a.k - b.k);
-  // The entity rides on the first event of each release (in time order), as
-  // a pipeline sends it; later events rely on the release.
-  const seen = new Uint8Array(releases.length);
-  for (const e of kept) {
-    if (!e.noRelease && !seen[e.r]) {
-      seen[e.r] = 1;
-      e.first = true;
-    }
-  }
   return { releases, events: kept, startMs, endMs };
 }
 
 /**
- * A compact event as the ledger store accepts it (AcceptedEvent: the shape
- * EventIntake hands to appendEvents, with the release's entity and owner).
+ * A compact event as a pipeline posts it to `POST /api/release-ledger/events`.
+ * Every event of a release carries its entity (the loader has batches in
+ * flight at once, so a release's first event may not be committed when its
+ * next one is checked); incidents sent without a release carry the entity
+ * on the start only, as an incident tool that does not know the release.
  */
-function toAcceptedEvent(org, history, e) {
+function toIngestEvent(org, history, e) {
   const release = history.releases[e.r];
   const service = org.services[release.service];
-  const timestamp = new Date(e.t).toISOString();
-  const base = {
+  const event = {
     eventId: `${release.id}/${e.k}`,
     type: TYPE_NAMES[e.type],
-    timestamp,
+    timestamp: new Date(e.t).toISOString(),
     environment: 'production',
     attributes: {},
   };
   switch (e.type) {
     case T.pr_merged:
-      base.attributes = {
+      event.attributes = {
         prNumber: e.pr,
         title: TITLES[e.pr % TITLES.length],
         author: AUTHORS[e.pr % AUTHORS.length],
       };
       break;
     case T.release_started:
-      base.version = `1.${e.r}.0`;
-      base.attributes = { changeCount: e.n };
+      event.version = `1.${e.r}.0`;
+      event.attributes = { changeCount: e.n };
       break;
     case T.canary_started:
-      base.attributes = { weight: e.w };
+      event.attributes = { weight: e.w };
       break;
     case T.gate_failed:
-      base.attributes = { gate: 'error-rate' };
+      event.attributes = { gate: 'error-rate' };
       break;
     case T.rolled_back:
-      base.attributes = { reason: ROLLBACK_REASONS[e.reason] };
+      event.attributes = { reason: ROLLBACK_REASONS[e.reason] };
       break;
     case T.incident_started:
-      base.attributes = {
+      event.attributes = {
         incidentId: `INC-${e.inc}`,
         severity: SEVERITIES[e.sev],
         title: 'elevated error rate',
       };
       break;
     case T.incident_resolved:
-      base.attributes = { incidentId: `INC-${e.inc}` };
+      event.attributes = { incidentId: `INC-${e.inc}` };
       break;
     default:
       break;
   }
   if (e.noRelease) {
-    // An incident tool that does not know the release: entity on the start only.
-    if (e.type === T.incident_started) base.entityRef = service.ref;
-    return base;
+    if (e.type === T.incident_started) event.entityRef = service.ref;
+    return event;
   }
-  return {
-    ...base,
-    releaseId: release.id,
-    ...(e.first ? { entityRef: service.ref } : {}),
-    releaseEntityRef: service.ref,
-    ownerRef: service.owner,
-  };
+  return { ...event, releaseId: release.id, entityRef: service.ref };
 }
 
 module.exports = {
@@ -371,5 +357,5 @@ module.exports = {
   buildOrg,
   catalogYaml,
   buildHistory,
-  toAcceptedEvent,
+  toIngestEvent,
 };
