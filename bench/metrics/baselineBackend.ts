@@ -11,9 +11,10 @@
  * release_ledger_events (occurred_at as ISO text, severity inside the
  * attributes JSON) and restricted to the window and scope: entity and group
  * scopes join release_ledger_releases on release_id (the events of a release
- * carry entity_ref only on its first event); a group is resolved to itself
- * and its descendants through the catalog, as the ledger does. Percentiles
- * are computed here from the rows the queries return.
+ * need not carry entity_ref on every event); a group is resolved to itself
+ * and its descendants from the catalog's parentOf relations, walked here
+ * (not with the ledger's own group code). Percentiles are computed here from
+ * the rows the queries return.
  *
  * Differences to the ledger's definitions, inherited from the seed: lead
  * time is per release (promoted - first merge), not per change; MTTR starts
@@ -24,19 +25,21 @@
  * BENCH_BASELINE_DB (a knex config as JSON). Nothing is written.
  *
  * Started by bench/metrics/run.js from packages/backend (module resolution).
+ * createDevBackend is the dev app's own composition (packages/backend), so
+ * the baseline runs beside exactly the backend the ledger is timed in.
  */
 import {
+  BackstageCredentials,
   coreServices,
   createBackendPlugin,
 } from '@backstage/backend-plugin-api';
-import { catalogServiceRef } from '@backstage/plugin-catalog-node';
+import {
+  CatalogService,
+  catalogServiceRef,
+} from '@backstage/plugin-catalog-node';
 import Router from 'express-promise-router';
 import knexFactory, { Knex } from 'knex';
 import { createDevBackend } from '../../packages/backend/src/createDevBackend';
-import {
-  groupTree,
-  groupWithDescendants,
-} from '../../plugins/release-ledger-backend/src/metrics/groupHierarchy';
 
 const DAY_MS = 86_400_000;
 const WINDOW_DAYS: Record<string, number> = {
@@ -53,6 +56,47 @@ function percentile(sorted: number[], p: number): number | undefined {
   const lo = Math.floor(rank);
   const hi = Math.min(lo + 1, sorted.length - 1);
   return sorted[lo] + (rank - lo) * (sorted[hi] - sorted[lo]);
+}
+
+/**
+ * The group and every group below it, from the catalog's `parentOf`
+ * relations (the benchmark waits until the catalog has related the whole
+ * org before it times anything); `undefined` when the group is unknown.
+ */
+async function groupAndDescendants(
+  catalog: CatalogService,
+  credentials: BackstageCredentials,
+  root: string,
+): Promise<string[] | undefined> {
+  const { items } = await catalog.getEntities(
+    {
+      filter: { kind: 'group' },
+      fields: ['kind', 'metadata.name', 'metadata.namespace', 'relations'],
+    },
+    { credentials },
+  );
+  const children = new Map<string, string[]>();
+  for (const group of items) {
+    const ref = `group:${group.metadata.namespace ?? 'default'}/${
+      group.metadata.name
+    }`.toLocaleLowerCase('en-US');
+    children.set(
+      ref,
+      (group.relations ?? [])
+        .filter(relation => relation.type === 'parentOf')
+        .map(relation => relation.targetRef.toLocaleLowerCase('en-US')),
+    );
+  }
+  if (!children.has(root)) return undefined;
+  const found = new Set<string>();
+  const stack = [root];
+  while (stack.length > 0) {
+    const ref = stack.pop()!;
+    if (found.has(ref)) continue;
+    found.add(ref);
+    stack.push(...(children.get(ref) ?? []));
+  }
+  return [...found].sort();
 }
 
 type Scope =
@@ -238,33 +282,18 @@ const benchBaselinePlugin = createBackendPlugin({
           let scope: Scope;
           if (kind === 'entity') scope = { kind: 'entity', entityRef: ref };
           else if (kind === 'group') {
-            const { items } = await catalog.getEntities(
-              {
-                filter: { kind: 'group' },
-                fields: [
-                  'kind',
-                  'metadata.name',
-                  'metadata.namespace',
-                  'metadata.title',
-                  'spec.profile.displayName',
-                  'spec.parent',
-                  'spec.children',
-                  'relations',
-                ],
-              },
+            const ownerRefs = await groupAndDescendants(
+              catalog,
               // As the ledger does: the group tree is its own read, and the
               // pipeline token may not call the catalog.
-              { credentials: await auth.getOwnServiceCredentials() },
+              await auth.getOwnServiceCredentials(),
+              ref,
             );
-            const tree = groupTree(items);
-            if (!tree.has(ref)) {
+            if (!ownerRefs) {
               res.status(404).json({ error: `${ref} not found` });
               return;
             }
-            scope = {
-              kind: 'owners',
-              ownerRefs: groupWithDescendants(tree, ref).sort(),
-            };
+            scope = { kind: 'owners', ownerRefs };
           } else scope = { kind: 'org' };
           const t1 = performance.now();
           const result = await baselineMetrics(db, scope, from, to);
