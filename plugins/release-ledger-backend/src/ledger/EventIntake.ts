@@ -69,6 +69,11 @@ export class EventIntake {
     max: CATALOG_CACHE_MAX_ENTRIES,
     ttl: CATALOG_CACHE_TTL_MS,
   });
+  /** Catalog lookups under way, by entity ref (see #lookUpEntities). */
+  readonly #catalogInFlight = new Map<
+    string,
+    Promise<CatalogFacts | undefined>
+  >();
 
   constructor(options: {
     store: ReleaseLedgerStore;
@@ -311,19 +316,55 @@ export class EventIntake {
     };
   }
 
+  /**
+   * The catalog facts of `refs`: from the cache, from a lookup another
+   * request already has in flight (a burst of requests for a cold entity
+   * asks the catalog once, not once per request), or in one batch call.
+   */
   async #lookUpEntities(refs: string[]): Promise<Map<string, CatalogFacts>> {
     const found = new Map<string, CatalogFacts>();
+    const waits: Promise<void>[] = [];
     const missing: string[] = [];
     for (const ref of refs) {
       const cached = this.#catalogCache.get(ref);
+      const inFlight = cached ? undefined : this.#catalogInFlight.get(ref);
       if (cached) found.set(ref, cached);
-      else missing.push(ref);
+      else if (inFlight) {
+        waits.push(
+          inFlight.then(facts => {
+            if (facts) found.set(ref, facts);
+          }),
+        );
+      } else missing.push(ref);
     }
-    if (missing.length === 0) return found;
+    if (missing.length > 0) {
+      const lookup = this.#fetchFacts(missing);
+      for (const ref of missing) {
+        const facts = lookup.then(all => all.get(ref));
+        // Its failure reaches every request that waits on it; none is an
+        // unhandled rejection when nobody else did.
+        facts.catch(() => undefined);
+        this.#catalogInFlight.set(ref, facts);
+      }
+      waits.push(
+        lookup
+          .then(all => {
+            for (const [ref, facts] of all) found.set(ref, facts);
+          })
+          .finally(() => {
+            for (const ref of missing) this.#catalogInFlight.delete(ref);
+          }),
+      );
+    }
+    await Promise.all(waits);
+    return found;
+  }
 
+  /** One catalog call for `refs`; caches what it finds. */
+  async #fetchFacts(refs: string[]): Promise<Map<string, CatalogFacts>> {
     const { items } = await this.#catalog.getEntitiesByRefs(
       {
-        entityRefs: missing,
+        entityRefs: refs,
         fields: [
           'kind',
           'metadata.name',
@@ -335,11 +376,12 @@ export class EventIntake {
       },
       { credentials: await this.#auth.getOwnServiceCredentials() },
     );
+    const found = new Map<string, CatalogFacts>();
     items.forEach((entity, i) => {
       if (!entity) return;
       const facts = { ownerRef: ownerOf(entity), systemRef: systemOf(entity) };
-      found.set(missing[i], facts);
-      this.#catalogCache.set(missing[i], facts);
+      found.set(refs[i], facts);
+      this.#catalogCache.set(refs[i], facts);
     });
     return found;
   }
