@@ -11,6 +11,7 @@ describe('validateReleaseEvent', () => {
     expect(validateReleaseEvent(ok)).toMatchObject({ ok: true });
     const attributes: Record<string, object> = {
       pr_merged: { prNumber: 1, title: 'feat: x' },
+      release_started: { commit: 'a1b2c3d', previousCommit: '0f9e8d7c6b5a' },
       canary_started: { weight: 10 },
       gate_evaluated: { verdict: 'pass' },
       rolled_back: { reason: 'errors' },
@@ -37,6 +38,11 @@ describe('validateReleaseEvent', () => {
       "unknown event type 'deployed'; known types: pr_merged, release_started",
     ],
     [{ type: 'promoted' }, 'releaseId', 'is required'],
+    [
+      { ...ok, attributes: { commit: 'main; rm -rf /' } },
+      'attributes.commit',
+      'must be a commit id (7 to 64 hex digits)',
+    ],
     [
       {
         type: 'incident_started',

@@ -67,6 +67,11 @@ const httpUrl = z
   .url('must be an http(s) URL')
   .refine(v => /^https?:\/\//i.test(v), 'must be an http(s) URL');
 
+/** A git commit id, full or abbreviated. */
+const commitId = z
+  .string()
+  .regex(/^[0-9a-f]{7,64}$/i, 'must be a commit id (7 to 64 hex digits)');
+
 const flagValue = z.union([
   z.string().max(200),
   z.number(),
@@ -92,6 +97,10 @@ const attributeSchemas = {
     .passthrough(),
   release_started: z
     .object({
+      /** The commit deployed: the release's checklist is read at it. */
+      commit: commitId.optional(),
+      /** The commit of the release before (the start of its range). */
+      previousCommit: commitId.optional(),
       changeCount: z.number().int().min(0).optional(),
       plan: text(1000).optional(),
       risk: z.enum(['low', 'medium', 'high']).optional(),
