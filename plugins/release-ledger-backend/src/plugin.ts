@@ -8,6 +8,7 @@ import {
   releaseLedgerGateProvidersExtensionPoint,
   releaseLedgerProjectorsExtensionPoint,
 } from '@release-ledger/plugin-release-ledger-node';
+import { createChecklists } from './checklists/createChecklists';
 import { readCommsConfig } from './comms/commsConfig';
 import { createComms } from './comms/createComms';
 import { scheduleDigests } from './comms/digests/digestTasks';
@@ -51,6 +52,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
         permissions: coreServices.permissions,
         permissionsRegistry: coreServices.permissionsRegistry,
         catalog: catalogServiceRef,
+        urlReader: coreServices.urlReader,
       },
       async init(deps) {
         const config = readReleaseLedgerConfig(deps.config);
@@ -69,21 +71,28 @@ export const releaseLedgerPlugin = createBackendPlugin({
             getReleaseFootprint: id => metrics.store.getFootprint(id),
           },
         });
+        const checklists = createChecklists({ ...deps, db });
         // Order matters: comms replies in the thread of the release metrics
         // attributed an incident to; modules see both.
         ledger.store.addProjectors([
           metrics.projector,
           comms.projector,
+          checklists.projector,
           ...moduleProjectors.list(),
         ]);
-        ledger.drains.onDrained(() => comms.worker.wake());
+        ledger.drains.onDrained(() => {
+          comms.worker.wake();
+          checklists.worker.wake();
+        });
         deps.lifecycle.addStartupHook(() => {
           ledger.drains.start();
           comms.worker.start();
+          checklists.worker.start();
         });
         deps.lifecycle.addShutdownHook(async () => {
           await ledger.drains.stop();
           await comms.worker.stop();
+          await checklists.worker.stop();
         });
         await metrics.scheduleTasks();
         await scheduleDigests(deps.scheduler, {
@@ -113,6 +122,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             metricsStore: metrics.store,
             comms: comms.service,
             gates,
+            checklists: checklists.pins,
             maxBodySize: config.maxBodySize,
           }),
         );

@@ -7,6 +7,7 @@
  */
 export * from './annotations';
 export * from './client';
+export * from './checklists';
 export * from './commsApi';
 export * from './ledgerStatus';
 export * from './events';

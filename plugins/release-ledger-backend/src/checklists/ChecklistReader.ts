@@ -3,8 +3,8 @@ import { isError, NotAllowedError, NotFoundError } from '@backstage/errors';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import type { ChecklistLocation } from './checklistLocation';
+import type { Checklist } from '@release-ledger/plugin-release-ledger-common';
 import {
-  Checklist,
   ChecklistParseError,
   MAX_CHECKLIST_BYTES,
   parseChecklist,

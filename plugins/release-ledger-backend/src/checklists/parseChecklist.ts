@@ -19,42 +19,13 @@
  * - Fenced code blocks and comment blocks are skipped, so an example
  *   checklist inside one is not read as items.
  */
-
-/** When in a release a section's items are done. */
-export type ChecklistPhase = 'pre' | 'during' | 'post';
-
-export const CHECKLIST_PHASES: readonly ChecklistPhase[] = [
-  'pre',
-  'during',
-  'post',
-];
-
-export type ChecklistItem = {
-  /** Stable within one version of the file: `<phase>.<slug of the text>`. */
-  id: string;
-  text: string;
-  required: boolean;
-  /** 1-based line in the file, for messages that point at it. */
-  line: number;
-};
-
-export type ChecklistSection = {
-  phase: ChecklistPhase;
-  /** The heading, without the owner and markers. */
-  title: string;
-  /** `(owner: …)` of the heading, e.g. `release engineer`. */
-  ownerRole?: string;
-  items: ChecklistItem[];
-};
-
-export type Checklist = {
-  /** The first level-1 heading, if any. */
-  title?: string;
-  /** In phase order (pre, during, post); only the phases the file has. */
-  sections: ChecklistSection[];
-  /** What was read but not used, e.g. list lines without `[ ]`. */
-  warnings: string[];
-};
+import {
+  Checklist,
+  ChecklistItem,
+  ChecklistPhase,
+  ChecklistSection,
+  CHECKLIST_PHASES,
+} from '@release-ledger/plugin-release-ledger-common';
 
 /** A file that is not a usable checklist; the message says why and where. */
 export class ChecklistParseError extends Error {

@@ -44,7 +44,7 @@ describe.each(databases.eachSupportedId())(
         features: [
           projectorsModule([
             {
-              id: 'checklists',
+              id: 'audit-log',
               mode: 'inline',
               async project(tx, batch) {
                 inline.push(...batch.fresh.map(e => e.type));
@@ -71,9 +71,10 @@ describe.each(databases.eachSupportedId())(
         .expect(200);
       // In the order they run: inline ones in the append, then the drains'.
       expect(status.body.projections.projectors).toEqual([
-        { id: 'checklists', mode: 'inline' },
+        { id: 'audit-log', mode: 'inline' },
         { id: 'metrics', mode: 'deferred' },
         { id: 'comms', mode: 'deferred' },
+        { id: 'checklists', mode: 'deferred' },
         { id: 'cdevents-out', mode: 'deferred' },
       ]);
 
@@ -131,7 +132,7 @@ describe.each(databases.eachSupportedId())(
 
 describe('ModuleProjectors', () => {
   const ok: ReleaseLedgerProjector = {
-    id: 'checklists',
+    id: 'audit-log',
     mode: 'deferred',
     async project() {},
   };
@@ -139,8 +140,8 @@ describe('ModuleProjectors', () => {
   it.each([
     [{ ...ok, id: 'metrics' }, "projector id 'metrics' is taken"],
     [{ ...ok, id: 'Bad Id' }, 'a projector id must be lowercase'],
-    [{ ...ok, mode: 'later' }, 'projector \'checklists\' has mode "later"'],
-    [{ ...ok, project: undefined }, "projector 'checklists' has no project()"],
+    [{ ...ok, mode: 'later' }, 'projector \'audit-log\' has mode "later"'],
+    [{ ...ok, project: undefined }, "projector 'audit-log' has no project()"],
   ])('refuses %o at startup', (projector, message) => {
     expect(() =>
       new ModuleProjectors().addProjector(
@@ -153,8 +154,8 @@ describe('ModuleProjectors', () => {
     const projectors = new ModuleProjectors();
     projectors.addProjector(ok);
     expect(() => projectors.addProjector(ok)).toThrow(
-      "projector id 'checklists' is taken",
+      "projector id 'audit-log' is taken",
     );
-    expect(projectors.list().map(p => p.id)).toEqual(['checklists']);
+    expect(projectors.list().map(p => p.id)).toEqual(['audit-log']);
   });
 });

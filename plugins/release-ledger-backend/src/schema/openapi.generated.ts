@@ -241,6 +241,42 @@ export const spec = {
         }
       }
     },
+    "/releases/{releaseId}/checklist": {
+      "get": {
+        "operationId": "GetReleaseChecklist",
+        "summary": "The checklist pinned to the release when it started (read from the service's repository).",
+        "description": "When a release starts, its entity's checklist (annotation\n`release-ledger/checklist`, default `RELEASE_CHECKLIST.md` beside its\ncatalog file) is read at the commit `release_started` names, where the\nlink can be pinned, and kept with the release. `pending` until it is\nread; `unavailable` with the reason when there is no usable file.\n404 for a release that has not started.\n",
+        "parameters": [
+          {
+            "name": "releaseId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The pinned checklist, or why there is none yet.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleaseChecklist"
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
     "/releases/{releaseId}/gates/evaluate": {
       "post": {
         "operationId": "EvaluateReleaseGate",
@@ -711,6 +747,132 @@ export const spec = {
       }
     },
     "schemas": {
+      "ChecklistItem": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "id",
+          "text",
+          "required",
+          "line"
+        ],
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "`<phase>.<slug of the text>`"
+          },
+          "text": {
+            "type": "string"
+          },
+          "required": {
+            "type": "boolean"
+          },
+          "line": {
+            "type": "integer",
+            "description": "1-based line in the file"
+          }
+        }
+      },
+      "ChecklistSection": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "phase",
+          "title",
+          "items"
+        ],
+        "properties": {
+          "phase": {
+            "type": "string",
+            "enum": [
+              "pre",
+              "during",
+              "post"
+            ]
+          },
+          "title": {
+            "type": "string"
+          },
+          "ownerRole": {
+            "type": "string"
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChecklistItem"
+            }
+          }
+        }
+      },
+      "Checklist": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "sections",
+          "warnings"
+        ],
+        "properties": {
+          "title": {
+            "type": "string"
+          },
+          "sections": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ChecklistSection"
+            }
+          },
+          "warnings": {
+            "type": "array",
+            "items": {
+              "type": "string"
+            }
+          }
+        }
+      },
+      "ReleaseChecklist": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "releaseId",
+          "entityRef",
+          "state"
+        ],
+        "properties": {
+          "releaseId": {
+            "type": "string"
+          },
+          "entityRef": {
+            "type": "string"
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "pending",
+              "pinned",
+              "unavailable"
+            ]
+          },
+          "commit": {
+            "type": "string"
+          },
+          "source": {
+            "type": "string"
+          },
+          "contentSha256": {
+            "type": "string"
+          },
+          "pinnedAt": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "reason": {
+            "type": "string"
+          },
+          "checklist": {
+            "$ref": "#/components/schemas/Checklist"
+          }
+        }
+      },
       "CommsDelivery": {
         "type": "object",
         "required": [

@@ -22,6 +22,7 @@ describe('openapi.generated.ts', () => {
       '/releases',
       '/releases/{releaseId}',
       '/releases/{releaseId}/comms',
+      '/releases/{releaseId}/checklist',
       '/releases/{releaseId}/gates/evaluate',
       '/releases/{releaseId}/gates',
       '/releases/{releaseId}/gates/replay',

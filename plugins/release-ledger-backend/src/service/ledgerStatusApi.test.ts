@@ -31,6 +31,7 @@ describe.each(databases.eachSupportedId())(
           projectors: [
             { id: 'metrics', mode: 'deferred' },
             { id: 'comms', mode: 'deferred' },
+            { id: 'checklists', mode: 'deferred' },
           ],
         },
       });

@@ -22,6 +22,7 @@ import {
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
+import type { ChecklistPinStore } from '../checklists/ChecklistPinStore';
 import type { CommsService } from '../comms/CommsService';
 import type { MetricsStore } from '../metrics/DatabaseMetricsStore';
 import type { GateService } from '../gates/GateService';
@@ -42,6 +43,8 @@ export type RouterOptions = {
   /** Answers `GET /ledger/status`: the projectors and their queue's lag. */
   ledgerStatus: () => Promise<LedgerStatus>;
   gates: GateService;
+  /** The checklists pinned to releases. */
+  checklists: Pick<ChecklistPinStore, 'get'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -372,6 +375,17 @@ export async function createRouter(
       req.body,
     );
     res.status(202).json(started);
+  });
+
+  router.get('/releases/:releaseId/checklist', async (req, res) => {
+    await authorizeRead(req);
+    const checklist = await options.checklists.get(req.params.releaseId);
+    if (!checklist) {
+      throw new NotFoundError(
+        `release ${req.params.releaseId} has no checklist: it is unknown or has not started`,
+      );
+    }
+    res.json(checklist);
   });
 
   router.get('/releases/:releaseId/gates', async (req, res) => {

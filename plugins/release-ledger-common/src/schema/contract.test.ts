@@ -1,5 +1,6 @@
 /* eslint new-cap: ["error", { "capIsNewExceptions": ["GET"] }] -- openapi-fetch names its methods after the HTTP verbs */
 import { createReleaseLedgerClient } from '../client';
+import type { ReleaseChecklist } from '../checklists';
 import type { CommsStatus, ReleaseComms } from '../commsApi';
 import type { ReleaseEvent, ReleaseEventInput } from '../events';
 import type { GateEvaluationStarted, GateReplay, ReleaseGates } from '../gates';
@@ -84,6 +85,10 @@ expectExact<
   Answer<'/releases/{releaseId}/gates/replay', 'post', 200>,
   Schemas['GateReplay']
 >();
+expectExact<
+  Answer<'/releases/{releaseId}/checklist', 'get', 200>,
+  Schemas['ReleaseChecklist']
+>();
 expectExact<Answer<'/ledger/status', 'get', 200>, Schemas['LedgerStatus']>();
 expectExact<Answer<'/comms/status', 'get', 200>, Schemas['CommsStatus']>();
 expectExact<Answer<'/metrics', 'get', 200>, Schemas['MetricsResponse']>();
@@ -101,6 +106,7 @@ expectExact<GateEvaluationStarted, Schemas['GateEvaluationStarted']>();
 expectExact<GateReplay, Schemas['GateReplay']>();
 expectExact<MetricsResponse, Schemas['MetricsResponse']>();
 expectExact<WeeklyNote, Schemas['WeeklyNote']>();
+expectExact<ReleaseChecklist, Schemas['ReleaseChecklist']>();
 
 // Events: the envelope and its type enum are exact. The spec leaves
 // attributes an object (the event contract types them per event type), so a

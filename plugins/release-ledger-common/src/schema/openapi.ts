@@ -87,6 +87,31 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/releases/{releaseId}/checklist': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The checklist pinned to the release when it started (read from the service's repository).
+     * @description When a release starts, its entity's checklist (annotation
+     *     `release-ledger/checklist`, default `RELEASE_CHECKLIST.md` beside its
+     *     catalog file) is read at the commit `release_started` names, where the
+     *     link can be pinned, and kept with the release. `pending` until it is
+     *     read; `unavailable` with the reason when there is no usable file.
+     *     404 for a release that has not started.
+     */
+    get: operations['GetReleaseChecklist'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/releases/{releaseId}/gates/evaluate': {
     parameters: {
       query?: never;
@@ -262,6 +287,39 @@ export type webhooks = Record<string, never>;
  */
 export interface components {
   schemas: {
+    ChecklistItem: {
+      /** @description `<phase>.<slug of the text>` */
+      id: string;
+      text: string;
+      required: boolean;
+      /** @description 1-based line in the file */
+      line: number;
+    };
+    ChecklistSection: {
+      /** @enum {string} */
+      phase: 'pre' | 'during' | 'post';
+      title: string;
+      ownerRole?: string;
+      items: components['schemas']['ChecklistItem'][];
+    };
+    Checklist: {
+      title?: string;
+      sections: components['schemas']['ChecklistSection'][];
+      warnings: string[];
+    };
+    ReleaseChecklist: {
+      releaseId: string;
+      entityRef: string;
+      /** @enum {string} */
+      state: 'pending' | 'pinned' | 'unavailable';
+      commit?: string;
+      source?: string;
+      contentSha256?: string;
+      /** Format: date-time */
+      pinnedAt?: string;
+      reason?: string;
+      checklist?: components['schemas']['Checklist'];
+    };
     CommsDelivery: {
       /**
        * @description `slack` when a token is configured and delivery is on.
@@ -949,6 +1007,30 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['ReleaseComms'];
+        };
+      };
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  GetReleaseChecklist: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        releaseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The pinned checklist, or why there is none yet. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleaseChecklist'];
         };
       };
       401: components['responses']['Error'];

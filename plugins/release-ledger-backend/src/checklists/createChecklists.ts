@@ -1,0 +1,38 @@
+import type {
+  AuthService,
+  LoggerService,
+  RootConfigService,
+  UrlReaderService,
+} from '@backstage/backend-plugin-api';
+import { ScmIntegrations } from '@backstage/integration';
+import type { CatalogService } from '@backstage/plugin-catalog-node';
+import type { Knex } from 'knex';
+import { ChecklistPinStore } from './ChecklistPinStore';
+import { ChecklistPinWorker } from './ChecklistPinWorker';
+import { ChecklistReader } from './ChecklistReader';
+import { createChecklistsProjector } from './checklistsProjector';
+
+/**
+ * The checklists capability: its projector (asks for a pin when a release
+ * starts), the worker that reads the files with Backstage's UrlReader and
+ * the SCM integrations of the portal's config, and the pinned checklists.
+ */
+export function createChecklists(options: {
+  db: Knex;
+  config: RootConfigService;
+  urlReader: UrlReaderService;
+  catalog: CatalogService;
+  auth: AuthService;
+  logger: LoggerService;
+}) {
+  const pins = new ChecklistPinStore(options.db);
+  const worker = new ChecklistPinWorker({
+    pins,
+    reader: new ChecklistReader({ urlReader: options.urlReader }),
+    catalog: options.catalog,
+    auth: options.auth,
+    integrations: ScmIntegrations.fromConfig(options.config),
+    logger: options.logger,
+  });
+  return { projector: createChecklistsProjector(), worker, pins };
+}

@@ -1,0 +1,68 @@
+/**
+ * A release checklist: pre-release, during-release and post-release items
+ * kept as markdown in the service's repository and pinned to each release
+ * when it starts.
+ */
+
+/** When in a release a section's items are done. @public */
+export type ChecklistPhase = 'pre' | 'during' | 'post';
+
+/** @public */
+export const CHECKLIST_PHASES: readonly ChecklistPhase[] = [
+  'pre',
+  'during',
+  'post',
+];
+
+/** @public */
+export type ChecklistItem = {
+  /** Stable within one version of the file: `<phase>.<slug of the text>`. */
+  id: string;
+  text: string;
+  /** Pre-release items that are required hold promotion until ticked. */
+  required: boolean;
+  /** 1-based line in the file. */
+  line: number;
+};
+
+/** @public */
+export type ChecklistSection = {
+  phase: ChecklistPhase;
+  /** The heading, without the owner and markers. */
+  title: string;
+  /** `(owner: …)` of the heading, e.g. `release engineer`. */
+  ownerRole?: string;
+  items: ChecklistItem[];
+};
+
+/** A parsed checklist file. @public */
+export type Checklist = {
+  /** The file's first level-1 heading, if any. */
+  title?: string;
+  /** In phase order; only the phases the file has. */
+  sections: ChecklistSection[];
+  /** What was read but not used, e.g. list lines without `[ ]`. */
+  warnings: string[];
+};
+
+/**
+ * `GET /releases/{releaseId}/checklist`: the checklist pinned to a release.
+ * `pending` until the file is read after the release starts; `unavailable`
+ * (with the reason) when the entity has no usable checklist file.
+ *
+ * @public
+ */
+export type ReleaseChecklist = {
+  releaseId: string;
+  entityRef: string;
+  state: 'pending' | 'pinned' | 'unavailable';
+  /** The commit the file was read at, when the release named one and its link could be pinned. */
+  commit?: string;
+  /** Where the file was read (a URL, or a path beside a local catalog file). */
+  source?: string;
+  /** sha256 of the file as read: the pinned version. */
+  contentSha256?: string;
+  pinnedAt?: string;
+  reason?: string;
+  checklist?: Checklist;
+};
