@@ -71,7 +71,11 @@ export const releaseLedgerPlugin = createBackendPlugin({
             getReleaseFootprint: id => metrics.store.getFootprint(id),
           },
         });
-        const checklists = createChecklists({ ...deps, db });
+        const checklists = createChecklists({
+          ...deps,
+          db,
+          ledger: ledger.store,
+        });
         // Order matters: comms replies in the thread of the release metrics
         // attributed an incident to; modules see both.
         ledger.store.addProjectors([
@@ -122,7 +126,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             metricsStore: metrics.store,
             comms: comms.service,
             gates,
-            checklists: checklists.pins,
+            checklists: checklists.service,
             maxBodySize: config.maxBodySize,
           }),
         );

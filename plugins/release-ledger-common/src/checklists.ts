@@ -23,6 +23,20 @@ export type ChecklistItem = {
   required: boolean;
   /** 1-based line in the file. */
   line: number;
+  /**
+   * In a release's checklist: the latest `checklist_item_checked` event
+   * that ticked it (absent when it is not ticked, or was unticked).
+   */
+  checked?: ChecklistTick;
+};
+
+/** Who ticked a release's checklist item, and when. @public */
+export type ChecklistTick = {
+  /** `attributes.by` of the event, when it names someone. */
+  by?: string;
+  /** The event's time. */
+  at: string;
+  eventId: string;
 };
 
 /** @public */
@@ -65,4 +79,9 @@ export type ReleaseChecklist = {
   pinnedAt?: string;
   reason?: string;
   checklist?: Checklist;
+  /**
+   * Required pre-release items not ticked: what holds the release from
+   * promotion. Empty unless pinned.
+   */
+  openRequired: string[];
 };

@@ -18,7 +18,11 @@ describe('validateReleaseEvent', () => {
       incident_started: { incidentId: 'INC-123', severity: 'SEV-2' },
       incident_resolved: { incidentId: 'INC-123' },
       flag_toggled: { flag: 'f', from: false, to: true },
-      checklist_item_checked: { item: 'migrations reviewed' },
+      checklist_item_checked: {
+        item: 'migrations reviewed',
+        itemId: 'pre.migrations-reviewed',
+        checked: false,
+      },
       note_added: { text: 'hello' },
     };
     for (const type of RELEASE_EVENT_TYPES) {
@@ -38,6 +42,15 @@ describe('validateReleaseEvent', () => {
       "unknown event type 'deployed'; known types: pr_merged, release_started",
     ],
     [{ type: 'promoted' }, 'releaseId', 'is required'],
+    [
+      {
+        ...ok,
+        type: 'checklist_item_checked',
+        attributes: { item: 'x', itemId: 'flags default off' },
+      },
+      'attributes.itemId',
+      'must be a checklist item id like pre.flags-default-off',
+    ],
     [
       { ...ok, attributes: { commit: 'main; rm -rf /' } },
       'attributes.commit',

@@ -149,7 +149,21 @@ const attributeSchemas = {
     .object({ flag: text(200), from: flagValue.optional(), to: flagValue })
     .passthrough(),
   checklist_item_checked: z
-    .object({ item: text(500), by: text(200).optional() })
+    .object({
+      item: text(500),
+      by: text(200).optional(),
+      /** The item of the release's pinned checklist (`pre.flags-default-off`). */
+      itemId: z
+        .string()
+        .max(100, 'must be at most 100 characters')
+        .regex(
+          /^(pre|during|post)\.[\p{L}\p{N}-]+$/u,
+          'must be a checklist item id like pre.flags-default-off',
+        )
+        .optional(),
+      /** `false` unticks the item; default `true`. */
+      checked: z.boolean().optional(),
+    })
     .passthrough(),
   note_added: z
     .object({ text: text(4000), author: text(200).optional() })

@@ -160,7 +160,10 @@ export class ChecklistPinStore {
       });
   }
 
-  async get(releaseId: string): Promise<ReleaseChecklist | undefined> {
+  /** The pin as stored, before its ticks (see ChecklistService). */
+  async get(
+    releaseId: string,
+  ): Promise<Omit<ReleaseChecklist, 'openRequired'> | undefined> {
     const row = await this.#db<ChecklistPinRow>(CHECKLIST_PINS_TABLE)
       .where('release_id', releaseId)
       .first();

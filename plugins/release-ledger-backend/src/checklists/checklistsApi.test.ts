@@ -113,7 +113,36 @@ describe.each(databases.eachSupportedId())(
           ],
         },
       });
+      expect(res.body.openRequired).toEqual(['pre.flags-default-off']);
       const pinned = res.body;
+
+      // Ticking the required item (as the portal or the CLI would) frees
+      // the release; unticking holds it again. The pin itself stays.
+      const tick = (checked: boolean) =>
+        request(server)
+          .post('/api/release-ledger/events')
+          .set('Authorization', service)
+          .send({
+            type: 'checklist_item_checked',
+            releaseId: 'payments@41',
+            attributes: {
+              item: 'Flags default OFF',
+              itemId: 'pre.flags-default-off',
+              by: 'alice',
+              checked,
+            },
+          })
+          .expect(201);
+      await tick(true);
+      const ticked = await checklistOf(server, 'payments@41');
+      expect(ticked.body.openRequired).toEqual([]);
+      expect(ticked.body.checklist.sections[0].items[0]).toMatchObject({
+        id: 'pre.flags-default-off',
+        checked: { by: 'alice', eventId: expect.any(String) },
+      });
+      await tick(false);
+      const unticked = await checklistOf(server, 'payments@41');
+      expect(unticked.body).toEqual(pinned);
 
       // The file changes; the release keeps what it was pinned to, even
       // when release_started is sent again. A new release reads the new file.
@@ -155,6 +184,7 @@ describe.each(databases.eachSupportedId())(
         releaseId: 'payments@7',
         entityRef: 'component:default/payments-api',
         state: 'unavailable',
+        openRequired: [],
         reason:
           "no checklist at https://github.com/acme/payments/tree/main/RELEASE_CHECKLIST.md: add one (the plugin's templates/RELEASE_CHECKLIST.md is a start) or point the release-ledger/checklist annotation at it",
       });

@@ -10,6 +10,8 @@ import type { Knex } from 'knex';
 import { ChecklistPinStore } from './ChecklistPinStore';
 import { ChecklistPinWorker } from './ChecklistPinWorker';
 import { ChecklistReader } from './ChecklistReader';
+import { ChecklistService } from './ChecklistService';
+import type { ReleaseLedgerStore } from '../ledger/ReleaseLedgerStore';
 import { createChecklistsProjector } from './checklistsProjector';
 
 /**
@@ -24,6 +26,7 @@ export function createChecklists(options: {
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
+  ledger: Pick<ReleaseLedgerStore, 'getRelease'>;
 }) {
   const pins = new ChecklistPinStore(options.db);
   const worker = new ChecklistPinWorker({
@@ -34,5 +37,6 @@ export function createChecklists(options: {
     integrations: ScmIntegrations.fromConfig(options.config),
     logger: options.logger,
   });
-  return { projector: createChecklistsProjector(), worker, pins };
+  const service = new ChecklistService({ pins, ledger: options.ledger });
+  return { projector: createChecklistsProjector(), worker, service };
 }

@@ -245,7 +245,7 @@ export const spec = {
       "get": {
         "operationId": "GetReleaseChecklist",
         "summary": "The checklist pinned to the release when it started (read from the service's repository).",
-        "description": "When a release starts, its entity's checklist (annotation\n`release-ledger/checklist`, default `RELEASE_CHECKLIST.md` beside its\ncatalog file) is read at the commit `release_started` names, where the\nlink can be pinned, and kept with the release. `pending` until it is\nread; `unavailable` with the reason when there is no usable file.\n404 for a release that has not started.\n",
+        "description": "When a release starts, its entity's checklist (annotation\n`release-ledger/checklist`, default `RELEASE_CHECKLIST.md` beside its\ncatalog file) is read at the commit `release_started` names, where the\nlink can be pinned, and kept with the release. `pending` until it is\nread; `unavailable` with the reason when there is no usable file.\nItems carry their latest tick (`checklist_item_checked` events with\n`attributes.itemId`; `checked: false` unticks). 404 for a release\nthat has not started.\n",
         "parameters": [
           {
             "name": "releaseId",
@@ -770,6 +770,30 @@ export const spec = {
           "line": {
             "type": "integer",
             "description": "1-based line in the file"
+          },
+          "checked": {
+            "$ref": "#/components/schemas/ChecklistTick"
+          }
+        }
+      },
+      "ChecklistTick": {
+        "type": "object",
+        "additionalProperties": false,
+        "required": [
+          "at",
+          "eventId"
+        ],
+        "description": "The latest checklist_item_checked event that ticked the item.",
+        "properties": {
+          "by": {
+            "type": "string"
+          },
+          "at": {
+            "type": "string",
+            "format": "date-time"
+          },
+          "eventId": {
+            "type": "string"
           }
         }
       },
@@ -835,7 +859,8 @@ export const spec = {
         "required": [
           "releaseId",
           "entityRef",
-          "state"
+          "state",
+          "openRequired"
         ],
         "properties": {
           "releaseId": {
@@ -851,6 +876,13 @@ export const spec = {
               "pinned",
               "unavailable"
             ]
+          },
+          "openRequired": {
+            "type": "array",
+            "description": "Required pre-release items not ticked (what holds promotion).",
+            "items": {
+              "type": "string"
+            }
           },
           "commit": {
             "type": "string"

@@ -22,7 +22,7 @@ import {
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
-import type { ChecklistPinStore } from '../checklists/ChecklistPinStore';
+import type { ChecklistService } from '../checklists/ChecklistService';
 import type { CommsService } from '../comms/CommsService';
 import type { MetricsStore } from '../metrics/DatabaseMetricsStore';
 import type { GateService } from '../gates/GateService';
@@ -43,8 +43,8 @@ export type RouterOptions = {
   /** Answers `GET /ledger/status`: the projectors and their queue's lag. */
   ledgerStatus: () => Promise<LedgerStatus>;
   gates: GateService;
-  /** The checklists pinned to releases. */
-  checklists: Pick<ChecklistPinStore, 'get'>;
+  /** The checklists pinned to releases, with their ticks. */
+  checklists: Pick<ChecklistService, 'get'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;

@@ -101,7 +101,9 @@ export interface paths {
      *     catalog file) is read at the commit `release_started` names, where the
      *     link can be pinned, and kept with the release. `pending` until it is
      *     read; `unavailable` with the reason when there is no usable file.
-     *     404 for a release that has not started.
+     *     Items carry their latest tick (`checklist_item_checked` events with
+     *     `attributes.itemId`; `checked: false` unticks). 404 for a release
+     *     that has not started.
      */
     get: operations['GetReleaseChecklist'];
     put?: never;
@@ -294,6 +296,14 @@ export interface components {
       required: boolean;
       /** @description 1-based line in the file */
       line: number;
+      checked?: components['schemas']['ChecklistTick'];
+    };
+    /** @description The latest checklist_item_checked event that ticked the item. */
+    ChecklistTick: {
+      by?: string;
+      /** Format: date-time */
+      at: string;
+      eventId: string;
     };
     ChecklistSection: {
       /** @enum {string} */
@@ -312,6 +322,8 @@ export interface components {
       entityRef: string;
       /** @enum {string} */
       state: 'pending' | 'pinned' | 'unavailable';
+      /** @description Required pre-release items not ticked (what holds promotion). */
+      openRequired: string[];
       commit?: string;
       source?: string;
       contentSha256?: string;

@@ -139,8 +139,11 @@ export function renderEventReply(
     }
     case 'checklist_item_checked': {
       const a = event.attributes;
+      // An untick says so: the thread must not read as if it were done.
       lines = [
-        `☑️ ${escapeText(a.item)}${a.by ? ` — ${escapeText(a.by)}` : ''}`,
+        `${a.checked === false ? '↩️ Unchecked: ' : '☑️ '}${escapeText(
+          a.item,
+        )}${a.by ? ` — ${escapeText(a.by)}` : ''}`,
       ];
       break;
     }

@@ -231,6 +231,26 @@ describe('golden Block Kit messages', () => {
     });
     expect(renderEventReply(sev3, release, ctx).broadcast).toBe(false);
   });
+
+  it('says when a checklist item was unchecked, so the thread does not read as done', () => {
+    const texts = (checked?: boolean) =>
+      allTexts(
+        renderEventReply(
+          event('checklist_item_checked', {
+            item: 'Flags default OFF',
+            itemId: 'pre.flags-default-off',
+            by: 'ana',
+            ...(checked === undefined ? {} : { checked }),
+          }),
+          release,
+          ctx,
+        ),
+      ).join('\n');
+    expect(texts()).toContain('☑️ Flags default OFF — ana');
+    expect(texts(true)).toContain('☑️ Flags default OFF — ana');
+    expect(texts(false)).toContain('↩️ Unchecked: Flags default OFF — ana');
+    expect(texts(false)).not.toContain('☑️');
+  });
 });
 
 describe('gate values', () => {

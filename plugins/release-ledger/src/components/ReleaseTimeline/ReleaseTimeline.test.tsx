@@ -76,6 +76,11 @@ const EVENTS: ReleaseEvent[] = [
     { text: 'Watching error budget', author: 'elif' },
     { timestamp: at(14) },
   ),
+  makeEvent(
+    'checklist_item_checked',
+    { item: 'Dashboards checked', by: 'chen', checked: false },
+    { timestamp: at(15) },
+  ),
 ];
 
 describe('ReleaseTimeline', () => {
@@ -101,6 +106,7 @@ describe('ReleaseTimeline', () => {
       ['Flag toggled', 'fast-checkout: true → false'],
       ['Checklist item checked', 'Dashboards checked — chen'],
       ['Note', 'Watching error budget — elif'],
+      ['Checklist item unchecked', 'Dashboards checked — chen'],
     ];
     const items = screen.getAllByRole('listitem');
     expect(items).toHaveLength(expected.length);

@@ -140,11 +140,17 @@ export function describeEvent(event: ReleaseEvent): EventDescription {
       };
     }
     case 'checklist_item_checked':
-      return {
-        title: 'Checklist item checked',
-        detail: by(event.attributes.item, event.attributes.by),
-        kind: 'success',
-      };
+      return event.attributes.checked === false
+        ? {
+            title: 'Checklist item unchecked',
+            detail: by(event.attributes.item, event.attributes.by),
+            kind: 'warning',
+          }
+        : {
+            title: 'Checklist item checked',
+            detail: by(event.attributes.item, event.attributes.by),
+            kind: 'success',
+          };
     case 'note_added':
       return {
         title: 'Note',
