@@ -13,6 +13,7 @@ import {
   type GateEvaluationStarted,
   type GateMeasurementEvidence,
   type ReleaseEventInput,
+  type ReleaseChecklist,
   type ReleaseGates,
   type ReleaseLedgerHttpClient,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -146,6 +147,23 @@ export class LedgerClient {
       params: { path: { releaseId } },
     });
     return readGateEvaluations(data);
+  }
+
+  /**
+   * The checklist pinned to the release, with its ticks; undefined when the
+   * release has none (unknown, not started, or a ledger without checklists).
+   */
+  async getChecklist(releaseId: string): Promise<ReleaseChecklist | undefined> {
+    try {
+      const { data } = await this.client.GET(
+        '/releases/{releaseId}/checklist',
+        { params: { path: { releaseId } } },
+      );
+      return data;
+    } catch (error) {
+      if (error instanceof ApiError && error.status === 404) return undefined;
+      throw error;
+    }
   }
 
   /**

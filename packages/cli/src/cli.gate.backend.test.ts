@@ -106,7 +106,14 @@ function capturingScheduler() {
 const entity: Entity = {
   apiVersion: 'backstage.io/v1alpha1',
   kind: 'Component',
-  metadata: { name: 'payments-api', namespace: 'default' },
+  metadata: {
+    name: 'payments-api',
+    namespace: 'default',
+    annotations: {
+      'backstage.io/managed-by-location':
+        'url:https://github.com/acme/payments/blob/main/catalog-info.yaml',
+    },
+  },
   spec: { type: 'service', lifecycle: 'production', owner: 'team-payments' },
   relations: [{ type: 'ownedBy', targetRef: 'group:default/team-payments' }],
 };
@@ -138,8 +145,18 @@ describe('release-ledger gate against the ledger backend', () => {
         scheduler.factory,
         mockServices.database.factory({ knex }),
         catalogServiceMock.factory({ entities: [entity] }),
+        // The repository's RELEASE_CHECKLIST.md, as Backstage's UrlReader reads it.
+        mockServices.urlReader.mock({
+          readUrl: async () => ({
+            buffer: async () =>
+              Buffer.from(
+                '## Pre-release\n- [ ] Flags default OFF (required)\n- [ ] Staging dry run\n',
+              ),
+          }),
+        }).factory,
         mockServices.rootConfig.factory({
           data: {
+            integrations: { github: [{ host: 'github.com' }] },
             releaseLedger: {
               gates: {
                 default: { provider: 'scripted', checks: [errorRate] },
@@ -222,6 +239,59 @@ describe('release-ledger gate against the ledger backend', () => {
     expect(await eventTypes('payments-api@good')).toEqual(
       expect.arrayContaining(['gate_evaluated', 'canary_passed']),
     );
+  });
+
+  it('exits 3 while required checklist items are open, naming them, and 0 once they are ticked', async () => {
+    const post = async (body: object) => {
+      const res = await fetch(`${baseUrl}/api/release-ledger/events`, {
+        method: 'POST',
+        headers: { Authorization: service, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      expect(res.status).toBe(201);
+    };
+    await post({
+      type: 'release_started',
+      releaseId: 'payments-api@held',
+      entityRef: 'component:default/payments-api',
+      version: 'good',
+      attributes: { commit: 'abcdef1234' },
+    });
+    // The checklist is pinned right after the start.
+    for (let i = 0; ; i++) {
+      const res = await fetch(
+        `${baseUrl}/api/release-ledger/releases/payments-api@held/checklist`,
+        { headers: { Authorization: service } },
+      );
+      if (res.status === 200 && (await res.json()).state === 'pinned') break;
+      if (i > 200) throw new Error('the checklist was never pinned');
+      await new Promise(r => setTimeout(r, 25));
+    }
+    await startCanary('payments-api@held', 'good');
+
+    const held = await gate('payments-api@held');
+    expect(held.code).toBe(3);
+    expect(held.stdout).toContain('verdict: PASSED');
+    expect(held.stdout).toContain(
+      [
+        'checklist: 1 required pre-release item(s) not ticked:',
+        '  - Flags default OFF (pre.flags-default-off)',
+        'gate passed, but the release is held by its checklist: tick the items, then run the gate again (exit 3)',
+      ].join('\n'),
+    );
+
+    await post({
+      type: 'checklist_item_checked',
+      releaseId: 'payments-api@held',
+      attributes: {
+        item: 'Flags default OFF',
+        itemId: 'pre.flags-default-off',
+        by: 'ana',
+      },
+    });
+    const free = await gate('payments-api@held');
+    expect(free.code).toBe(0);
+    expect(free.stdout).toContain('gate passed: promote (exit 0)');
   });
 
   it('exits 1 when the canary fails, naming the violation', async () => {

@@ -1,6 +1,7 @@
 import {
   CheckState,
   parsePromQLDuration,
+  type ReleaseChecklist,
 } from '@release-ledger/plugin-release-ledger-common';
 import { InvalidArgumentError } from 'commander';
 import type { GateEvaluation, LedgerClient } from './api';
@@ -135,5 +136,43 @@ export async function runGate(options: GateRunOptions): Promise<GateRunResult> {
     outcome: combineOutcomes(current.map(enforcedState)),
     evaluations: current,
     waitedMs: now() - began,
+  };
+}
+
+/**
+ * What a release's checklist says about promoting it: the required
+ * pre-release items still open (they hold the release), or a note when the
+ * checklist could not be read (which holds nothing: a file that is missing
+ * or an SCM host that is away must not stop every release).
+ */
+export function checklistHold(checklist: ReleaseChecklist | undefined): {
+  open: Array<{ id: string; text: string }>;
+  note?: string;
+} {
+  if (!checklist) return { open: [] };
+  if (checklist.state === 'pending') {
+    return {
+      open: [],
+      note: 'checklist: not read yet (the release started moments ago); not checked',
+    };
+  }
+  if (checklist.state === 'unavailable') {
+    return {
+      open: [],
+      note: `checklist unavailable, not checked: ${
+        checklist.reason ?? 'no reason given'
+      }`,
+    };
+  }
+  const items = new Map(
+    (checklist.checklist?.sections ?? [])
+      .flatMap(section => section.items)
+      .map(item => [item.id, item.text]),
+  );
+  return {
+    open: checklist.openRequired.map(id => ({
+      id,
+      text: items.get(id) ?? id,
+    })),
   };
 }

@@ -15,9 +15,14 @@ import {
   StartCommandOptions,
   UsageError,
 } from './events';
-import { EXIT_ERROR, EXIT_OK, exitCodeForGate } from './exitCodes';
+import {
+  EXIT_CHECKLIST_OPEN,
+  EXIT_ERROR,
+  EXIT_OK,
+  exitCodeForGate,
+} from './exitCodes';
 import { formatEventResult, formatEvidence, formatProgress } from './format';
-import { parseDurationArgument, runGate } from './gate';
+import { checklistHold, parseDurationArgument, runGate } from './gate';
 
 /** What the CLI touches outside itself; tests pass their own. */
 export type CliIo = {
@@ -279,7 +284,9 @@ export async function run(args: string[], io: CliIo): Promise<number> {
       `
 Exit codes: 0 the gate passed (a dry-run gate always passes, its real verdict
 is printed), 1 it failed (roll back), 2 inconclusive, still running (without
---wait, or at --timeout), or an error (HTTP, connection, wrong command line).
+--wait, or at --timeout), or an error (HTTP, connection, wrong command line),
+3 the gate passed but required pre-release items of the release's checklist
+are not ticked (hold: tick them, then run the gate again).
 Starting an evaluation again is safe.
 ${ENV_HELP}`,
     )
@@ -321,10 +328,22 @@ ${ENV_HELP}`,
             }
           },
         });
+        // A gate that passed still waits for the required checklist items.
+        const hold =
+          result.outcome === 'passed'
+            ? checklistHold(await client.getChecklist(options.release))
+            : { open: [] };
+        const held = hold.open.length > 0;
         if (options.json) {
           io.stdout(
             JSON.stringify(
-              { outcome: result.outcome, evaluations: result.evaluations },
+              {
+                outcome: result.outcome,
+                evaluations: result.evaluations,
+                ...(result.outcome === 'passed'
+                  ? { openChecklistItems: hold.open.map(i => i.id) }
+                  : {}),
+              },
               null,
               2,
             ),
@@ -336,9 +355,22 @@ ${ENV_HELP}`,
           if (result.evaluations.length === 0) {
             io.stdout('no gate evaluation was reported for this release');
           }
-          io.stdout(describeOutcome(result.outcome, options));
+          if (hold.note) io.stdout(hold.note);
+          if (held) {
+            io.stdout(
+              `checklist: ${hold.open.length} required pre-release item(s) not ticked:`,
+            );
+            for (const item of hold.open) {
+              io.stdout(`  - ${item.text} (${item.id})`);
+            }
+            io.stdout(
+              'gate passed, but the release is held by its checklist: tick the items, then run the gate again (exit 3)',
+            );
+          } else {
+            io.stdout(describeOutcome(result.outcome, options));
+          }
         }
-        exitCode = exitCodeForGate(result.outcome);
+        exitCode = held ? EXIT_CHECKLIST_OPEN : exitCodeForGate(result.outcome);
       },
     );
 
