@@ -1,5 +1,6 @@
 import { mockCredentials, mockServices } from '@backstage/backend-test-utils';
 import { NotFoundError } from '@backstage/errors';
+import { AuthorizeResult } from '@backstage/plugin-permission-common';
 import type { Server } from 'node:http';
 import request from 'supertest';
 import {
@@ -156,6 +157,54 @@ describe.each(databases.eachSupportedId())(
       );
       expect((await checklistOf(server, 'payments@41')).body).toEqual(pinned);
       expect(read).toHaveLength(2);
+    });
+
+    it('records a signed-in user as the one who ticked, whatever the body says', async () => {
+      const urlReader = mockServices.urlReader.mock({
+        readUrl: async () => ({ buffer: async () => Buffer.from(CHECKLIST) }),
+      });
+      const { server } = await startTestLedger(databases, databaseId, {
+        entities,
+        features: [urlReader.factory],
+        config: { integrations: { github: [{ host: 'github.com' }] } },
+        permissionResult: AuthorizeResult.ALLOW,
+      });
+      await request(server)
+        .post('/api/release-ledger/events')
+        .set('Authorization', service)
+        .send({
+          type: 'release_started',
+          releaseId: 'payments@50',
+          entityRef: 'component:default/payments-api',
+        })
+        .expect(201);
+      await waitForProjections(server, service);
+      expect((await checklistOf(server, 'payments@50')).body.state).toBe(
+        'pinned',
+      );
+      const userRef = mockCredentials.user().principal.userEntityRef;
+      await request(server)
+        .post('/api/release-ledger/events')
+        .set('Authorization', mockCredentials.user.header(userRef))
+        .send({
+          events: [
+            {
+              type: 'checklist_item_checked',
+              releaseId: 'payments@50',
+              attributes: {
+                item: 'Flags default OFF',
+                itemId: 'pre.flags-default-off',
+                by: 'someone-else',
+              },
+            },
+          ],
+        })
+        .expect(201);
+      const res = await checklistOf(server, 'payments@50');
+      expect(res.body.checklist.sections[0].items[0].checked).toMatchObject({
+        by: userRef,
+      });
+      expect(res.body.openRequired).toEqual([]);
     });
 
     it('says why when the entity has no checklist file, and 404 for a release that has not started', async () => {

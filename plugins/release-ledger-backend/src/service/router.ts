@@ -71,6 +71,51 @@ function sendError(
   });
 }
 
+/** The attribute that says who did it, for events a person does. */
+const PERSON_ATTRIBUTE: Partial<Record<string, string>> = {
+  checklist_item_checked: 'by',
+  note_added: 'author',
+};
+
+/**
+ * A user's ticks and notes are theirs: the "who" of each is the signed-in
+ * user, whatever the body says (a pipeline, with a service token, names
+ * whom it acts for). Only well-formed events are touched; the rest is left
+ * for the intake to refuse.
+ */
+function stampUser(body: unknown, userEntityRef: string): unknown {
+  const stamp = (event: unknown): unknown => {
+    if (!event || typeof event !== 'object' || Array.isArray(event)) {
+      return event;
+    }
+    const { type, attributes } = event as {
+      type?: unknown;
+      attributes?: unknown;
+    };
+    const field = typeof type === 'string' ? PERSON_ATTRIBUTE[type] : undefined;
+    if (
+      !field ||
+      !attributes ||
+      typeof attributes !== 'object' ||
+      Array.isArray(attributes)
+    ) {
+      return event;
+    }
+    return { ...event, attributes: { ...attributes, [field]: userEntityRef } };
+  };
+  if (
+    body &&
+    typeof body === 'object' &&
+    Array.isArray((body as { events?: unknown }).events)
+  ) {
+    return {
+      ...body,
+      events: (body as { events: unknown[] }).events.map(stamp),
+    };
+  }
+  return stamp(body);
+}
+
 /** 415 before the body is read: the ledger only speaks JSON. */
 const requireJson: RequestHandler = (req, res, next) => {
   if (req.method !== 'POST' && req.method !== 'PUT') return next();
@@ -267,7 +312,9 @@ export async function createRouter(
     // Pipelines (service principals) may always write; a user needs the
     // permission on the entity of every event, or nothing is stored.
     const outcome = await intake.ingest(
-      req.body,
+      credentials.principal.type === 'user'
+        ? stampUser(req.body, credentials.principal.userEntityRef)
+        : req.body,
       credentials.principal.type === 'user'
         ? { authorize: authorizeUserEvents(credentials) }
         : {},
