@@ -1,5 +1,7 @@
 import { ResponseError } from '@backstage/errors';
 import type {
+  ChecklistItem,
+  ReleaseChecklist,
   CommsStatus,
   LedgerStatus,
   MetricsResponse,
@@ -316,6 +318,56 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
       );
     }
     return { releaseId, evaluations: this.gates.get(releaseId) ?? [] };
+  }
+
+  /** By release id; a release without one answers undefined. */
+  checklists = new Map<string, ReleaseChecklist>();
+  checks: Array<{ releaseId: string; itemId: string; checked: boolean }> = [];
+  checkError?: Error;
+
+  async getReleaseChecklist(
+    releaseId: string,
+  ): Promise<ReleaseChecklist | undefined> {
+    return this.checklists.get(releaseId);
+  }
+
+  async checkChecklistItem(
+    releaseId: string,
+    item: { id: string; text: string },
+    checked: boolean,
+  ): Promise<void> {
+    if (this.checkError) throw this.checkError;
+    this.checks.push({ releaseId, itemId: item.id, checked });
+    // As the backend does: the tick shows in the next answer, as the user's.
+    const current = this.checklists.get(releaseId);
+    if (!current?.checklist) return;
+    const sections = current.checklist.sections.map(section => ({
+      ...section,
+      items: section.items.map((i): ChecklistItem => {
+        if (i.id !== item.id) return i;
+        const { checked: _old, ...rest } = i;
+        return checked
+          ? {
+              ...rest,
+              checked: {
+                by: 'user:default/guest',
+                at: '2026-12-03T12:00:00.000Z',
+                eventId: `evt-check-${this.checks.length}`,
+              },
+            }
+          : rest;
+      }),
+    }));
+    const openRequired = sections
+      .filter(s => s.phase === 'pre')
+      .flatMap(s => s.items)
+      .filter(i => i.required && !i.checked)
+      .map(i => i.id);
+    this.checklists.set(releaseId, {
+      ...current,
+      checklist: { ...current.checklist, sections },
+      openRequired,
+    });
   }
 
   async replayGate(

@@ -6,6 +6,7 @@ import type {
   MetricWindow,
   MetricsResponse,
   MetricsScope,
+  ReleaseChecklist,
   ReleaseComms,
   ReleaseGates,
   ReleaseOutcome,
@@ -137,6 +138,22 @@ export interface ReleaseLedgerApi {
     releaseId: string,
     request?: ReplayGateRequest,
   ): Promise<GateReplay>;
+  /**
+   * The checklist pinned to the release when it started, with its ticks;
+   * undefined when the release has none (unknown, or not started).
+   */
+  getReleaseChecklist(releaseId: string): Promise<ReleaseChecklist | undefined>;
+  /**
+   * Ticks (or, with `checked: false`, unticks) an item of the release's
+   * checklist as the signed-in user: a `checklist_item_checked` event.
+   * Rejects with a `ResponseError`: 403 unless the user has
+   * `release-ledger.event.create` on the release's entity.
+   */
+  checkChecklistItem(
+    releaseId: string,
+    item: { id: string; text: string },
+    checked: boolean,
+  ): Promise<void>;
 }
 
 /** @public */

@@ -451,4 +451,67 @@ describe('ReleaseLedgerClient', () => {
       expect(error.cause.message).toBe(denied);
     });
   });
+
+  describe('release checklists', () => {
+    it('gets a release’s checklist, and undefined for a release without one', async () => {
+      const checklist = {
+        releaseId: 'payments-api@1',
+        entityRef: 'component:default/payments-api',
+        state: 'pending',
+        openRequired: [],
+      };
+      const { client, sent } = setup(() => json(checklist));
+      await expect(
+        client.getReleaseChecklist('payments-api@1'),
+      ).resolves.toEqual(checklist);
+      expect((await sent()).url).toBe(
+        `${BASE}/releases/payments-api%401/checklist`,
+      );
+
+      const missing = setup(() =>
+        errorResponse(404, 'NotFoundError', 'release nope@1 has no checklist'),
+      );
+      await expect(
+        missing.client.getReleaseChecklist('nope@1'),
+      ).resolves.toBeUndefined();
+    });
+
+    it('ticks and unticks an item with a checklist_item_checked event', async () => {
+      const { client, sent } = setup(
+        () =>
+          new Response(JSON.stringify({ results: [] }), {
+            status: 201,
+            headers: { 'Content-Type': 'application/json' },
+          }),
+      );
+      const item = { id: 'pre.flags-default-off', text: 'Flags default OFF' };
+      await client.checkChecklistItem('payments-api@1', item, true);
+      await client.checkChecklistItem('payments-api@1', item, false);
+      const [tick, untick] = [await sent(0), await sent(1)];
+      expect(tick).toMatchObject({
+        method: 'POST',
+        url: `${BASE}/events`,
+        body: {
+          type: 'checklist_item_checked',
+          releaseId: 'payments-api@1',
+          attributes: {
+            item: 'Flags default OFF',
+            itemId: 'pre.flags-default-off',
+            checked: true,
+          },
+        },
+      });
+      expect(untick.body.attributes.checked).toBe(false);
+    });
+
+    it('throws a 403 ResponseError when the user may not tick', async () => {
+      const { client } = setup(() =>
+        errorResponse(403, 'NotAllowedError', 'writing events needs …'),
+      );
+      const error = await client
+        .checkChecklistItem('payments-api@1', { id: 'pre.x', text: 'x' }, true)
+        .catch(e => e);
+      expect(ResponseError.is(error) && error.statusCode).toBe(403);
+    });
+  });
 });

@@ -7,6 +7,7 @@ import {
   type GateReplay,
   type LedgerStatus,
   type MetricsResponse,
+  type ReleaseChecklist,
   type ReleaseComms,
   type ReleaseGates,
   type ReleaseLedgerHttpClient,
@@ -161,6 +162,40 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
    * throws a `ResponseError` for an error answer. The client reads an error
    * answer's body; ResponseError reads it again, from an unread copy.
    */
+  async getReleaseChecklist(
+    releaseId: string,
+  ): Promise<ReleaseChecklist | undefined> {
+    try {
+      return await this.call(client =>
+        client.GET('/releases/{releaseId}/checklist', {
+          params: { path: { releaseId } },
+        }),
+      );
+    } catch (error) {
+      if (ResponseError.is(error) && error.statusCode === 404) {
+        return undefined;
+      }
+      throw error;
+    }
+  }
+
+  async checkChecklistItem(
+    releaseId: string,
+    item: { id: string; text: string },
+    checked: boolean,
+  ): Promise<void> {
+    // The backend records the signed-in user as the one who ticked.
+    await this.call(client =>
+      client.POST('/events', {
+        body: {
+          type: 'checklist_item_checked',
+          releaseId,
+          attributes: { item: item.text, itemId: item.id, checked },
+        },
+      }),
+    );
+  }
+
   private async call<T>(
     request: (
       client: ReleaseLedgerHttpClient,

@@ -329,6 +329,8 @@ describe('ReleaseDetailsPage', () => {
         evaluations: [],
       }),
       replayGate: jest.fn(),
+      getReleaseChecklist: jest.fn().mockResolvedValue(undefined),
+      checkChecklistItem: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,

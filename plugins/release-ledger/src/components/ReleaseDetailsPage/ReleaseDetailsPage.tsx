@@ -30,6 +30,7 @@ import {
   shortCommit,
 } from '../../utils/format';
 import { CommsPreview } from '../CommsPreview';
+import { ReleaseChecklistCard } from '../ReleaseChecklist';
 import { GateEvidence } from '../GateEvidence';
 import { ReleaseFootprintCard } from '../ReleaseFootprintCard';
 import { ReleaseStatusChip } from '../ReleaseStatusChip';
@@ -296,6 +297,9 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
           <Grid container spacing={3} direction="column">
             <Grid item>
               <Overview release={release} />
+            </Grid>
+            <Grid item>
+              <ReleaseChecklistCard releaseId={release.releaseId} />
             </Grid>
             <Grid item>
               <CommsPreview releaseId={release.releaseId} />

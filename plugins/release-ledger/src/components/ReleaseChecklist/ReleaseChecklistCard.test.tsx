@@ -1,0 +1,140 @@
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { ReleaseChecklist } from '@release-ledger/plugin-release-ledger-common';
+import { FakeReleaseLedgerApi } from '../../__testUtils__/fakeReleaseLedgerApi';
+import { renderWithApis } from '../../__testUtils__/renderWithApis';
+import { ReleaseChecklistCard } from './ReleaseChecklistCard';
+
+const RELEASE = 'payments-api@2026.12.03.1';
+
+function pinned(): ReleaseChecklist {
+  return {
+    releaseId: RELEASE,
+    entityRef: 'component:default/payments-api',
+    state: 'pinned',
+    source:
+      'https://github.com/acme/payments/tree/3f2c1a9/RELEASE_CHECKLIST.md',
+    commit: '3f2c1a9d8e7b',
+    contentSha256: 'ab'.repeat(32),
+    pinnedAt: '2026-12-03T10:00:00.000Z',
+    openRequired: ['pre.flags-default-off'],
+    checklist: {
+      title: 'Release checklist',
+      warnings: [],
+      sections: [
+        {
+          phase: 'pre',
+          title: 'Pre-release',
+          ownerRole: 'release engineer',
+          items: [
+            {
+              id: 'pre.flags-default-off',
+              text: 'Flags default OFF',
+              required: true,
+              line: 2,
+            },
+            {
+              id: 'pre.staging-dry-run',
+              text: 'Staging dry run',
+              required: false,
+              line: 3,
+              checked: {
+                by: 'user:default/ana',
+                at: '2026-12-03T10:05:00.000Z',
+                eventId: 'e1',
+              },
+            },
+          ],
+        },
+        {
+          phase: 'post',
+          title: 'Post-release',
+          ownerRole: 'on-call → PM',
+          items: [
+            {
+              id: 'post.summary-posted',
+              text: 'Summary posted',
+              required: false,
+              line: 5,
+            },
+          ],
+        },
+      ],
+    },
+  };
+}
+
+describe('ReleaseChecklistCard', () => {
+  it('shows each section with its owner and progress, who checked what, and that promotion is held', async () => {
+    const api = new FakeReleaseLedgerApi();
+    api.checklists.set(RELEASE, pinned());
+    await renderWithApis(<ReleaseChecklistCard releaseId={RELEASE} />, { api });
+
+    const pre = await screen.findByRole('region', { name: 'Pre-release' });
+    expect(pre).toHaveTextContent('owner: release engineer');
+    expect(pre).toHaveTextContent('1 of 2 checked');
+    expect(
+      within(pre).getByRole('checkbox', { name: /Flags default OFF/ }),
+    ).not.toBeChecked();
+    expect(
+      within(pre).getByRole('checkbox', { name: /Staging dry run/ }),
+    ).toBeChecked();
+    expect(pre).toHaveTextContent('checked by user:default/ana');
+    expect(
+      screen.getByRole('region', { name: 'Post-release' }),
+    ).toHaveTextContent('0 of 1 checked');
+    expect(
+      screen.getByText(
+        /1 required pre-release item is not checked: promotion is held/,
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/later edits to the file do not change this release/),
+    ).toHaveTextContent('at 3f2c1a9');
+  });
+
+  it('ticks an item as the signed-in user and shows the release freed', async () => {
+    const api = new FakeReleaseLedgerApi();
+    api.checklists.set(RELEASE, pinned());
+    await renderWithApis(<ReleaseChecklistCard releaseId={RELEASE} />, { api });
+
+    fireEvent.click(
+      await screen.findByRole('checkbox', { name: /Flags default OFF/ }),
+    );
+    await waitFor(() =>
+      expect(
+        screen.getByRole('checkbox', { name: /Flags default OFF/ }),
+      ).toBeChecked(),
+    );
+    expect(api.checks).toEqual([
+      { releaseId: RELEASE, itemId: 'pre.flags-default-off', checked: true },
+    ]);
+    expect(screen.queryByText(/promotion is held/)).not.toBeInTheDocument();
+    expect(
+      screen.getByRole('region', { name: 'Pre-release' }),
+    ).toHaveTextContent('2 of 2 checked');
+  });
+
+  it('says why there is no checklist for the release', async () => {
+    const api = new FakeReleaseLedgerApi();
+    api.checklists.set(RELEASE, {
+      releaseId: RELEASE,
+      entityRef: 'component:default/payments-api',
+      state: 'unavailable',
+      reason:
+        'no checklist at https://github.com/acme/payments/tree/main/RELEASE_CHECKLIST.md',
+      openRequired: [],
+    });
+    await renderWithApis(<ReleaseChecklistCard releaseId={RELEASE} />, { api });
+    expect(
+      await screen.findByText(/no checklist at https:\/\/github.com/),
+    ).toBeInTheDocument();
+  });
+
+  it('says a release that has not started has no checklist', async () => {
+    const api = new FakeReleaseLedgerApi();
+    await renderWithApis(<ReleaseChecklistCard releaseId="nope@1" />, { api });
+    expect(
+      await screen.findByText('No checklist: the release has not started.'),
+    ).toBeInTheDocument();
+  });
+});

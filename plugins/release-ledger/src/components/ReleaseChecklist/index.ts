@@ -1,0 +1,1 @@
+export { ReleaseChecklistCard } from './ReleaseChecklistCard';
