@@ -15,8 +15,14 @@ function setup(response: () => Response) {
   });
   /** The n-th request the client sent through the fetch API. */
   const sent = async (n = 0) => {
-    expect(fetch.mock.calls[n][1]).toBeUndefined();
-    const request = new Request(fetch.mock.calls[n][0]);
+    // A URL and a plain init, as Backstage's fetch API middlewares expect:
+    // they build Requests of their own, and a used body cannot be re-read.
+    const [input, init] = fetch.mock.calls[n];
+    expect(typeof input).toBe('string');
+    expect(init?.body === undefined || typeof init.body === 'string').toBe(
+      true,
+    );
+    const request = new Request(input as string, init);
     const body = await request.text();
     return {
       url: request.url,
@@ -513,5 +519,26 @@ describe('ReleaseLedgerClient', () => {
         .catch(e => e);
       expect(ResponseError.is(error) && error.statusCode).toBe(403);
     });
+  });
+
+  it('sends a body through a fetch API that builds its own Requests, as Backstage’s middlewares do', async () => {
+    const fetch = jest.fn(
+      async (input: RequestInfo | URL, init?: RequestInit) => {
+        // Two middlewares, each building a Request from what it was given.
+        new Request(input, init);
+        const request = new Request(input, init);
+        return new Response(
+          JSON.stringify({ week: '2026-11-23', text: await request.text() }),
+          { status: 200, headers: { 'Content-Type': 'application/json' } },
+        );
+      },
+    );
+    const client = new ReleaseLedgerClient({
+      discoveryApi: { getBaseUrl: async () => BASE },
+      fetchApi: { fetch },
+    });
+    await expect(
+      client.saveWeeklyNote('2026-11-23', 'Quiet week'),
+    ).resolves.toEqual({ week: '2026-11-23', text: '{"text":"Quiet week"}' });
   });
 });

@@ -8,6 +8,7 @@ import ListItem from '@material-ui/core/ListItem';
 import ListItemIcon from '@material-ui/core/ListItemIcon';
 import ListItemText from '@material-ui/core/ListItemText';
 import Typography from '@material-ui/core/Typography';
+import Alert from '@material-ui/lab/Alert';
 import { makeStyles } from '@material-ui/core/styles';
 import {
   InfoCard,
@@ -37,6 +38,8 @@ const useStyles = makeStyles(
     item: { paddingTop: 0, paddingBottom: 0, alignItems: 'flex-start' },
     icon: { minWidth: 42 },
     muted: { color: theme.palette.text.secondary },
+    // List items inherit nowrap here; long items must wrap inside the column.
+    text: { overflowWrap: 'anywhere', whiteSpace: 'normal' },
   }),
   { name: 'ReleaseLedgerReleaseChecklist' },
 );
@@ -69,6 +72,7 @@ function ItemLine(props: {
       </ListItemIcon>
       <ListItemText
         id={labelId}
+        className={classes.text}
         primary={
           <>
             {item.text}{' '}
@@ -101,12 +105,11 @@ function PinnedChecklist(props: {
   return (
     <>
       {open > 0 && (
-        <WarningPanel
-          severity="warning"
-          title={`${open} required pre-release ${
+        <Alert severity="warning">
+          {`${open} required pre-release ${
             open === 1 ? 'item is' : 'items are'
           } not checked: promotion is held`}
-        />
+        </Alert>
       )}
       {sections.map(section => {
         const done = section.items.filter(i => i.checked).length;
