@@ -522,10 +522,11 @@ describe('ReleaseLedgerClient', () => {
   });
 
   it('sends a body through a fetch API that builds its own Requests, as Backstage’s middlewares do', async () => {
-    const fetch = jest.fn(
+    const middlewareFetch = jest.fn(
       async (input: RequestInfo | URL, init?: RequestInit) => {
         // Two middlewares, each building a Request from what it was given.
-        new Request(input, init);
+        const first = new Request(input, init);
+        expect(first.method).toBe('PUT');
         const request = new Request(input, init);
         return new Response(
           JSON.stringify({ week: '2026-11-23', text: await request.text() }),
@@ -535,7 +536,7 @@ describe('ReleaseLedgerClient', () => {
     );
     const client = new ReleaseLedgerClient({
       discoveryApi: { getBaseUrl: async () => BASE },
-      fetchApi: { fetch },
+      fetchApi: { fetch: middlewareFetch },
     });
     await expect(
       client.saveWeeklyNote('2026-11-23', 'Quiet week'),

@@ -205,15 +205,15 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
     let unread: Response | undefined;
     const client = createReleaseLedgerClient({
       baseUrl,
-      fetch: async request => {
+      fetch: async outgoing => {
         // Backstage's fetch API (its auth middleware) builds a Request of its
         // own from what it is given; a Request whose body is a stream can be
         // read only once, so it gets the URL and a plain init instead.
-        const response = await this.fetchApi.fetch(request.url, {
-          method: request.method,
-          headers: request.headers,
-          ...(request.body ? { body: await request.text() } : {}),
-          signal: request.signal,
+        const response = await this.fetchApi.fetch(outgoing.url, {
+          method: outgoing.method,
+          headers: outgoing.headers,
+          ...(outgoing.body ? { body: await outgoing.text() } : {}),
+          signal: outgoing.signal,
         });
         unread = response.ok ? undefined : response.clone();
         return response;
