@@ -163,7 +163,11 @@ function buildHistory(days) {
         timestamp: iso(start + minute),
         ...base,
         attributes: {
-          item: 'Migrations are backwards-compatible',
+          // An item of examples/RELEASE_CHECKLIST.md, the demo services'
+          // checklist (beside examples/entities.yaml), so it shows ticked.
+          item: 'Verify database migrations are backwards-compatible and behind flags',
+          itemId:
+            'pre.verify-database-migrations-are-backwards-compatible-and-behi',
           by: pick(AUTHORS),
         },
       });
