@@ -17,7 +17,10 @@ import {
   releaseLedgerGateProvidersExtensionPoint,
 } from '@release-ledger/plugin-release-ledger-node';
 import request from 'supertest';
-import { createTestDatabases } from '../__testUtils__/testLedger';
+import {
+  createTestDatabases,
+  waitForProjections,
+} from '../__testUtils__/testLedger';
 import { releaseLedgerPlugin } from '../plugin';
 
 jest.setTimeout(60_000);
@@ -202,6 +205,9 @@ describe.each(databases.eachSupportedId())(
             `gate:${id}:canary_passed`,
           ]),
         );
+        // The Slack messages are projected from the verdict's events after
+        // their commit (the deferred comms projector).
+        await waitForProjections(server, service);
         const outbox = await knex('release_ledger_outbox')
           .whereIn('event_id', [
             `gate:${id}:gate_evaluated`,

@@ -110,6 +110,7 @@ describe.each(databases.eachSupportedId())(
       it.each([
         ['GET', '/releases/%00'],
         ['GET', '/releases/x%00y/comms'],
+        ['GET', '/releases/%00/checklist'],
         ['GET', '/releases/%00/gates'],
         ['POST', '/releases/%00/gates/evaluate'],
         ['POST', '/releases/%00/gates/replay'],
