@@ -30,6 +30,7 @@ const {
   createCleanup,
   runEnvironment,
 } = require('../lib/processes');
+const { connectProfiler, profileLines } = require('../lib/profile');
 const { spawn, fork } = require('node:child_process');
 
 // --------------------------------------------------------------------------
@@ -1118,7 +1119,8 @@ async function startBackend(kind) {
     `${kind}: ready (HTTP after ${ready.httpSeconds}s, catalog after ${ready.catalogSeconds}s)`,
   );
   let profiler;
-  if (S.profile) profiler = await connectProfiler(logPath, dir);
+  // Figures from a profiled run are not comparable and are not written.
+  if (S.profile) profiler = await connectProfiler(logPath, __dirname);
   return { child, port, dir, ready, profiler, ledgerDb, probeReleaseIds };
 }
 
@@ -1147,119 +1149,6 @@ async function dropPgDatabases(prefix) {
     await client.end();
   }
   pgPrefixes.delete(prefix);
-}
-
-// --------------------------------------------------------------------------
-// Optional CPU profiling (BENCH_PROFILE=1): the backend runs with --inspect;
-// the profiler runs only during each scenario. Figures from a profiled run
-// are not comparable and are not written to results.json.
-// --------------------------------------------------------------------------
-async function connectProfiler(logPath, dir) {
-  let url;
-  for (let i = 0; i < 50 && !url; i++) {
-    const m = /Debugger listening on (ws:\/\/\S+)/.exec(
-      fs.readFileSync(logPath, 'utf8'),
-    );
-    if (m) url = m[1];
-    else await new Promise(r => setTimeout(r, 100));
-  }
-  if (!url)
-    throw new Error('BENCH_PROFILE: no inspector URL in the backend log');
-  const ws = new WebSocket(url);
-  await new Promise((resolve, reject) => {
-    ws.onopen = resolve;
-    ws.onerror = reject;
-  });
-  let id = 0;
-  const pending = new Map();
-  ws.onmessage = m => {
-    const msg = JSON.parse(
-      typeof m.data === 'string' ? m.data : Buffer.from(m.data).toString(),
-    );
-    if (msg.id && pending.has(msg.id)) {
-      pending.get(msg.id)(msg);
-      pending.delete(msg.id);
-    }
-  };
-  const send = (method, params = {}) =>
-    new Promise(resolve => {
-      const mid = ++id;
-      pending.set(mid, resolve);
-      ws.send(JSON.stringify({ id: mid, method, params }));
-    });
-  await send('Profiler.enable');
-  await send('Profiler.setSamplingInterval', { interval: 500 });
-  return {
-    start: () => send('Profiler.start'),
-    async stop(name) {
-      const { result } = await send('Profiler.stop');
-      const file = path.join(
-        ROOT,
-        'bench',
-        'ingest',
-        `profile-${name}.cpuprofile`,
-      );
-      fs.writeFileSync(file, JSON.stringify(result.profile));
-      return summariseProfile(result.profile, file);
-    },
-    close: () => ws.close(),
-  };
-}
-
-function summariseProfile(profile, file) {
-  const total = profile.endTime - profile.startTime; // µs
-  const dt = new Map();
-  profile.samples.forEach((id, i) =>
-    dt.set(id, (dt.get(id) || 0) + (profile.timeDeltas[i] || 0)),
-  );
-  const byFn = new Map();
-  const byPkg = new Map();
-  const pkgOf = url => {
-    if (!url) return '(native/vm)';
-    if (url.startsWith('node:')) return 'node-core';
-    const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(
-      url.split('node_modules/').length > 2
-        ? url.slice(url.lastIndexOf('node_modules/'))
-        : url,
-    );
-    if (m) return m[1];
-    const w = /\/(plugins|packages)\/([^/]+)\//.exec(url);
-    return w ? `workspace:${w[2]}` : url;
-  };
-  for (const node of profile.nodes) {
-    const us = dt.get(node.id) || 0;
-    if (!us) continue;
-    const cf = node.callFrame;
-    const fnKey = `${cf.functionName || '(anonymous)'} ${
-      cf.url
-        ? `${cf.url.replace(/^.*node_modules\//, '').replace(ROOT + '/', '')}:${
-            cf.lineNumber + 1
-          }`
-        : ''
-    }`.trim();
-    byFn.set(fnKey, (byFn.get(fnKey) || 0) + us);
-    const pkg = ['(idle)', '(program)', '(garbage collector)'].includes(
-      cf.functionName,
-    )
-      ? cf.functionName
-      : pkgOf(cf.url);
-    byPkg.set(pkg, (byPkg.get(pkg) || 0) + us);
-  }
-  const top = (m, n) =>
-    [...m.entries()]
-      .sort((a, b) => b[1] - a[1])
-      .slice(0, n)
-      .map(([k, us]) => ({
-        name: k,
-        ms: Math.round(us / 1000),
-        pct: round((100 * us) / total, 1),
-      }));
-  return {
-    file: path.relative(ROOT, file),
-    totalMs: Math.round(total / 1000),
-    byPackage: top(byPkg, 15),
-    topSelf: top(byFn, 20),
-  };
 }
 
 // --------------------------------------------------------------------------
@@ -1537,16 +1426,12 @@ function printProfiles(rows) {
     })),
   ];
   for (const r of profiled) {
-    const p = r.profile;
     console.log(
-      `\nCPU profile ${r.scenario} / ${r.target} (${p.totalMs} ms wall, ${p.file})`,
+      [
+        '',
+        ...profileLines(`CPU profile ${r.scenario} / ${r.target}`, r.profile),
+      ].join('\n'),
     );
-    console.log('  self time by package:');
-    for (const x of p.byPackage)
-      console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
-    console.log('  top functions (self time):');
-    for (const x of p.topSelf)
-      console.log(`    ${pad(`${x.pct}%`, 6, 1)}  ${x.name}`);
   }
 }
 
