@@ -31,6 +31,7 @@ const {
   runEnvironment,
 } = require('../lib/processes');
 const { connectProfiler, profileLines } = require('../lib/profile');
+const { request: devBackendRequest } = require('../lib/devBackend');
 const { spawn, fork } = require('node:child_process');
 
 // --------------------------------------------------------------------------
@@ -242,34 +243,9 @@ function eventStream(
 // --------------------------------------------------------------------------
 // HTTP client and load generator
 // --------------------------------------------------------------------------
-function request({ port, method, urlPath, body, agent, timeoutMs = 60_000 }) {
-  return new Promise((resolve, reject) => {
-    const headers = { authorization: `Bearer ${TOKEN}` };
-    if (body !== undefined) {
-      headers['content-type'] = 'application/json';
-      headers['content-length'] = Buffer.byteLength(body);
-    }
-    const req = http.request(
-      { host: '127.0.0.1', port, method, path: urlPath, headers, agent },
-      res => {
-        const chunks = [];
-        res.on('data', c => chunks.push(c));
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', reject);
-      },
-    );
-    req.setTimeout(timeoutMs, () =>
-      req.destroy(new Error(`timeout after ${timeoutMs}ms`)),
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** One request with the dev token (bench/lib/devBackend.js), a minute to answer. */
+const request = options =>
+  devBackendRequest({ token: TOKEN, timeoutMs: 60_000, ...options });
 
 function percentile(sorted, p) {
   if (sorted.length === 0) return NaN;
