@@ -130,6 +130,7 @@ describe('validateReleaseEvent', () => {
   it('bounds the size of attributes', () => {
     const result = validateReleaseEvent({
       ...ok,
+      type: 'release_finished',
       attributes: { blob: 'x'.repeat(20_000) },
     });
     expect(result).toEqual({
@@ -156,8 +157,92 @@ describe('validateReleaseEvent', () => {
       'incident_resolved with only its incident id',
       { type: 'incident_resolved', attributes: { incidentId: 'INC-7' } },
     ],
+    [
+      'pr_merged with an entity and its merge commit',
+      {
+        type: 'pr_merged',
+        entityRef: 'component:default/payments-api',
+        attributes: { prNumber: 12, title: 'Tax', commit: 'abc1234' },
+      },
+    ],
   ])('accepts %s without a releaseId', (_name, raw) => {
     const result = validateReleaseEvent(raw);
     expect(result.ok).toBe(true);
+  });
+
+  it('refuses pr_merged without a releaseId when it cannot be linked', () => {
+    expect(
+      validateReleaseEvent({
+        type: 'pr_merged',
+        attributes: { prNumber: 12, title: 'Tax', commit: 'not-a-sha' },
+      }),
+    ).toEqual({
+      ok: false,
+      issues: [
+        {
+          field: 'entityRef',
+          message:
+            'is required when releaseId is absent, so the change can be linked to a release of it',
+        },
+        {
+          field: 'attributes.commit',
+          message:
+            'must be the merge commit id (7 to 64 hex digits) when releaseId is absent, so the change can be linked to the release that ships it',
+        },
+      ],
+    });
+  });
+
+  it('takes a release_started with a thousand commits, and no more', () => {
+    const commit = (i: number) => ({
+      sha: i.toString(16).padStart(40, 'a'),
+      subject: `feat: change ${i}`,
+      body: 'b'.repeat(500),
+      committedAt: '2026-11-27T10:00:00Z',
+      prNumber: i + 1,
+    });
+    const started = (n: number) =>
+      validateReleaseEvent({
+        ...ok,
+        attributes: {
+          commit: 'abcdef1',
+          commits: Array.from({ length: n }, (_, i) => commit(i)),
+        },
+      });
+    expect(started(1000).ok).toBe(true);
+    expect(started(1001)).toEqual({
+      ok: false,
+      issues: [
+        {
+          field: 'attributes.commits',
+          message:
+            'must hold at most 1000 commits (send the newest, and commitCount)',
+        },
+      ],
+    });
+  });
+
+  it('names the commit field that is wrong', () => {
+    expect(
+      validateReleaseEvent({
+        ...ok,
+        attributes: {
+          commits: [{ sha: 'zz', subject: 'x' }],
+          fixes: ['INC 1'],
+        },
+      }),
+    ).toEqual({
+      ok: false,
+      issues: [
+        {
+          field: 'attributes.commits.0.sha',
+          message: 'must be a commit id (7 to 64 hex digits)',
+        },
+        {
+          field: 'attributes.fixes.0',
+          message: 'must be an incident id or a release id',
+        },
+      ],
+    });
   });
 });

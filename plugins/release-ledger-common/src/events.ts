@@ -67,10 +67,49 @@ const httpUrl = z
   .url('must be an http(s) URL')
   .refine(v => /^https?:\/\//i.test(v), 'must be an http(s) URL');
 
+/** What a release id may look like (the API refuses any other in paths, too). @public */
+export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/;
+
 /** A git commit id, full or abbreviated. */
 const commitId = z
   .string()
   .regex(/^[0-9a-f]{7,64}$/i, 'must be a commit id (7 to 64 hex digits)');
+
+/** What an incident id looks like (INC-123). */
+const incidentId = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123');
+
+/** Most commits one `release_started` carries (the CLI sends the newest). */
+export const MAX_RELEASE_COMMITS = 1000;
+
+/** Longest commit body kept; the CLI cuts longer ones at this length. */
+export const MAX_COMMIT_BODY_LENGTH = 4000;
+
+/**
+ * A commit of a release's range, as `git log --first-parent` lists it: on
+ * the mainline every commit is one change (a squash merge, a merge commit
+ * or a direct push), so branch-internal commits are not counted twice.
+ */
+const releaseCommit = z.object({
+  sha: commitId,
+  subject: z.string().max(1000, 'must be at most 1000 characters'),
+  body: z
+    .string()
+    .max(
+      MAX_COMMIT_BODY_LENGTH,
+      `must be at most ${MAX_COMMIT_BODY_LENGTH} characters`,
+    )
+    .optional(),
+  author: text(200).optional(),
+  authoredAt: isoDateTime.optional(),
+  /** When it reached the mainline (for a squash or merge commit: the merge). */
+  committedAt: isoDateTime.optional(),
+  /** The PR it merged: `(#123)` in a squash subject, or a merge commit's "Merge pull request #123". */
+  prNumber: z.number().int().positive().optional(),
+  /** A merge commit (more than one parent): its body's first line is the PR title. */
+  isMerge: z.boolean().optional(),
+});
 
 const flagValue = z.union([
   z.string().max(200),
@@ -93,6 +132,11 @@ const attributeSchemas = {
       commit: text(100).optional(),
       url: httpUrl.optional(),
       customerVisible: z.boolean().optional(),
+      /** The PR description: its template fields (risk, flags, rollback) are read from it. */
+      body: z
+        .string()
+        .max(20000, 'must be at most 20000 characters')
+        .optional(),
     })
     .passthrough(),
   release_started: z
@@ -101,6 +145,34 @@ const attributeSchemas = {
       commit: commitId.optional(),
       /** The commit of the release before (the start of its range). */
       previousCommit: commitId.optional(),
+      /** The range's mainline commits, newest first (at most MAX_RELEASE_COMMITS). */
+      commits: z
+        .array(releaseCommit)
+        .max(
+          MAX_RELEASE_COMMITS,
+          `must hold at most ${MAX_RELEASE_COMMITS} commits (send the newest, and commitCount)`,
+        )
+        .optional(),
+      /** How many commits the range holds, when more than `commits` lists. */
+      commitCount: z.number().int().min(0).optional(),
+      /** Other catalog entities this release deploys (the release's own entity is `entityRef`). */
+      components: z
+        .array(text(400))
+        .max(50, 'must list at most 50 components')
+        .optional(),
+      /** Incidents (INC-123) or earlier releases this release fixes. */
+      fixes: z
+        .array(
+          z
+            .string()
+            .max(200, 'must be at most 200 characters')
+            .regex(
+              RELEASE_ID_PATTERN,
+              'must be an incident id or a release id',
+            ),
+        )
+        .max(50, 'must list at most 50 fixes')
+        .optional(),
       changeCount: z.number().int().min(0).optional(),
       plan: text(1000).optional(),
       risk: z.enum(['low', 'medium', 'high']).optional(),
@@ -129,9 +201,7 @@ const attributeSchemas = {
   release_finished: z.object({ summary: text(4000).optional() }).passthrough(),
   incident_started: z
     .object({
-      incidentId: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123'),
+      incidentId,
       severity: z.enum(INCIDENT_SEVERITIES),
       title: text(1000).optional(),
       url: httpUrl.optional(),
@@ -139,9 +209,7 @@ const attributeSchemas = {
     .passthrough(),
   incident_resolved: z
     .object({
-      incidentId: z
-        .string()
-        .regex(/^[A-Za-z][A-Za-z0-9]*-\d+$/, 'must look like INC-123'),
+      incidentId,
     })
     .passthrough(),
   slo_restored: z.object({ slo: text(200).optional() }).passthrough(),
@@ -183,8 +251,12 @@ export type ReleaseEventAttributes = {
 
 const MAX_ATTRIBUTES_JSON_LENGTH = 16_000;
 
-/** What a release id may look like (the API refuses any other in paths, too). @public */
-export const RELEASE_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:@/+-]*$/;
+/** Types whose attributes may be larger: a start lists its commits, a merge its PR body. */
+const MAX_ATTRIBUTES_JSON_LENGTH_OF: Partial<Record<ReleaseEventType, number>> =
+  {
+    release_started: 1_000_000,
+    pr_merged: 40_000,
+  };
 
 /** @public */
 export const RELEASE_ID_HINT =
@@ -225,16 +297,21 @@ const envelopeSchema = z
   .strict();
 
 /**
- * Incident tools often do not know which release caused an incident: these
- * types may omit `releaseId` (with an `entityRef` for `incident_started`),
- * and the ledger attributes the incident to the entity's latest release
- * promoted within the attribution window before it started.
+ * Events whose sender often cannot know the release: these types may omit
+ * `releaseId`.
+ * - Incident tools: with an `entityRef` for `incident_started`, the ledger
+ *   attributes the incident to the entity's latest release promoted within
+ *   the attribution window before it started.
+ * - A merge workflow runs before any release exists: `pr_merged` with an
+ *   `entityRef` and its merge commit is linked to the first release of the
+ *   entity whose commits include that commit, whichever arrives first.
  *
  * @public
  */
 export const RELEASE_OPTIONAL_EVENT_TYPES: readonly ReleaseEventType[] = [
   'incident_started',
   'incident_resolved',
+  'pr_merged',
 ];
 
 /** An event as a pipeline sends it. @public */
@@ -388,6 +465,26 @@ export function validateReleaseEvent(
         message:
           'is required when releaseId is absent, so the incident can be attributed',
       });
+    } else if (data.type === 'pr_merged') {
+      if (!data.entityRef) {
+        issues.push({
+          field: at('entityRef'),
+          message:
+            'is required when releaseId is absent, so the change can be linked to a release of it',
+        });
+      }
+      const commit = data.attributes?.commit ?? data.commit;
+      if (typeof commit !== 'string' || !/^[0-9a-f]{7,64}$/i.test(commit)) {
+        issues.push({
+          field: at(
+            data.attributes?.commit === undefined
+              ? 'commit'
+              : 'attributes.commit',
+          ),
+          message:
+            'must be the merge commit id (7 to 64 hex digits) when releaseId is absent, so the change can be linked to the release that ships it',
+        });
+      }
     }
   }
   if (!parsed.success || issues.length > 0) {
@@ -396,13 +493,15 @@ export function validateReleaseEvent(
 
   const event = parsed.data as ReleaseEventInput & { type: ReleaseEventType };
   const attributes = event.attributes ?? {};
-  if (JSON.stringify(attributes).length > MAX_ATTRIBUTES_JSON_LENGTH) {
+  const maxLength =
+    MAX_ATTRIBUTES_JSON_LENGTH_OF[event.type] ?? MAX_ATTRIBUTES_JSON_LENGTH;
+  if (JSON.stringify(attributes).length > maxLength) {
     return {
       ok: false,
       issues: [
         {
           field: at('attributes'),
-          message: `must be at most ${MAX_ATTRIBUTES_JSON_LENGTH} characters of JSON`,
+          message: `must be at most ${maxLength} characters of JSON`,
         },
       ],
     };
