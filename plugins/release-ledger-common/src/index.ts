@@ -15,6 +15,7 @@ export * from './gates';
 export * from './jsonLimits';
 export * from './metrics';
 export * from './metricsApi';
+export * from './notes';
 export * from './permissions';
 export * from './releases';
 // The API's types, generated from the backend's openapi.yaml.
