@@ -31,15 +31,25 @@ export const RELEASE_OUTCOMES = ['promoted', 'rolled_back'] as const;
 /** @public */
 export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
 
-/** A merged change shipped by a release. @public */
+/**
+ * A change shipped by a release: a merged PR (`pr_merged`), or a mainline
+ * commit the release listed that no `pr_merged` describes (a direct push, or
+ * a merge whose workflow sent nothing). A PR's own event wins over its commit.
+ *
+ * @public
+ */
 export type ReleaseChange = {
-  prNumber: number;
+  /** Absent for a commit that names no PR. */
+  prNumber?: number;
   title: string;
   author?: string;
+  /** When it reached the mainline: the PR's merge, or the commit's time. */
   mergedAt: string;
   commit?: string;
   url?: string;
   customerVisible?: boolean;
+  /** Where the change came from; absent in releases projected before commits were listed. */
+  source?: 'pr_merged' | 'commit';
 };
 
 /** An incident attached to a release. @public */
@@ -80,6 +90,14 @@ export type Release = {
   environment: string;
   version?: string;
   commit?: string;
+  /** The commit of the release before: the start of this release's range. */
+  previousCommit?: string;
+  /** How many mainline commits the range holds (the release may list fewer). */
+  commitCount?: number;
+  /** Other catalog entities the release deploys; each one's releases and metrics include it. */
+  components?: string[];
+  /** Incidents or earlier releases this release fixes. */
+  fixes?: string[];
   plan?: string;
   risk?: string;
   startedAt?: string;
@@ -125,3 +143,17 @@ export type IngestResult = {
   releaseId?: string;
   status: 'created' | 'duplicate';
 };
+
+/**
+ * How a change is named in the portal and in Slack: `#123 Title`, or for a
+ * commit without a PR, `Title (abc1234)`.
+ *
+ * @public
+ */
+export function changeLabel(change: ReleaseChange): string {
+  if (change.prNumber !== undefined)
+    return `#${change.prNumber} ${change.title}`;
+  return change.commit
+    ? `${change.title} (${change.commit.slice(0, 7)})`
+    : change.title;
+}

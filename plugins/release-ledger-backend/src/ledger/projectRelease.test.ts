@@ -33,6 +33,8 @@ const project = (events: ReleaseEvent[]) =>
     events,
   });
 
+const sha = (n: number) => n.toString(16).padStart(40, 'a');
+
 describe('projectRelease', () => {
   it.each<[string, ReleaseEvent[], Partial<ReturnType<typeof project>>]>([
     [
@@ -244,6 +246,112 @@ describe('projectRelease', () => {
     expect(release.anomalies).toEqual([]);
   });
 
+  describe('the commits a release lists', () => {
+    const started = (commits: object[], extra: object = {}) =>
+      ev('release_started', 5, { commits, ...extra });
+
+    it('are changes of their own, unless a merged PR describes them', () => {
+      const release = project([
+        ev('pr_merged', 1, { prNumber: 12, title: 'Tax', author: 'ada' }),
+        ev('pr_merged', 2, { prNumber: 14, title: 'Cart', commit: sha(14) }),
+        started([
+          {
+            sha: sha(12),
+            subject: 'feat: tax (#12)',
+            prNumber: 12,
+            committedAt: '2026-11-27T09:00:00Z',
+          },
+          {
+            sha: sha(14),
+            subject: 'feat: cart',
+            committedAt: '2026-11-27T09:30:00Z',
+          },
+          {
+            sha: sha(15),
+            subject: 'Merge pull request #15 from org/x',
+            body: '\nfix(ui): spacing\n\nmore',
+            prNumber: 15,
+            isMerge: true,
+            committedAt: '2026-11-27T09:45:00Z',
+          },
+          { sha: sha(16), subject: 'chore: bump', author: 'bot' },
+        ]),
+      ]);
+      expect(release.changes).toEqual([
+        {
+          prNumber: 15,
+          title: 'fix(ui): spacing',
+          mergedAt: '2026-11-27T09:45:00.000Z',
+          commit: sha(15),
+          source: 'commit',
+        },
+        expect.objectContaining({
+          prNumber: 12,
+          title: 'Tax',
+          commit: sha(12),
+          source: 'pr_merged',
+        }),
+        expect.objectContaining({
+          prNumber: 14,
+          title: 'Cart',
+          commit: sha(14),
+          source: 'pr_merged',
+        }),
+        // No time of its own: the release's start.
+        {
+          title: 'chore: bump',
+          author: 'bot',
+          mergedAt: '2026-11-27T10:05:00.000Z',
+          commit: sha(16),
+          source: 'commit',
+        },
+      ]);
+      expect(release.commitCount).toBe(4);
+    });
+
+    it('a PR merged after the start takes the place of its commit, keeping the commit id', () => {
+      const release = project([
+        started([{ sha: sha(21), subject: 'feat: x (#21)', prNumber: 21 }]),
+        ev('pr_merged', 6, { prNumber: 21, title: 'X' }),
+      ]);
+      expect(release.changes).toEqual([
+        expect.objectContaining({
+          prNumber: 21,
+          title: 'X',
+          commit: sha(21),
+          source: 'pr_merged',
+        }),
+      ]);
+    });
+
+    it('fixes: the ones listed, and incidents named by fix: commits', () => {
+      const release = project([
+        started(
+          [
+            { sha: sha(1), subject: 'fix(pay): double charge, INC-42' },
+            { sha: sha(2), subject: 'feat: mentions INC-7 but is no fix' },
+            {
+              sha: sha(3),
+              subject: 'fix: PROJ-9 is a ticket, not an incident',
+            },
+            {
+              sha: sha(4),
+              subject: 'Merge pull request #4 from a/b',
+              body: 'fix: retry\n\nCloses inc-43',
+              isMerge: true,
+            },
+          ],
+          { fixes: ['payments@2026.11.20.1'] },
+        ),
+      ]);
+      expect(release.fixes).toEqual([
+        'payments@2026.11.20.1',
+        'INC-42',
+        'INC-43',
+      ]);
+    });
+  });
+
   describe('property: arrival order and duplicates do not matter', () => {
     // Every type: the ones without projection effects must not disturb it either.
     const types = RELEASE_EVENT_TYPES;
@@ -253,7 +361,23 @@ describe('projectRelease', () => {
     ): Record<string, unknown> => {
       switch (type) {
         case 'pr_merged':
-          return { prNumber: n % 4, title: `t${n}` };
+          return {
+            prNumber: n % 4,
+            title: `t${n}`,
+            ...(n % 3 === 0 ? { commit: sha(n % 4) } : {}),
+          };
+        case 'release_started':
+          // Commits that some merges describe (by PR number or commit) and some not.
+          return {
+            commits: [
+              {
+                sha: sha(n % 4),
+                subject: `fix: c${n} INC-${n % 3}`,
+                prNumber: n % 2 === 0 ? n % 4 : undefined,
+              },
+              { sha: sha(7), subject: 'direct push' },
+            ],
+          };
         case 'canary_started':
           return { weight: (n % 10) * 10 };
         case 'gate_evaluated':

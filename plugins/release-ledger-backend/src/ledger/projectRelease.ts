@@ -1,6 +1,8 @@
 import type {
   Release,
+  ReleaseChange,
   ReleaseEvent,
+  ReleaseEventOf,
   ReleaseEventType,
   ReleaseStatus,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -132,7 +134,11 @@ export function resumeFold(
   };
   return {
     release,
-    prNumbers: new Set(release.changes.map(c => c.prNumber)),
+    prNumbers: new Set(
+      release.changes.flatMap(c =>
+        c.prNumber === undefined ? [] : [c.prNumber],
+      ),
+    ),
   };
 }
 
@@ -168,30 +174,33 @@ export function applyEvent(fold: ReleaseFold, event: ReleaseEvent): void {
   }
 
   switch (event.type) {
-    case 'pr_merged': {
-      const a = event.attributes;
-      if (!fold.prNumbers.has(a.prNumber)) {
-        fold.prNumbers.add(a.prNumber);
-        release.changes.push({
-          prNumber: a.prNumber,
-          title: a.title,
-          author: a.author,
-          mergedAt: normaliseTime(a.mergedAt) ?? event.timestamp,
-          commit: a.commit ?? event.commit,
-          url: a.url,
-          customerVisible: a.customerVisible,
-        });
-      }
+    case 'pr_merged':
+      addMergedPr(fold, event);
       break;
-    }
-    case 'release_started':
+    case 'release_started': {
+      const a = event.attributes;
       release.startedAt ??= event.timestamp;
       release.environment = event.environment;
       release.version = event.version ?? release.version;
-      release.commit = event.commit ?? release.commit;
-      release.plan = event.attributes.plan ?? release.plan;
-      release.risk = event.attributes.risk ?? release.risk;
+      release.commit = event.commit ?? a.commit ?? release.commit;
+      release.previousCommit = a.previousCommit ?? release.previousCommit;
+      release.plan = a.plan ?? release.plan;
+      release.risk = a.risk ?? release.risk;
+      if (a.components?.length) release.components = a.components;
+      const fixes = [...(a.fixes ?? []), ...incidentsFixedBy(a.commits ?? [])];
+      if (fixes.length > 0) {
+        release.fixes = [...new Set([...(release.fixes ?? []), ...fixes])];
+      }
+      if (a.commits) {
+        release.commitCount = Math.max(a.commitCount ?? 0, a.commits.length);
+        for (const commit of a.commits) {
+          addCommit(fold, commit, event.timestamp);
+        }
+      } else if (a.commitCount !== undefined) {
+        release.commitCount = a.commitCount;
+      }
       break;
+    }
     case 'canary_started':
       release.canaryStartedAt ??= event.timestamp;
       release.canaryWeight = event.attributes.weight;
@@ -269,9 +278,112 @@ export function finishFold(fold: ReleaseFold): Release {
     delete release.outcome;
   }
   release.changes.sort(
-    (x, y) => x.mergedAt.localeCompare(y.mergedAt) || x.prNumber - y.prNumber,
+    (x, y) =>
+      x.mergedAt.localeCompare(y.mergedAt) ||
+      (x.prNumber ?? 0) - (y.prNumber ?? 0) ||
+      (x.commit ?? '').localeCompare(y.commit ?? ''),
   );
   return release;
+}
+
+/**
+ * The incidents named by the `fix:` commits of a release (`fix: … INC-123`
+ * in the subject or body): such a release is rework for an incident, as if
+ * it listed them in `fixes`. Only the `INC-` prefix is read from commits,
+ * so issue-tracker keys (PROJ-123) in ordinary fixes are not mistaken for
+ * incidents; other incident ids go in `fixes` explicitly.
+ */
+export function incidentsFixedBy(commits: readonly ListedCommit[]): string[] {
+  const ids = new Set<string>();
+  for (const commit of commits) {
+    const header = commit.isMerge
+      ? commit.body?.split('\n').find(l => l.trim()) ?? ''
+      : commit.subject;
+    if (!/^fix(\([^)]*\))?!?:/i.test(header.trim())) continue;
+    for (const m of `${commit.subject}\n${commit.body ?? ''}`.matchAll(
+      /\bINC-\d+\b/gi,
+    )) {
+      ids.add(m[0].toUpperCase());
+    }
+  }
+  return [...ids];
+}
+
+type ListedCommit = NonNullable<
+  ReleaseEventOf<'release_started'>['attributes']['commits']
+>[number];
+
+/** Whether two commit ids name the same commit (one may be abbreviated). */
+function sameCommit(a: string | undefined, b: string | undefined): boolean {
+  if (!a || !b) return false;
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  return x.startsWith(y) || y.startsWith(x);
+}
+
+/**
+ * A merged PR: the first merge of a PR stays; it takes the place of the
+ * commit the release listed for it (by PR number or by commit), keeping
+ * that commit's id when the event names none. Either order gives the same.
+ */
+function addMergedPr(fold: ReleaseFold, event: ReleaseEventOf<'pr_merged'>) {
+  const a = event.attributes;
+  const changes = fold.release.changes;
+  const commit = a.commit ?? event.commit;
+  const listed = changes.findIndex(
+    c =>
+      c.source === 'commit' &&
+      (c.prNumber === a.prNumber || sameCommit(c.commit, commit)),
+  );
+  if (fold.prNumbers.has(a.prNumber) && listed < 0) return;
+  const change: ReleaseChange = {
+    prNumber: a.prNumber,
+    title: a.title,
+    author: a.author,
+    mergedAt: normaliseTime(a.mergedAt) ?? event.timestamp,
+    commit: commit ?? (listed >= 0 ? changes[listed].commit : undefined),
+    url: a.url,
+    customerVisible: a.customerVisible,
+    source: 'pr_merged',
+  };
+  fold.prNumbers.add(a.prNumber);
+  if (listed >= 0) changes[listed] = change;
+  else changes.push(change);
+}
+
+/**
+ * A commit of the release's range: a change of its own unless a merged PR
+ * already describes it (then the PR gains its commit id if it had none).
+ * A merge commit's title is its PR's (the body's first line).
+ */
+function addCommit(fold: ReleaseFold, commit: ListedCommit, startedAt: string) {
+  const changes = fold.release.changes;
+  const sha = commit.sha.toLowerCase();
+  const described = changes.find(
+    c =>
+      (commit.prNumber !== undefined && c.prNumber === commit.prNumber) ||
+      sameCommit(c.commit, sha),
+  );
+  if (described) {
+    if (described.source !== 'commit') described.commit ??= sha;
+    return;
+  }
+  const prTitle = commit.isMerge
+    ? commit.body
+        ?.split('\n')
+        .map(l => l.trim())
+        .find(Boolean)
+    : undefined;
+  if (commit.prNumber !== undefined) fold.prNumbers.add(commit.prNumber);
+  changes.push({
+    prNumber: commit.prNumber,
+    title: prTitle ?? (commit.subject || sha.slice(0, 12)),
+    author: commit.author,
+    mergedAt:
+      normaliseTime(commit.committedAt ?? commit.authoredAt) ?? startedAt,
+    commit: sha,
+    source: 'commit',
+  });
 }
 
 /**

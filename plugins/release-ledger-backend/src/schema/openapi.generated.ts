@@ -1823,15 +1823,15 @@ export const spec = {
       },
       "ReleaseChange": {
         "type": "object",
-        "description": "A merged change shipped by the release.",
+        "description": "A change shipped by the release: a merged PR (pr_merged), or a mainline commit the release listed that no pr_merged describes.",
         "required": [
-          "prNumber",
           "title",
           "mergedAt"
         ],
         "properties": {
           "prNumber": {
-            "type": "integer"
+            "type": "integer",
+            "description": "Absent for a commit that names no PR."
           },
           "title": {
             "type": "string"
@@ -1841,7 +1841,8 @@ export const spec = {
           },
           "mergedAt": {
             "type": "string",
-            "format": "date-time"
+            "format": "date-time",
+            "description": "When it reached the mainline (the PR's merge, or the commit's time)."
           },
           "commit": {
             "type": "string"
@@ -1851,6 +1852,13 @@ export const spec = {
           },
           "customerVisible": {
             "type": "boolean"
+          },
+          "source": {
+            "type": "string",
+            "enum": [
+              "pr_merged",
+              "commit"
+            ]
           }
         }
       },
@@ -1977,6 +1985,28 @@ export const spec = {
           },
           "commit": {
             "type": "string"
+          },
+          "previousCommit": {
+            "type": "string",
+            "description": "The commit of the release before, the start of this release's range."
+          },
+          "commitCount": {
+            "type": "integer",
+            "description": "How many mainline commits the range holds."
+          },
+          "components": {
+            "type": "array",
+            "description": "Other catalog entities the release deploys.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "fixes": {
+            "type": "array",
+            "description": "Incidents or earlier releases this release fixes.",
+            "items": {
+              "type": "string"
+            }
           },
           "plan": {
             "type": "string"

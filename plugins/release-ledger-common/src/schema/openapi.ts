@@ -631,16 +631,22 @@ export interface components {
     };
     /** @enum {string} */
     IncidentSeverity: 'SEV-1' | 'SEV-2' | 'SEV-3' | 'SEV-4';
-    /** @description A merged change shipped by the release. */
+    /** @description A change shipped by the release: a merged PR (pr_merged), or a mainline commit the release listed that no pr_merged describes. */
     ReleaseChange: {
-      prNumber: number;
+      /** @description Absent for a commit that names no PR. */
+      prNumber?: number;
       title: string;
       author?: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description When it reached the mainline (the PR's merge, or the commit's time).
+       */
       mergedAt: string;
       commit?: string;
       url?: string;
       customerVisible?: boolean;
+      /** @enum {string} */
+      source?: 'pr_merged' | 'commit';
     };
     /** @description An incident attached to the release. */
     ReleaseIncident: {
@@ -685,6 +691,14 @@ export interface components {
       environment: string;
       version?: string;
       commit?: string;
+      /** @description The commit of the release before, the start of this release's range. */
+      previousCommit?: string;
+      /** @description How many mainline commits the range holds. */
+      commitCount?: number;
+      /** @description Other catalog entities the release deploys. */
+      components?: string[];
+      /** @description Incidents or earlier releases this release fixes. */
+      fixes?: string[];
       plan?: string;
       risk?: string;
       /** Format: date-time */

@@ -1,6 +1,7 @@
-import type {
-  Release,
-  ReleaseFootprint,
+import {
+  changeLabel,
+  type Release,
+  type ReleaseFootprint,
 } from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, section, SlackMessage } from './blockKit';
@@ -48,7 +49,7 @@ export function renderReleaseSummary(
   if (visible.length > 0) {
     lines.push(bold('Customer-visible changes'));
     for (const c of visible) {
-      const change = `#${c.prNumber} ${c.title}`;
+      const change = changeLabel(c);
       lines.push(`• ${c.url ? link(c.url, change) : escapeText(change)}`);
     }
   }

@@ -18,7 +18,10 @@ import {
 import { useApi } from '@backstage/core-plugin-api';
 import { ResponseError } from '@backstage/errors';
 import { EntityRefLink } from '@backstage/plugin-catalog-react';
-import type { ReleaseWithEvents } from '@release-ledger/plugin-release-ledger-common';
+import {
+  changeLabel,
+  type ReleaseWithEvents,
+} from '@release-ledger/plugin-release-ledger-common';
 import useAsync from 'react-use/esm/useAsync';
 import { releaseLedgerApiRef } from '../../api';
 import { decodeReleaseIdParam } from '../../hooks/useReleaseLink';
@@ -159,15 +162,15 @@ function Changes(props: { release: ReleaseWithEvents }) {
     <InfoCard title={`Merged changes (${changes.length})`}>
       {changes.length === 0 ? (
         <Typography variant="body2" className={classes.muted}>
-          No merged pull requests were recorded for this release.
+          No merged changes were recorded for this release.
         </Typography>
       ) : (
         <List dense disablePadding aria-label="Merged changes">
           {changes.map(change => {
-            const label = `#${change.prNumber} ${change.title}`;
+            const label = changeLabel(change);
             return (
               <ListItem
-                key={`${change.prNumber}:${change.mergedAt}`}
+                key={`${change.prNumber ?? change.commit}:${change.mergedAt}`}
                 disableGutters
               >
                 <ListItemText
