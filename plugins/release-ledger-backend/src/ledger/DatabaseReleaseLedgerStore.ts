@@ -39,6 +39,7 @@ import { GroupCommit } from '../database/GroupCommit';
 import { incidentIdOf } from './projectIncident';
 import type { LedgerProjector, ProjectedRelease } from './projectors';
 import { enqueueProjections, ProjectionQueue } from './projectionQueue';
+import { linkChanges, releaseEntitiesOf } from './changeLinks';
 
 import {
   AcceptedEvent,
@@ -329,10 +330,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     events: AcceptedEvent[],
   ): Promise<Array<'created' | 'duplicate'>> {
     const receivedAt = new Date().toISOString();
-    const releaseEvents = events.filter(belongsToRelease);
-    const releaseIds = [...new Set(releaseEvents.map(e => e.releaseId))].sort();
     await this.#lock(tx, events);
-    const identities = releaseIdentities(releaseEvents, releaseIds);
 
     // The first occurrence of an eventId in the batch is the candidate;
     // later ones in the same batch are duplicates by definition.
@@ -350,9 +348,22 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     const conflicts = await this.#conflicts(tx, events, firstIndex, created);
     // Thrown inside the transaction: nothing of these events is stored.
     if (conflicts.length > 0) throw new EventIdConflictError(conflicts);
-    const fresh = candidates.filter(e => created.has(e.eventId));
+    const stored = candidates.filter(e => created.has(e.eventId));
 
     if (this.eventLogOnly) return statusesOf(events, firstIndex, created);
+    // Merges sent without a release join the release that lists their
+    // commit, as copies stored and projected with this batch.
+    const links = await linkChanges(tx, stored, receivedAt);
+    const linked = await this.#bulk.insertNew(
+      tx,
+      EVENTS,
+      links.map(e => toEventRow(e, receivedAt)),
+    );
+    const newLinks = links.filter(e => linked.has(e.eventId));
+    const fresh: AcceptedEvent[] = [...stored, ...newLinks];
+    const releaseEvents = [...events.filter(belongsToRelease), ...newLinks];
+    const releaseIds = [...new Set(releaseEvents.map(e => e.releaseId))].sort();
+    const identities = releaseIdentities(releaseEvents, releaseIds);
     const previousStatus = new Map<string, Release['status']>();
     const projected = await this.#reproject(
       tx,
@@ -430,6 +441,10 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     for (const e of events) {
       const entityRef = belongsToRelease(e) ? e.releaseEntityRef : e.entityRef;
       if (entityRef) keys.add(`entity:${entityRef}`);
+      // A release start links the waiting merges of every entity it deploys.
+      if (belongsToRelease(e)) {
+        for (const ref of releaseEntitiesOf(e)) keys.add(`entity:${ref}`);
+      }
       const incidentId = incidentIdOf(e);
       if (incidentId) {
         keys.add(`incident:${incidentId}`);

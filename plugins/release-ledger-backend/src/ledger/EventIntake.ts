@@ -207,7 +207,25 @@ export class EventIntake {
           return undefined;
         }
       }
-      return {
+      let components: string[] | undefined;
+      if (e.type === 'release_started' && e.attributes.components) {
+        components = [];
+        for (const [k, ref] of e.attributes.components.entries()) {
+          const normalised = normaliseEntityRef(ref);
+          if (!normalised) {
+            issues.push({
+              field: field(i, `attributes.components.${k}`),
+              message: `'${ref.slice(
+                0,
+                100,
+              )}' is not an entity ref like component:default/payments`,
+            });
+            return undefined;
+          }
+          if (!components.includes(normalised)) components.push(normalised);
+        }
+      }
+      const validated: ValidatedEvent = {
         // The spread keeps each type paired with its validated attributes.
         ...e,
         eventId: e.eventId ?? deriveEventId(raw as Record<string, unknown>),
@@ -219,6 +237,11 @@ export class EventIntake {
         version: e.version,
         commit: e.commit,
       };
+      // Stored normalised, so the ledger compares and links them as refs.
+      if (validated.type === 'release_started' && components) {
+        validated.attributes = { ...validated.attributes, components };
+      }
+      return validated;
     });
 
     // Every event must resolve to exactly one catalog entity for its release.
@@ -240,7 +263,12 @@ export class EventIntake {
       }
     });
     const facts = await this.#lookUpEntities([
-      ...new Set(valid.flatMap(e => (e.entityRef ? [e.entityRef] : []))),
+      ...new Set(
+        valid.flatMap(e => [
+          ...(e.entityRef ? [e.entityRef] : []),
+          ...componentsOf(e),
+        ]),
+      ),
     ]);
     const accepted: AcceptedEvent[] = [];
     events.forEach((e, i) => {
@@ -249,6 +277,14 @@ export class EventIntake {
         issues.push({
           field: field(i, 'entityRef'),
           message: `${e.entityRef} is not in the catalog`,
+        });
+        return;
+      }
+      const unknownComponent = componentsOf(e).findIndex(c => !facts.has(c));
+      if (unknownComponent >= 0) {
+        issues.push({
+          field: field(i, `attributes.components.${unknownComponent}`),
+          message: `${componentsOf(e)[unknownComponent]} is not in the catalog`,
         });
         return;
       }
@@ -385,6 +421,11 @@ export class EventIntake {
     });
     return found;
   }
+}
+
+/** The other entities a release start deploys (normalised by the intake). */
+function componentsOf(e: ValidatedEvent): string[] {
+  return e.type === 'release_started' ? e.attributes.components ?? [] : [];
 }
 
 /** Lower-case `kind:namespace/name`, defaulting to `component:default/…`. */

@@ -121,6 +121,9 @@ export function planMessages(
     ) {
       continue;
     }
+    // Merges linked by commit arrive together with (or after) the release's
+    // start: the card lists them; a reply each would flood the thread.
+    if (event.type === 'pr_merged' && event.attributes.linkedFrom) continue;
     intents.push({
       dedupeKey: `reply:${event.eventId}`,
       kind: 'reply',
