@@ -150,6 +150,31 @@ export class LedgerClient {
   }
 
   /**
+   * The commit of the entity's most recently promoted release (other than
+   * `exceptReleaseId`): where the next release's range starts. Undefined
+   * when no promoted release names a commit.
+   */
+  async lastPromotedCommit(
+    entityRef: string,
+    exceptReleaseId?: string,
+  ): Promise<string | undefined> {
+    // Promoted and still rolling out, or finished as promoted.
+    const pages = await Promise.all(
+      [{ status: 'promoted' as const }, { outcome: 'promoted' as const }].map(
+        filter =>
+          this.client.GET('/releases', {
+            params: { query: { entityRef, limit: '20', ...filter } },
+          }),
+      ),
+    );
+    const promoted = pages
+      .flatMap(({ data }) => data?.items ?? [])
+      .filter(r => r.releaseId !== exceptReleaseId && r.commit && r.promotedAt)
+      .sort((a, b) => b.promotedAt!.localeCompare(a.promotedAt!));
+    return promoted[0]?.commit;
+  }
+
+  /**
    * The checklist pinned to the release, with its ticks; undefined when the
    * release has none (unknown, not started, or a ledger without checklists).
    */

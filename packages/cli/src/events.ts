@@ -124,6 +124,18 @@ export type StartCommandOptions = EnvelopeOptions & {
   plan?: string;
   risk?: string;
   changeCount?: number;
+  repo?: string;
+  previousCommit?: string;
+  component?: string[];
+  fixes?: string[];
+};
+
+/** The release's commits as `start` collected them (see gitRange.ts). */
+export type StartRange = {
+  commit: string;
+  previousCommit?: string;
+  commits?: unknown[];
+  commitCount?: number;
 };
 
 function definedEntries(
@@ -173,6 +185,7 @@ export function buildEvent(
 
 export function buildStartEvent(
   options: StartCommandOptions,
+  range?: StartRange,
 ): ReleaseEventInput {
   if (!options.entity) {
     throw new UsageError(
@@ -183,6 +196,12 @@ export function buildStartEvent(
     plan: options.plan,
     risk: options.risk,
     changeCount: options.changeCount,
+    components: options.component,
+    fixes: options.fixes,
+    commit: range?.commit,
+    previousCommit: range?.previousCommit ?? options.previousCommit,
+    commits: range?.commits,
+    commitCount: range?.commitCount,
   });
 }
 

@@ -13,6 +13,7 @@ import {
   parseCountArgument,
   parseNumberArgument,
   StartCommandOptions,
+  StartRange,
   UsageError,
 } from './events';
 import {
@@ -23,6 +24,8 @@ import {
 } from './exitCodes';
 import { formatEventResult, formatEvidence, formatProgress } from './format';
 import { checklistHold, parseDurationArgument, runGate } from './gate';
+import { addLintPrCommand } from './lintPr';
+import { collectRange, isGitCheckout, resolveCommit } from './gitRange';
 
 /** What the CLI touches outside itself; tests pass their own. */
 export type CliIo = {
@@ -98,6 +101,57 @@ function withEnvelopeOptions(command: Command): Command {
       'extra attribute, repeatable; numbers, true, false and null are sent as JSON (quote as \'k="42"\' for text)',
       collectAttribute,
     );
+}
+
+const START_COMMITS_HELP = `
+The release's commits: with --repo, start lists the mainline commits
+(git log --first-parent) from the previous release's commit to --commit,
+so the ledger links merged PRs to the release and measures lead time per
+change. The previous commit is --previous-commit, or the commit of the
+entity's last promoted release; the first release of an entity lists none.
+A shallow clone must reach the previous commit (actions/checkout:
+fetch-depth: 0).`;
+
+function collectList(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/**
+ * The release's range from the checkout at --repo: --commit (default HEAD)
+ * back to --previous-commit or the entity's last promoted release's commit.
+ */
+async function collectReleaseRange(
+  options: StartCommandOptions,
+  client: LedgerClient,
+  io: CliIo,
+): Promise<StartRange> {
+  const dir = options.repo!;
+  if (!(await isGitCheckout(dir))) {
+    throw new UsageError(`--repo: ${dir} is not a git checkout`);
+  }
+  const commit = await resolveCommit(dir, options.commit ?? 'HEAD').catch(
+    () => {
+      throw new UsageError(
+        `--commit: ${options.commit} is not a commit of the repository at ${dir}`,
+      );
+    },
+  );
+  const previous =
+    options.previousCommit ??
+    (await client.lastPromotedCommit(options.entity!, options.release));
+  if (!previous) {
+    io.stderr(
+      `no earlier promoted release of ${options.entity} names a commit: this release lists no commits (pass --previous-commit <sha> to list a range)`,
+    );
+    return { commit };
+  }
+  const range = await collectRange({ dir, commit, previousCommit: previous });
+  io.stderr(
+    `listed ${range.commits.length}${
+      range.commitCount > range.commits.length ? ` of ${range.commitCount}` : ''
+    } commit(s) of ${previous.slice(0, 12)}..${commit.slice(0, 12)}`,
+  );
+  return range;
 }
 
 function resolveClient(options: ConnectionOptions, io: CliIo): LedgerClient {
@@ -200,12 +254,37 @@ export async function run(args: string[], io: CliIo): Promise<number> {
           '--change-count <n>',
           'number of changes in the release',
           parseCountArgument,
+        )
+        .option(
+          '--repo <dir>',
+          "list the release's mainline commits from the git checkout at <dir> (e.g. .): previous release's commit..--commit (default HEAD)",
+        )
+        .option(
+          '--previous-commit <sha>',
+          "start of the range (default: the commit of the entity's last promoted release, asked from the ledger)",
+        )
+        .option(
+          '--component <ref>',
+          'another catalog entity this release deploys, repeatable',
+          collectList,
+        )
+        .option(
+          '--fixes <id>',
+          'an incident (INC-123) or earlier release this release fixes, repeatable',
+          collectList,
         ),
     ),
   )
-    .addHelpText('after', `${IDEMPOTENCY_HELP}\n${EXIT_HELP}\n${ENV_HELP}`)
+    .addHelpText(
+      'after',
+      `${START_COMMITS_HELP}\n${IDEMPOTENCY_HELP}\n${EXIT_HELP}\n${ENV_HELP}`,
+    )
     .action(async (options: StartCommandOptions & ConnectionOptions) => {
-      exitCode = await postEvent(buildStartEvent(options), options, io);
+      const client = resolveClient(options, io);
+      const range = options.repo
+        ? await collectReleaseRange(options, client, io)
+        : undefined;
+      exitCode = await postEvent(buildStartEvent(options, range), options, io);
     });
 
   withEnvelopeOptions(
@@ -375,6 +454,9 @@ ${ENV_HELP}`,
     );
 
   try {
+    addLintPrCommand(program, io, code => {
+      exitCode = code;
+    });
     await program.parseAsync(args, { from: 'user' });
     return exitCode;
   } catch (error) {
