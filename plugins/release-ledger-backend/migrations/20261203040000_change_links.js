@@ -1,7 +1,8 @@
 // @ts-check
 
 /**
- * Merged changes linked to releases by commit (see src/ledger/changeLinks.ts).
+ * Merged changes linked to releases by commit (see src/ledger/changeLinks.ts),
+ * and the other entities a release deploys.
  *
  * - release_ledger_release_commits: the mainline commits each release ships,
  *   from its release_started, per entity it deploys. The first release that
@@ -22,6 +23,13 @@ exports.up = async function up(knex) {
     table.primary(['entity_ref', 'sha']);
     table.index(['release_id'], 'release_ledger_release_commits_release_idx');
   });
+  await knex.schema.createTable('release_ledger_release_components', table => {
+    table.comment('The other entities each release deploys (its components)');
+    table.string('release_id', 255).notNullable();
+    table.string('entity_ref', 255).notNullable();
+    table.primary(['release_id', 'entity_ref']);
+    table.index(['entity_ref'], 'release_ledger_release_components_entity_idx');
+  });
   await knex.schema.createTable('release_ledger_unlinked_changes', table => {
     table.comment('Merged changes waiting for the release that ships them');
     table.string('event_id', 255).primary();
@@ -36,5 +44,6 @@ exports.up = async function up(knex) {
 /** @param {import('knex').Knex} knex */
 exports.down = async function down(knex) {
   await knex.schema.dropTable('release_ledger_unlinked_changes');
+  await knex.schema.dropTable('release_ledger_release_components');
   await knex.schema.dropTable('release_ledger_release_commits');
 };

@@ -39,7 +39,11 @@ import { GroupCommit } from '../database/GroupCommit';
 import { incidentIdOf } from './projectIncident';
 import type { LedgerProjector, ProjectedRelease } from './projectors';
 import { enqueueProjections, ProjectionQueue } from './projectionQueue';
-import { linkChanges, releaseEntitiesOf } from './changeLinks';
+import {
+  linkChanges,
+  RELEASE_COMPONENTS,
+  releaseEntitiesOf,
+} from './changeLinks';
 
 import {
   AcceptedEvent,
@@ -609,7 +613,20 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       ])
       .limit(filter.limit + 1)
       .select('release_id', 'sort_at', 'projection');
-    if (filter.entityRef) query.where('entity_ref', filter.entityRef);
+    if (filter.entityRef) {
+      const entityRef = filter.entityRef;
+      // Its own releases, and those that deploy it as a component.
+      query.where(q =>
+        q
+          .where('entity_ref', entityRef)
+          .orWhereIn(
+            'release_id',
+            this.db(RELEASE_COMPONENTS)
+              .where('entity_ref', entityRef)
+              .select('release_id'),
+          ),
+      );
+    }
     if (filter.ownerRef) query.where('owner_ref', filter.ownerRef);
     if (filter.status) query.where('status', filter.status);
     if (filter.outcome) query.where('outcome', filter.outcome);

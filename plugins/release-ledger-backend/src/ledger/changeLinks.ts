@@ -22,6 +22,8 @@ import type { AcceptedEvent, AcceptedReleaseEvent } from './ReleaseLedgerStore';
 
 export const RELEASE_COMMITS = 'release_ledger_release_commits';
 export const UNLINKED_CHANGES = 'release_ledger_unlinked_changes';
+/** The other entities each release deploys: their release lists include it. */
+export const RELEASE_COMPONENTS = 'release_ledger_release_components';
 
 type ReleaseCommitRow = { entity_ref: string; sha: string; release_id: string };
 type UnlinkedChangeRow = {
@@ -80,7 +82,7 @@ function chunks<T>(items: T[], size: number): T[][] {
 
 /**
  * Links the fresh events of an append (already inserted): records the
- * commits of fresh release starts, links waiting merges to them, links
+ * components and commits of fresh release starts, links waiting merges to them, links
  * fresh merges without a release to the release that lists their commit or
  * leaves them waiting. Answers the linked copies to store and project with
  * the batch (the caller inserts them).
@@ -103,6 +105,15 @@ export async function linkChanges(
   const startEntity = new Map<string, string>();
   for (const start of starts) {
     startEntity.set(start.releaseId, start.releaseEntityRef);
+    const components = releaseEntitiesOf(start)
+      .filter(ref => ref !== start.releaseEntityRef)
+      .map(ref => ({ release_id: start.releaseId, entity_ref: ref }));
+    if (components.length > 0) {
+      await tx(RELEASE_COMPONENTS)
+        .insert(components)
+        .onConflict(['release_id', 'entity_ref'])
+        .ignore();
+    }
     const rows: ReleaseCommitRow[] = [];
     for (const entityRef of releaseEntitiesOf(start)) {
       for (const sha of releaseCommitsOf(start)) {

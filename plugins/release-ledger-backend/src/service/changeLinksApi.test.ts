@@ -238,6 +238,22 @@ describe.each(databases.eachSupportedId())(
       expect(res.status).toBe(201);
       const r = await release('payments@5');
       expect(r.components).toEqual(['component:default/payments-worker']);
+      // The component's release list includes it, as its own entity's does.
+      for (const entityRef of [
+        'component:default/payments-worker',
+        'component:default/payments-api',
+      ]) {
+        const list = await request(server)
+          .get(
+            `/api/release-ledger/releases?entityRef=${encodeURIComponent(
+              entityRef,
+            )}`,
+          )
+          .set('Authorization', user);
+        expect(list.body.items.map((i: any) => i.releaseId)).toEqual([
+          'payments@5',
+        ]);
+      }
       expect(r.changes).toEqual([
         expect.objectContaining({ prNumber: 71, source: 'pr_merged' }),
       ]);
