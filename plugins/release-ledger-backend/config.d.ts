@@ -17,6 +17,20 @@ export interface Config {
        */
       maxFutureSkewMs?: number;
     };
+    notes?: {
+      /**
+       * Release notes are flagged when more than this share (0 to 1) of the
+       * release's commits do not follow Conventional Commits. Default 0.25.
+       */
+      maxNonConventionalShare?: number;
+      /**
+       * commitlint rules over @commitlint/config-conventional's, in
+       * commitlint's format, e.g. `{ subject-case: [0], type-enum: [2,
+       * always, [feat, fix, ops]] }`. Each commit's findings are shown in
+       * its release notes; `release-ledger lint-pr` uses the defaults.
+       */
+      commitlintRules?: { [rule: string]: unknown };
+    };
     benchmark?: {
       /**
        * For `yarn bench:ingest`'s `store` target only, never in production:

@@ -18,6 +18,7 @@ import { GateProviders } from './gates/providers/GateProviders';
 import { createLedger } from './ledger/createLedger';
 import { ModuleProjectors } from './ledger/ModuleProjectors';
 import { createMetrics } from './metrics/createMetrics';
+import { createNotes } from './notes/createNotes';
 import { createRouter } from './service/router';
 
 /**
@@ -76,6 +77,11 @@ export const releaseLedgerPlugin = createBackendPlugin({
           db,
           ledger: ledger.store,
         });
+        const notes = await createNotes({
+          ...deps,
+          config: deps.config,
+          ledger: ledger.store,
+        });
         // Order matters: comms replies in the thread of the release metrics
         // attributed an incident to; modules see both.
         ledger.store.addProjectors([
@@ -127,6 +133,7 @@ export const releaseLedgerPlugin = createBackendPlugin({
             comms: comms.service,
             gates,
             checklists: checklists.service,
+            notes: notes.service,
             maxBodySize: config.maxBodySize,
           }),
         );

@@ -81,7 +81,9 @@ function entryLine(entry: ReleaseNoteEntry): string {
     ? ' · added and reverted in this release'
     : '';
   const subject = escapeMarkdown(oneLine(entry.subject));
-  return `* ${scope}${subject}${pr} (${shortSha(entry.sha)})${inRelease}`;
+  // A change known only from its PR (no commits listed) has no sha.
+  const sha = entry.sha ? ` (${shortSha(entry.sha)})` : '';
+  return `* ${scope}${subject}${pr}${sha}${inRelease}`;
 }
 
 function oneLine(text: string): string {

@@ -277,6 +277,62 @@ export const spec = {
         }
       }
     },
+    "/releases/{releaseId}/notes": {
+      "get": {
+        "operationId": "GetReleaseNotes",
+        "summary": "The release's notes, from its commits (Conventional Commits), with commitlint's findings.",
+        "description": "Built from the mainline commits `release_started` lists (or, for a\nrelease that lists none, its merged PRs' titles): grouped into\nbreaking changes, features, fixes, performance, reverts and other\nchanges, with PR links; commits that do not follow Conventional\nCommits are listed apart and counted, and the notes are flagged when\ntheir share passes `releaseLedger.notes.maxNonConventionalShare`.\n`format=markdown` answers a CHANGELOG section as a download.\n",
+        "parameters": [
+          {
+            "name": "releaseId",
+            "in": "path",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 200
+            }
+          },
+          {
+            "name": "format",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "json",
+                "markdown"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The notes.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ReleaseNotes"
+                }
+              },
+              "text/markdown": {
+                "schema": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          },
+          "404": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
     "/releases/{releaseId}/gates/evaluate": {
       "post": {
         "operationId": "EvaluateReleaseGate",
@@ -1859,6 +1915,202 @@ export const spec = {
               "pr_merged",
               "commit"
             ]
+          }
+        }
+      },
+      "CommitLintFinding": {
+        "type": "object",
+        "description": "What a commitlint rule found wrong with a commit message.",
+        "required": [
+          "level",
+          "rule",
+          "message"
+        ],
+        "properties": {
+          "level": {
+            "type": "string",
+            "enum": [
+              "error",
+              "warning"
+            ]
+          },
+          "rule": {
+            "type": "string"
+          },
+          "message": {
+            "type": "string"
+          }
+        }
+      },
+      "ReleaseNoteRevert": {
+        "type": "object",
+        "required": [
+          "inRelease"
+        ],
+        "properties": {
+          "sha": {
+            "type": "string"
+          },
+          "header": {
+            "type": "string"
+          },
+          "inRelease": {
+            "type": "boolean",
+            "description": "The reverted commit is in the same release, so it is left out of the other sections."
+          }
+        }
+      },
+      "ReleaseNoteEntry": {
+        "type": "object",
+        "description": "One commit of a release, as its notes show it.",
+        "required": [
+          "sha",
+          "subject",
+          "breaking",
+          "findings"
+        ],
+        "properties": {
+          "sha": {
+            "type": "string"
+          },
+          "type": {
+            "type": "string"
+          },
+          "scope": {
+            "type": "string"
+          },
+          "subject": {
+            "type": "string"
+          },
+          "breaking": {
+            "type": "boolean"
+          },
+          "breakingNote": {
+            "type": "string"
+          },
+          "prNumber": {
+            "type": "integer"
+          },
+          "url": {
+            "type": "string"
+          },
+          "author": {
+            "type": "string"
+          },
+          "reverts": {
+            "$ref": "#/components/schemas/ReleaseNoteRevert"
+          },
+          "findings": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/CommitLintFinding"
+            }
+          }
+        }
+      },
+      "ReleaseNoteSection": {
+        "type": "object",
+        "required": [
+          "kind",
+          "title",
+          "entries"
+        ],
+        "properties": {
+          "kind": {
+            "type": "string",
+            "enum": [
+              "breaking",
+              "features",
+              "fixes",
+              "performance",
+              "reverts",
+              "others"
+            ]
+          },
+          "title": {
+            "type": "string"
+          },
+          "entries": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ReleaseNoteEntry"
+            }
+          }
+        }
+      },
+      "ReleaseNotes": {
+        "type": "object",
+        "required": [
+          "releaseId",
+          "sections",
+          "nonConventional",
+          "counts",
+          "nonConventionalShare",
+          "maxNonConventionalShare",
+          "flagged"
+        ],
+        "properties": {
+          "releaseId": {
+            "type": "string"
+          },
+          "sections": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ReleaseNoteSection"
+            }
+          },
+          "nonConventional": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/ReleaseNoteEntry"
+            }
+          },
+          "counts": {
+            "type": "object",
+            "required": [
+              "commits",
+              "conventional",
+              "nonConventional",
+              "breaking"
+            ],
+            "properties": {
+              "commits": {
+                "type": "integer"
+              },
+              "conventional": {
+                "type": "integer"
+              },
+              "nonConventional": {
+                "type": "integer"
+              },
+              "breaking": {
+                "type": "integer"
+              }
+            }
+          },
+          "nonConventionalShare": {
+            "type": "number"
+          },
+          "maxNonConventionalShare": {
+            "type": "number"
+          },
+          "flagged": {
+            "type": "boolean"
+          },
+          "truncated": {
+            "type": "object",
+            "required": [
+              "sent",
+              "total"
+            ],
+            "properties": {
+              "sent": {
+                "type": "integer"
+              },
+              "total": {
+                "type": "integer"
+              }
+            }
           }
         }
       },

@@ -111,6 +111,7 @@ describe.each(databases.eachSupportedId())(
         ['GET', '/releases/%00'],
         ['GET', '/releases/x%00y/comms'],
         ['GET', '/releases/%00/checklist'],
+        ['GET', '/releases/%00/notes'],
         ['GET', '/releases/%00/gates'],
         ['POST', '/releases/%00/gates/evaluate'],
         ['POST', '/releases/%00/gates/replay'],

@@ -363,6 +363,7 @@ describe.each(databases.eachSupportedId())(
         (v: string) => `/releases/${encodeURIComponent(v)}`,
         (v: string) => `/releases/${encodeURIComponent(v)}/comms`,
         (v: string) => `/releases/${encodeURIComponent(v)}/checklist`,
+        (v: string) => `/releases/${encodeURIComponent(v)}/notes`,
         (v: string) => `/releases/${encodeURIComponent(v)}/gates`,
         (v: string) => `/metrics?scope=entity&ref=${encodeURIComponent(v)}`,
         (v: string) => `/metrics?scope=org&window=${encodeURIComponent(v)}`,

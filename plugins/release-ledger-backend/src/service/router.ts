@@ -23,6 +23,7 @@ import {
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
 import type { ChecklistService } from '../checklists/ChecklistService';
+import type { NotesService } from '../notes/NotesService';
 import type { CommsService } from '../comms/CommsService';
 import type { MetricsStore } from '../metrics/DatabaseMetricsStore';
 import type { GateService } from '../gates/GateService';
@@ -45,6 +46,8 @@ export type RouterOptions = {
   gates: GateService;
   /** The checklists pinned to releases, with their ticks. */
   checklists: Pick<ChecklistService, 'get'>;
+  /** Release notes from the releases' commits. */
+  notes: Pick<NotesService, 'get' | 'markdown'>;
   httpAuth: HttpAuthService;
   permissions: PermissionsService;
   logger: LoggerService;
@@ -433,6 +436,24 @@ export async function createRouter(
       );
     }
     res.json(checklist);
+  });
+
+  router.get('/releases/:releaseId/notes', async (req, res) => {
+    await authorizeRead(req);
+    const { releaseId } = req.params;
+    const unknown = () =>
+      new NotFoundError(`release ${releaseId} is not in the ledger`);
+    if (req.query.format === 'markdown') {
+      const markdown = await options.notes.markdown(releaseId);
+      if (markdown === undefined) throw unknown();
+      // A download named after the release (only safe characters in the name).
+      const file = `${releaseId.replace(/[^A-Za-z0-9._-]+/g, '-')}-notes.md`;
+      res.type('text/markdown; charset=utf-8').attachment(file).send(markdown);
+      return;
+    }
+    const notes = await options.notes.get(releaseId);
+    if (!notes) throw unknown();
+    res.json(notes);
   });
 
   router.get('/releases/:releaseId/gates', async (req, res) => {

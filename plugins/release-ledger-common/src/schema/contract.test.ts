@@ -5,6 +5,7 @@ import type { CommsStatus, ReleaseComms } from '../commsApi';
 import type { ReleaseEvent, ReleaseEventInput } from '../events';
 import type { GateEvaluationStarted, GateReplay, ReleaseGates } from '../gates';
 import type { LedgerStatus } from '../ledgerStatus';
+import type { ReleaseNotes } from '../notes';
 import type { MetricsResponse, WeeklyNote } from '../metricsApi';
 import type { IngestResult, ReleasePage, ReleaseWithEvents } from '../releases';
 import type { components, paths } from './openapi';
@@ -107,6 +108,7 @@ expectExact<GateReplay, Schemas['GateReplay']>();
 expectExact<MetricsResponse, Schemas['MetricsResponse']>();
 expectExact<WeeklyNote, Schemas['WeeklyNote']>();
 expectExact<ReleaseChecklist, Schemas['ReleaseChecklist']>();
+expectExact<ReleaseNotes, Schemas['ReleaseNotes']>();
 
 // Events: the envelope and its type enum are exact. The spec leaves
 // attributes an object (the event contract types them per event type), so a

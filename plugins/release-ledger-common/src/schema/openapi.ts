@@ -114,6 +114,32 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/releases/{releaseId}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The release's notes, from its commits (Conventional Commits), with commitlint's findings.
+     * @description Built from the mainline commits `release_started` lists (or, for a
+     *     release that lists none, its merged PRs' titles): grouped into
+     *     breaking changes, features, fixes, performance, reverts and other
+     *     changes, with PR links; commits that do not follow Conventional
+     *     Commits are listed apart and counted, and the notes are flagged when
+     *     their share passes `releaseLedger.notes.maxNonConventionalShare`.
+     *     `format=markdown` answers a CHANGELOG section as a download.
+     */
+    get: operations['GetReleaseNotes'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/releases/{releaseId}/gates/evaluate': {
     parameters: {
       query?: never;
@@ -648,6 +674,63 @@ export interface components {
       /** @enum {string} */
       source?: 'pr_merged' | 'commit';
     };
+    /** @description What a commitlint rule found wrong with a commit message. */
+    CommitLintFinding: {
+      /** @enum {string} */
+      level: 'error' | 'warning';
+      rule: string;
+      message: string;
+    };
+    ReleaseNoteRevert: {
+      sha?: string;
+      header?: string;
+      /** @description The reverted commit is in the same release, so it is left out of the other sections. */
+      inRelease: boolean;
+    };
+    /** @description One commit of a release, as its notes show it. */
+    ReleaseNoteEntry: {
+      sha: string;
+      type?: string;
+      scope?: string;
+      subject: string;
+      breaking: boolean;
+      breakingNote?: string;
+      prNumber?: number;
+      url?: string;
+      author?: string;
+      reverts?: components['schemas']['ReleaseNoteRevert'];
+      findings: components['schemas']['CommitLintFinding'][];
+    };
+    ReleaseNoteSection: {
+      /** @enum {string} */
+      kind:
+        | 'breaking'
+        | 'features'
+        | 'fixes'
+        | 'performance'
+        | 'reverts'
+        | 'others';
+      title: string;
+      entries: components['schemas']['ReleaseNoteEntry'][];
+    };
+    ReleaseNotes: {
+      releaseId: string;
+      sections: components['schemas']['ReleaseNoteSection'][];
+      nonConventional: components['schemas']['ReleaseNoteEntry'][];
+      counts: {
+        commits: number;
+        conventional: number;
+        nonConventional: number;
+        breaking: number;
+      };
+      nonConventionalShare: number;
+      maxNonConventionalShare: number;
+      flagged: boolean;
+      truncated?: {
+        sent: number;
+        total: number;
+      };
+    };
     /** @description An incident attached to the release. */
     ReleaseIncident: {
       incidentId: string;
@@ -1059,6 +1142,34 @@ export interface operations {
           'application/json': components['schemas']['ReleaseChecklist'];
         };
       };
+      401: components['responses']['Error'];
+      404: components['responses']['Error'];
+    };
+  };
+  GetReleaseNotes: {
+    parameters: {
+      query?: {
+        format?: 'json' | 'markdown';
+      };
+      header?: never;
+      path: {
+        releaseId: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The notes. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ReleaseNotes'];
+          'text/markdown': string;
+        };
+      };
+      400: components['responses']['Error'];
       401: components['responses']['Error'];
       404: components['responses']['Error'];
     };
