@@ -63,6 +63,11 @@ export const releaseLedgerPlugin = createBackendPlugin({
         // First: it runs the migrations every capability's tables need.
         const ledger = await createLedger({ ...deps, config });
         const metrics = createMetrics({ ...deps, db, config: config.metrics });
+        const notes = await createNotes({
+          ...deps,
+          config: deps.config,
+          ledger: ledger.store,
+        });
         const comms = createComms({
           ...deps,
           db,
@@ -71,15 +76,11 @@ export const releaseLedgerPlugin = createBackendPlugin({
           footprints: {
             getReleaseFootprint: id => metrics.store.getFootprint(id),
           },
+          notes: notes.service,
         });
         const checklists = createChecklists({
           ...deps,
           db,
-          ledger: ledger.store,
-        });
-        const notes = await createNotes({
-          ...deps,
-          config: deps.config,
           ledger: ledger.store,
         });
         // Order matters: comms replies in the thread of the release metrics

@@ -29,6 +29,7 @@ export function createComms(options: {
   logger: LoggerService;
   releases: WorkerSources['releases'];
   footprints: WorkerSources['footprints'];
+  notes?: WorkerSources['notes'];
 }) {
   const { config, logger } = options;
   for (const problem of config.problems) {
@@ -50,6 +51,7 @@ export function createComms(options: {
   const sources: WorkerSources = {
     releases: options.releases,
     footprints: options.footprints,
+    notes: options.notes,
     routing: new ReleaseRouting({
       catalog: options.catalog,
       auth: options.auth,

@@ -98,6 +98,56 @@ describe.each(databases.eachSupportedId())('OutboxWorker on %p', databaseId => {
     expect(slack.duplicates()).toEqual([]);
   });
 
+  it("adds the release's notes to its summary, and sends the summary without them when they fail", async () => {
+    const { store, worker, drain } = await setup();
+    await appendAndProject(store, [
+      ...lifecycle('r-notes'),
+      ...lifecycle('r-no-notes', 'svc-1'),
+    ]);
+    const notesOf = async (release: { releaseId: string }) => {
+      if (release.releaseId === 'r-no-notes') throw new Error('lint exploded');
+      return {
+        releaseId: release.releaseId,
+        sections: [
+          {
+            kind: 'features' as const,
+            title: 'Features',
+            entries: [
+              {
+                sha: 'abcdef1',
+                subject: 'refunds',
+                breaking: false,
+                findings: [],
+              },
+            ],
+          },
+        ],
+        nonConventional: [],
+        counts: {
+          commits: 1,
+          conventional: 1,
+          nonConventional: 0,
+          breaking: 0,
+        },
+        nonConventionalShare: 0,
+        maxNonConventionalShare: 0.25,
+        flagged: false,
+      };
+    };
+    const counts = await drain([worker({ notes: { notesOf } })]);
+    expect(counts).toMatchObject({ pending: 0, parked: 0, delivered: 10 });
+    const summary = (channel: string) => {
+      const [parent] = slack.channelMessages(channel);
+      return slack
+        .thread(channel, parent.ts)
+        .find(m => m.text?.startsWith('Summary'))!;
+    };
+    expect(textOf(summary('#svc-0-releases'))).toContain(
+      '*Release notes* Features 1',
+    );
+    expect(textOf(summary('#svc-1-releases'))).not.toContain('Release notes');
+  });
+
   it('replies in the release thread for an incident sent without a release and attributed to it by its window; an unattributed one has no thread', async () => {
     const { store, worker, drain, outbox } = await setup();
     await appendAndProject(store, lifecycle('r-inc'));

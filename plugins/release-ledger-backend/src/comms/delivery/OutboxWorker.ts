@@ -3,6 +3,7 @@ import type {
   Release,
   ReleaseEvent,
   ReleaseFootprint,
+  ReleaseNotes,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
 import { randomUUID } from 'node:crypto';
@@ -47,6 +48,10 @@ export type WorkerSources = {
   routing: {
     channelFor(release: Release): Promise<ChannelDecision>;
     contextFor(release: Release): Promise<MessageContext>;
+  };
+  /** Release notes for summaries; optional (a summary without them is still sent). */
+  notes?: {
+    notesOf(release: ReleaseWithEvents): Promise<ReleaseNotes>;
   };
 };
 
@@ -310,14 +315,30 @@ export class OutboxWorker {
     const release = await this.#o.releases.getRelease(row.release_id);
     if (!release) return composeMessage({ row });
     const needsFootprint = row.kind === 'summary' || row.kind === 'pm_summary';
-    const [ctx, footprint, event] = await Promise.all([
+    const [ctx, footprint, event, notes] = await Promise.all([
       this.#o.routing.contextFor(release),
       needsFootprint
         ? this.#o.footprints.getReleaseFootprint(release.releaseId)
         : Promise.resolve(undefined),
       unlistedEvent(row, release, this.#o.releases),
+      needsFootprint ? this.#notesOf(release) : Promise.resolve(undefined),
     ]);
-    return composeMessage({ row, release, footprint, ctx, event });
+    return composeMessage({ row, release, footprint, ctx, event, notes });
+  }
+
+  /** The notes for a summary; a summary without them beats no summary. */
+  async #notesOf(
+    release: ReleaseWithEvents,
+  ): Promise<ReleaseNotes | undefined> {
+    if (!this.#o.notes) return undefined;
+    try {
+      return await this.#o.notes.notesOf(release);
+    } catch (error) {
+      this.#o.logger.warn(
+        `release-ledger: the summary of ${release.releaseId} goes without release notes: ${error}`,
+      );
+      return undefined;
+    }
   }
 
   async #send(

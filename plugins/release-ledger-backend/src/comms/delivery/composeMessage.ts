@@ -1,6 +1,7 @@
 import type {
   ReleaseEvent,
   ReleaseFootprint,
+  ReleaseNotes,
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
 import { createHash } from 'node:crypto';
@@ -23,6 +24,8 @@ export type ComposeInput = {
   ctx?: MessageContext;
   /** A reply's event when the release's events do not list it (see unlistedEvent). */
   event?: ReleaseEvent;
+  /** The release's notes, for a summary (when the notes capability is wired). */
+  notes?: ReleaseNotes;
 };
 
 /**
@@ -31,7 +34,7 @@ export type ComposeInput = {
  * the latest status and the ingest transaction never waits on the catalog.
  */
 export function composeMessage(input: ComposeInput): Composed {
-  const { row, release, footprint, ctx } = input;
+  const { row, release, footprint, ctx, notes } = input;
   if (row.kind === 'post') {
     return row.rendered
       ? { ok: true, message: JSON.parse(row.rendered), broadcast: false }
@@ -52,7 +55,7 @@ export function composeMessage(input: ComposeInput): Composed {
     case 'pm_summary':
       return {
         ok: true,
-        message: renderReleaseSummary(release, footprint, ctx),
+        message: renderReleaseSummary(release, footprint, ctx, notes),
         broadcast: false,
       };
     case 'reply': {

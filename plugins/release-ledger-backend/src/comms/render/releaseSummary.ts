@@ -2,6 +2,7 @@ import {
   changeLabel,
   type Release,
   type ReleaseFootprint,
+  type ReleaseNotes,
 } from '@release-ledger/plugin-release-ledger-common';
 import { bold, code, escapeText, link } from '../mrkdwn';
 import { context, fitMessage, section, SlackMessage } from './blockKit';
@@ -11,12 +12,15 @@ import type { MessageContext } from './statusCard';
 /**
  * The post-release summary that closes the thread (and, calmer, goes to the
  * PM/CS channel): version, risk, flags toggled, customer-visible changes,
- * this release's lead time, and its time to restore if it failed.
+ * its release notes in brief (what kinds of change, the breaking ones by
+ * name, the non-conventional share when it is flagged), this release's lead
+ * time, and its time to restore if it failed.
  */
 export function renderReleaseSummary(
   release: Release,
   footprint: ReleaseFootprint | undefined,
   ctx: MessageContext,
+  notes?: ReleaseNotes,
 ): SlackMessage {
   const title = `${ctx.entityTitle} ${release.version ?? release.releaseId}`;
   const outcome =
@@ -53,6 +57,7 @@ export function renderReleaseSummary(
       lines.push(`• ${c.url ? link(c.url, change) : escapeText(change)}`);
     }
   }
+  if (notes) lines.push(...notesLines(notes, ctx));
   const lead = median(footprint?.leadTimesMs ?? []);
   if (lead !== undefined) {
     lines.push(
@@ -80,4 +85,45 @@ export function renderReleaseSummary(
     },
     ctx.releaseUrl,
   );
+}
+
+/** Breaking changes named (a few), the other sections counted. */
+const MAX_BREAKING_LISTED = 5;
+
+function notesLines(notes: ReleaseNotes, ctx: MessageContext): string[] {
+  if (notes.counts.commits === 0) return [];
+  const counts = notes.sections.map(s => `${s.title} ${s.entries.length}`);
+  if (notes.counts.nonConventional > 0) {
+    counts.push(`Not conventional ${notes.counts.nonConventional}`);
+  }
+  const lines = [`${bold('Release notes')} ${counts.join(' · ')}`];
+  const breaking =
+    notes.sections.find(s => s.kind === 'breaking')?.entries ?? [];
+  for (const entry of breaking.slice(0, MAX_BREAKING_LISTED)) {
+    const text = `${entry.scope ? `${entry.scope}: ` : ''}${entry.subject}`;
+    const pr = entry.prNumber !== undefined ? ` #${entry.prNumber}` : '';
+    lines.push(
+      `• ⚠️ ${
+        entry.url ? link(entry.url, `${text}${pr}`) : escapeText(`${text}${pr}`)
+      }`,
+    );
+  }
+  if (breaking.length > MAX_BREAKING_LISTED) {
+    lines.push(
+      `• … and ${breaking.length - MAX_BREAKING_LISTED} more breaking (${link(
+        ctx.releaseUrl,
+        'release notes',
+      )})`,
+    );
+  }
+  if (notes.flagged) {
+    lines.push(
+      `⚠️ ${Math.round(
+        notes.nonConventionalShare * 100,
+      )} % of commits are not conventional (limit ${Math.round(
+        notes.maxNonConventionalShare * 100,
+      )} %)`,
+    );
+  }
+  return lines;
 }

@@ -5,6 +5,8 @@ import {
   ReleaseEvent,
   ReleaseEventAttributes,
   ReleaseEventType,
+  ReleaseNoteEntry,
+  ReleaseNotes,
 } from '@release-ledger/plugin-release-ledger-common';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -220,6 +222,55 @@ describe('golden Block Kit messages', () => {
     );
   });
 
+  it('renders the post-release summary with its release notes in brief', () => {
+    const entry = (subject: string, extra: Partial<ReleaseNoteEntry> = {}) => ({
+      sha: 'abcdef1234',
+      subject,
+      breaking: false,
+      findings: [],
+      ...extra,
+    });
+    const breaking = Array.from({ length: 6 }, (_, i) =>
+      entry(`drop v${i} endpoints`, {
+        type: 'feat',
+        scope: 'api',
+        breaking: true,
+        prNumber: 40 + i,
+        url: i === 0 ? 'https://github.com/acme/payments/pull/40' : undefined,
+      }),
+    );
+    const notes: ReleaseNotes = {
+      releaseId: release.releaseId,
+      sections: [
+        { kind: 'breaking', title: 'Breaking changes', entries: breaking },
+        { kind: 'fixes', title: 'Fixes', entries: [entry('round tax')] },
+      ],
+      nonConventional: [entry('Update README.md'), entry('wip')],
+      counts: { commits: 9, conventional: 7, nonConventional: 2, breaking: 6 },
+      nonConventionalShare: 2 / 9,
+      maxNonConventionalShare: 0.2,
+      flagged: true,
+    };
+    const message = renderReleaseSummary(
+      { ...release, status: 'finished', outcome: 'promoted' },
+      undefined,
+      ctx,
+      notes,
+    );
+    expectGolden('release-summary-notes', message);
+    const text = allTexts(message).join('\n');
+    expect(text).toContain(
+      '*Release notes* Breaking changes 6 · Fixes 1 · Not conventional 2',
+    );
+    expect(text).toContain(
+      '• ⚠️ <https://github.com/acme/payments/pull/40|api: drop v0 endpoints #40>',
+    );
+    expect(text).toContain('• … and 1 more breaking');
+    expect(text).toContain(
+      '⚠️ 22 % of commits are not conventional (limit 20 %)',
+    );
+  });
+
   it('broadcasts rollbacks and SEV-1/SEV-2 incidents only', () => {
     const broadcast = RELEASE_EVENT_TYPES.filter(
       t => renderEventReply(event(t), release, ctx).broadcast,
@@ -326,6 +377,35 @@ describe('hostile input', () => {
         },
         undefined,
         { ...ctx, entityTitle: text },
+        {
+          releaseId: release.releaseId,
+          sections: [
+            {
+              kind: 'breaking',
+              title: 'Breaking changes',
+              entries: [
+                {
+                  sha: 'abcdef1',
+                  subject: text,
+                  scope: text,
+                  breaking: true,
+                  prNumber: 3,
+                  findings: [],
+                },
+              ],
+            },
+          ],
+          nonConventional: [],
+          counts: {
+            commits: 1,
+            conventional: 1,
+            nonConventional: 0,
+            breaking: 1,
+          },
+          nonConventionalShare: 0,
+          maxNonConventionalShare: 0.25,
+          flagged: false,
+        },
       ),
     ];
     for (const message of messages) {
