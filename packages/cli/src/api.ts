@@ -14,6 +14,7 @@ import {
   type GateMeasurementEvidence,
   type ReleaseEventInput,
   type ReleaseChecklist,
+  type ReleaseNotes,
   type ReleaseGates,
   type ReleaseLedgerHttpClient,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -174,6 +175,25 @@ export class LedgerClient {
     return promoted[0]?.commit;
   }
 
+  /** The release's notes; JSON, or the CHANGELOG section as markdown. */
+  async getReleaseNotes(releaseId: string): Promise<ReleaseNotes> {
+    const { data } = await this.client.GET('/releases/{releaseId}/notes', {
+      params: { path: { releaseId } },
+    });
+    if (!data || !Array.isArray((data as ReleaseNotes).sections)) {
+      throw new ApiError(`GET /releases/${releaseId}/notes answered no notes`);
+    }
+    return data as ReleaseNotes;
+  }
+
+  async getReleaseNotesMarkdown(releaseId: string): Promise<string> {
+    const { data } = await this.client.GET('/releases/{releaseId}/notes', {
+      params: { path: { releaseId }, query: { format: 'markdown' } },
+      parseAs: 'text',
+    });
+    return data ?? '';
+  }
+
   /**
    * The checklist pinned to the release, with its ticks; undefined when the
    * release has none (unknown, not started, or a ledger without checklists).
@@ -208,7 +228,12 @@ export class LedgerClient {
     const body = request.body ? await request.text() : undefined;
     let attempt = 0;
     for (;;) {
-      let response: { status: number; ok: boolean; text: string };
+      let response: {
+        status: number;
+        ok: boolean;
+        text: string;
+        contentType?: string;
+      };
       try {
         response = await this.exchange(doFetch, url, method, body);
       } catch (error) {
@@ -225,6 +250,13 @@ export class LedgerClient {
         continue;
       }
       const text = response.text;
+      // A markdown answer (release notes) is passed on as it is.
+      if (response.ok && response.contentType?.startsWith('text/markdown')) {
+        return new Response(text, {
+          status: response.status,
+          headers: { 'Content-Type': response.contentType },
+        });
+      }
       let parsed: unknown = undefined;
       if (text) {
         try {
@@ -260,7 +292,12 @@ export class LedgerClient {
     url: string,
     method: string,
     body: string | undefined,
-  ): Promise<{ status: number; ok: boolean; text: string }> {
+  ): Promise<{
+    status: number;
+    ok: boolean;
+    text: string;
+    contentType?: string;
+  }> {
     const controller = new AbortController();
     const timer = setTimeout(
       () => controller.abort(timeoutError()),
@@ -279,7 +316,12 @@ export class LedgerClient {
         signal: controller.signal,
       });
       const text = await response.text();
-      return { status: response.status, ok: response.ok, text };
+      return {
+        status: response.status,
+        ok: response.ok,
+        text,
+        contentType: response.headers?.get?.('content-type') ?? undefined,
+      };
     } finally {
       clearTimeout(timer);
     }

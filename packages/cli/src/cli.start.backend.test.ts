@@ -254,6 +254,34 @@ describe('release-ledger start --repo', () => {
         source: 'commit',
       },
     ]);
+    // Its notes, printed as a CHANGELOG section, as JSON, and to a file.
+    const notes = await cli(['notes', 'payments-api@2']);
+    expect(notes.code).toBe(0);
+    expect(notes.stdout).toContain('## payments-api@2');
+    expect(notes.stdout).toContain(
+      '### Features\n\n* **tax:** round per line (#12)',
+    );
+    expect(notes.stdout).toContain(
+      '### Fixes\n\n* **cart:** keep the basket (#13)',
+    );
+    expect(notes.stdout).toContain('### Other changes\n\n* runbook link');
+    const json = await cli(['notes', 'payments-api@2', '--json']);
+    expect(JSON.parse(json.stdout).counts).toEqual({
+      commits: 3,
+      conventional: 3,
+      nonConventional: 0,
+      breaking: 0,
+    });
+    const file = path.join(repo.dir, 'NOTES.md');
+    const written = await cli(['notes', 'payments-api@2', '--output', file]);
+    expect(written.code).toBe(0);
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${notes.stdout}\n`);
+    const unknown = await cli(['notes', 'payments-api@404']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain(
+      'release payments-api@404 is not in the ledger',
+    );
+
     const started = release.events.find(
       (e: any) => e.type === 'release_started',
     );

@@ -4,6 +4,7 @@ import {
   ReleaseEventInput,
 } from '@release-ledger/plugin-release-ledger-common';
 import { Command, CommanderError, Option } from 'commander';
+import { writeFile } from 'node:fs/promises';
 import { ApiError, GateEvaluation, LedgerClient } from './api';
 import {
   buildStartEvent,
@@ -454,6 +455,47 @@ ${ENV_HELP}`,
     );
 
   try {
+    withConnectionOptions(
+      program
+        .command('notes')
+        .description(
+          "print a release's notes (Conventional Commits, grouped, with PR links) as a CHANGELOG section",
+        )
+        .argument('<releaseId>', 'release id, e.g. payments-api@2026.11.27.142')
+        .option(
+          '--output <file>',
+          'write the markdown to <file> (e.g. to attach to a GitHub release) instead of printing it',
+        ),
+    )
+      .addHelpText(
+        'after',
+        `
+With --json, prints the notes as the ledger answers them: the sections and
+their entries, each commit's commitlint findings, the non-conventional
+commits and whether their share is over the limit.
+${EXIT_HELP}\n${ENV_HELP}`,
+      )
+      .action(
+        async (
+          releaseId: string,
+          options: ConnectionOptions & { output?: string },
+        ) => {
+          const client = resolveClient(options, io);
+          if (options.json) {
+            const notes = await client.getReleaseNotes(releaseId);
+            io.stdout(JSON.stringify(notes, null, 2));
+          } else {
+            const markdown = await client.getReleaseNotesMarkdown(releaseId);
+            if (options.output) {
+              await writeFile(options.output, markdown, 'utf8');
+              io.stderr(`wrote the notes of ${releaseId} to ${options.output}`);
+            } else {
+              io.stdout(markdown.replace(/\n$/, ''));
+            }
+          }
+          exitCode = EXIT_OK;
+        },
+      );
     addLintPrCommand(program, io, code => {
       exitCode = code;
     });
