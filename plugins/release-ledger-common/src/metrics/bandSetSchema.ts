@@ -1,6 +1,6 @@
 import { z } from 'zod/v3';
 import { BAND_NAMES, BAND_SETS, BandSet } from './bands';
-import { METRIC_IDS, MetricId } from './definitions';
+import { BANDED_METRIC_IDS, BandedMetricId } from './definitions';
 
 const BAND_ORDER_HINT = `list bands best first (${BAND_NAMES.join(
   ', ',
@@ -43,7 +43,7 @@ const minStepSchema = z
   )
   .strict();
 
-const EXAMPLE_STEP: Record<MetricId, string> = {
+const EXAMPLE_STEP: Record<BandedMetricId, string> = {
   deploymentFrequency: '{ band: elite, min: 3 }',
   leadTime: '{ band: elite, max: 24 }',
   changeFailureRate: '{ band: elite, max: 0.05 }',
@@ -51,7 +51,7 @@ const EXAMPLE_STEP: Record<MetricId, string> = {
 };
 
 function ladderSchema<S extends typeof maxStepSchema | typeof minStepSchema>(
-  metric: MetricId,
+  metric: BandedMetricId,
   stepSchema: S,
 ) {
   const listHint = `must be a list of steps, best band first, e.g. [${EXAMPLE_STEP[metric]}]`;
@@ -113,7 +113,8 @@ function ladderSchema<S extends typeof maxStepSchema | typeof minStepSchema>(
  *   timeToRestore: [{ band: elite, max: 1 }, { band: high, max: 8 }]
  * ```
  *
- * A value beyond every step is `low`.
+ * A value beyond every step is `low`. Deployment rework rate takes no
+ * ladder: DORA's tables have none to start from.
  *
  * @public
  */
@@ -128,7 +129,9 @@ export const bandSetSchema = z
       changeFailureRate: ladderSchema('changeFailureRate', maxStepSchema),
       timeToRestore: ladderSchema('timeToRestore', maxStepSchema),
     },
-    { errorMap: unknownFields(['description', ...METRIC_IDS].join(', ')) },
+    {
+      errorMap: unknownFields(['description', ...BANDED_METRIC_IDS].join(', ')),
+    },
   )
   .strict();
 

@@ -1,4 +1,4 @@
-import type { MetricId } from './definitions';
+import type { BandedMetricId } from './definitions';
 
 /**
  * Performance bands from the State of DevOps reports, best first.
@@ -30,14 +30,15 @@ export type BandThreshold =
 export type BandThresholds = readonly BandThreshold[];
 
 /**
- * A named set of band ladders, one per metric.
+ * A named set of band ladders, one per banded metric (deployment rework
+ * rate has none: see `BANDED_METRIC_IDS`).
  *
  * @public
  */
 export type BandSet = {
   name: string;
   description?: string;
-} & Readonly<Record<MetricId, BandThresholds>>;
+} & Readonly<Record<BandedMetricId, BandThresholds>>;
 
 /** @public */
 export const DEFAULT_BAND_SET_NAME = 'dora-2023';
@@ -67,6 +68,8 @@ const ONCE_IN_SIX_MONTHS_PER_WEEK = 7 / 180;
  *    dashboard; "once per week" is one deploy day a week.
  * 5. The 2023 change failure rates are single values per band, not ranges;
  *    each is read as the band's ceiling.
+ * 6. Neither table has a row for deployment rework rate (DORA's fifth
+ *    metric came later), so no set ranks it: no thresholds are invented.
  */
 
 const dora2023: BandSet = {
@@ -155,7 +158,7 @@ export const BAND_SETS: Readonly<Record<'dora-2023' | 'dora-2021', BandSet>> = {
  * @public
  */
 export function bandFor(
-  metric: MetricId,
+  metric: BandedMetricId,
   value: number,
   bandSet: BandSet,
 ): BandName {

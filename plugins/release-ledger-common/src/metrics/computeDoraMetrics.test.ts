@@ -36,8 +36,9 @@ const merged = (...times: string[]) => times.map(mergedAt => ({ mergedAt }));
  */
 const releases: ReleaseFacts[] = [
   // Started the day before the window, promoted inside it: a deploy, not a
-  // deployment of this window. Lead time 2 h.
+  // deployment of this window (nor rework of it). Lead time 2 h.
   release(0, {
+    fixes: ['INC-0'],
     startedAt: '2026-03-01T23:00:00Z',
     promotedAt: '2026-03-02T00:30:00Z',
     changes: merged('2026-03-01T22:30:00Z'),
@@ -82,15 +83,17 @@ const releases: ReleaseFacts[] = [
     changes: merged('2026-03-09T08:00:00Z'),
   }),
   // Second promotion on 9 March: one more deploy, no more deploy days.
-  // Lead time 1 h.
+  // It fixes INC-3: rework. Lead time 1 h.
   release(6, {
+    fixes: ['INC-3'],
     startedAt: '2026-03-09T13:00:00Z',
     promotedAt: '2026-03-09T14:00:00Z',
     changes: merged('2026-03-09T13:00:00Z'),
   }),
-  // Staging: counts for nothing.
+  // Staging: counts for nothing, fixes or not.
   release(7, {
     environment: 'staging',
+    fixes: ['payments@2'],
     startedAt: '2026-03-10T09:00:00Z',
     promotedAt: '2026-03-10T10:00:00Z',
     rolledBackAt: '2026-03-10T11:00:00Z',
@@ -101,13 +104,17 @@ const releases: ReleaseFacts[] = [
     startedAt: '2026-03-12T09:00:00Z',
     promotedAt: '2026-03-12T10:00:00Z',
   }),
-  // Promoted in the last millisecond of the window.
+  // Promoted in the last millisecond of the window; fixes release 10:
+  // rework (its promotion restores nothing here: footprintsOf below does
+  // not look fixes up, as the backend does).
   release(8, {
+    fixes: ['payments@10'],
     startedAt: '2026-03-15T22:00:00Z',
     promotedAt: '2026-03-15T23:59:59.999Z',
   }),
-  // Starts at the window's (exclusive) end: outside.
+  // Starts at the window's (exclusive) end: outside, rework or not.
   release(9, {
+    fixes: ['INC-4'],
     startedAt: '2026-03-16T00:00:00Z',
     promotedAt: '2026-03-16T00:30:00Z',
     changes: merged('2026-03-15T23:30:00Z'),
@@ -243,6 +250,15 @@ describe('computeDoraMetrics', () => {
         p95Ms: close(1.9 * HOUR),
         unrestored: 1,
       },
+      // Started 1, 2, 3, 4, 5, 6, 10, 8; 6 and 8 fix something. Eight
+      // samples, but never a band: no band set ranks it.
+      reworkRate: {
+        sampleSize: 8,
+        notEnoughData: false,
+        deployments: 8,
+        reworkDeployments: 2,
+        rate: 0.25,
+      },
       trend: [
         {
           weekStart: '2026-03-02T00:00:00.000Z',
@@ -259,6 +275,8 @@ describe('computeDoraMetrics', () => {
           restored: 3,
           timeToRestoreP50Ms: 1 * HOUR,
           timeToRestoreP95Ms: close(1.9 * HOUR),
+          reworkDeployments: 0,
+          reworkRate: 0,
         },
         {
           weekStart: '2026-03-09T00:00:00.000Z',
@@ -273,6 +291,8 @@ describe('computeDoraMetrics', () => {
           failures: 1,
           changeFailureRate: 0.25,
           restored: 0,
+          reworkDeployments: 2,
+          reworkRate: 0.5,
         },
       ],
     });
@@ -300,6 +320,14 @@ describe('computeDoraMetrics', () => {
         timeToRestore: metrics.timeToRestore.band,
       }).toEqual(bands);
       expect(metrics.bandSet).toBe(bandSet);
+      // Same sample as the change failure rate, but no table to band it on.
+      expect(metrics.reworkRate).toEqual({
+        sampleSize: 8,
+        notEnoughData: minSamples > 8,
+        deployments: 8,
+        reworkDeployments: 2,
+        rate: 0.25,
+      });
     },
   );
 
@@ -322,10 +350,17 @@ describe('computeDoraMetrics', () => {
       p50Ms: 3.5 * HOUR,
       p90Ms: close(8.5 * HOUR),
     });
-    // Started 4, 5, 6; failed 4.
+    // Started 4, 5, 6; failed 4; 6 is rework.
     expect(metrics.changeFailureRate).toMatchObject({
       deployments: 3,
       failures: 1,
+      rate: close(1 / 3),
+    });
+    expect(metrics.reworkRate).toEqual({
+      sampleSize: 3,
+      notEnoughData: false,
+      deployments: 3,
+      reworkDeployments: 1,
       rate: close(1 / 3),
     });
     // Only release 4's 1 h: INC-1 starts exactly at `from`, but release 3
@@ -347,6 +382,8 @@ describe('computeDoraMetrics', () => {
         deployments: 1,
         failures: 1,
         restored: 1,
+        reworkDeployments: 0,
+        reworkRate: 0,
       }),
       expect.objectContaining({
         weekStart: '2026-03-09T00:00:00.000Z',
@@ -358,6 +395,8 @@ describe('computeDoraMetrics', () => {
         failures: 0,
         changeFailureRate: 0,
         restored: 0,
+        reworkDeployments: 1,
+        reworkRate: 0.5,
       }),
     ]);
   });
@@ -440,6 +479,11 @@ describe('computeDoraMetrics', () => {
       failures: 0,
     });
     expect(metrics.timeToRestore).toEqual({ ...empty, unrestored: 0 });
+    expect(metrics.reworkRate).toEqual({
+      ...empty,
+      deployments: 0,
+      reworkDeployments: 0,
+    });
     // 6 January to 31 March: 13 Mondays, the last week cut short on 6 April.
     expect(metrics.trend).toHaveLength(13);
     expect(metrics.trend[12]).toEqual({
@@ -451,6 +495,7 @@ describe('computeDoraMetrics', () => {
       deployments: 0,
       failures: 0,
       restored: 0,
+      reworkDeployments: 0,
     });
     expect(JSON.stringify(metrics)).not.toMatch(/null|NaN|Infinity/);
     const numbers = JSON.stringify(metrics).match(/-?\d+(\.\d+)?/g) ?? [];
@@ -581,7 +626,7 @@ describe('time to restore', () => {
     });
   });
 
-  it('never shows more restores than failures, in the window or in a week', () => {
+  it('never shows more restores than failures, nor more rework than deployments, in the window or in a week', () => {
     const time = fc
       .integer({ min: -10 * 24, max: 24 * 24 })
       .map(h => new Date(Date.parse('2026-03-02T00:00:00Z') + h * HOUR));
@@ -592,6 +637,16 @@ describe('time to restore', () => {
       rolledBackAt: fc.option(time.map(iso), { nil: undefined, freq: 3 }),
       gateFailedAt: fc.array(time.map(iso), { maxLength: 2 }),
       sloRestoredAt: fc.array(time.map(iso), { maxLength: 2 }),
+      fixes: fc.array(fc.constantFrom('INC-9', 'payments@0'), {
+        maxLength: 1,
+      }),
+      fixedBy: fc.array(
+        fc.record({
+          releaseId: fc.constantFrom('payments@97', 'payments@98'),
+          promotedAt: time.map(iso),
+        }),
+        { maxLength: 2 },
+      ),
       incidents: fc.array(
         fc.record({
           incidentId: fc.constant('INC-1'),
@@ -621,8 +676,133 @@ describe('time to restore', () => {
         for (const point of metrics.trend) {
           expect(point.restored).toBeLessThanOrEqual(point.failures);
         }
+        // Rework is counted over the change failure rate's deployments.
+        expect(metrics.reworkRate.deployments).toBe(
+          metrics.changeFailureRate.deployments,
+        );
+        expect(metrics.reworkRate.reworkDeployments).toBeLessThanOrEqual(
+          metrics.reworkRate.deployments,
+        );
+        expect(metrics.trend.reduce((n, p) => n + p.reworkDeployments, 0)).toBe(
+          metrics.reworkRate.reworkDeployments,
+        );
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('deployment rework rate and restores by a fix', () => {
+  const week = { from: '2026-03-09T00:00:00Z', to: '2026-03-16T00:00:00Z' };
+
+  it('restores a failure at the promotion of the release that fixes it, and counts that release as rework', () => {
+    // payments@1 fails with INC-1 at 10:00; payments@2 fixes INC-1 and is
+    // promoted at 12:30, before the SLO is seen restored at 14:00.
+    const failed = releaseFootprint({
+      ...release(1, {
+        startedAt: '2026-03-10T09:00:00Z',
+        promotedAt: '2026-03-10T09:30:00Z',
+        sloRestoredAt: ['2026-03-10T14:00:00Z'],
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-10T12:30:00Z' },
+        ],
+      }),
+      incidents: [
+        {
+          incidentId: 'INC-1',
+          severity: 'SEV-1',
+          startedAt: '2026-03-10T10:00:00Z',
+          attribution: 'window',
+        },
+      ],
+    });
+    const fix = releaseFootprint({
+      ...release(2, {
+        startedAt: '2026-03-10T12:00:00Z',
+        promotedAt: '2026-03-10T12:30:00Z',
+        fixes: ['INC-1'],
+      }),
+      incidents: [],
+    });
+    expect(failed).toMatchObject({
+      isRework: false,
+      failed: true,
+      restoredAt: '2026-03-10T12:30:00Z',
+      timeToRestoreMs: 2.5 * HOUR,
+    });
+    const metrics = computeDoraMetrics([failed, fix], {
+      ...week,
+      minSamples: 1,
+    });
+    expect(metrics.timeToRestore).toMatchObject({
+      sampleSize: 1,
+      p50Ms: 2.5 * HOUR,
+      unrestored: 0,
+    });
+    expect(metrics.changeFailureRate).toMatchObject({
+      deployments: 2,
+      failures: 1,
+    });
+    // Enough samples, and still no band.
+    expect(metrics.reworkRate).toEqual({
+      sampleSize: 2,
+      notEnoughData: false,
+      deployments: 2,
+      reworkDeployments: 1,
+      rate: 0.5,
+    });
+    expect(metrics.trend[0]).toMatchObject({
+      deployments: 2,
+      reworkDeployments: 1,
+      reworkRate: 0.5,
+      restored: 1,
+      timeToRestoreP50Ms: 2.5 * HOUR,
+    });
+  });
+
+  it('buckets rework by the week the release started, as the change failure rate does', () => {
+    const rework = releaseFootprint({
+      ...release(1, {
+        startedAt: '2026-03-08T23:00:00Z',
+        promotedAt: '2026-03-09T01:00:00Z',
+        fixes: ['INC-1'],
+      }),
+      incidents: [],
+    });
+    // Promoted in this week, started in the one before: a deploy here, not
+    // a deployment, so not rework of this week either.
+    const metrics = computeDoraMetrics([rework], week);
+    expect(metrics.deploymentFrequency.deploys).toBe(1);
+    expect(metrics.reworkRate).toEqual({
+      sampleSize: 0,
+      notEnoughData: true,
+      deployments: 0,
+      reworkDeployments: 0,
+    });
+    const before = computeDoraMetrics([rework], {
+      from: '2026-03-02T00:00:00Z',
+      to: '2026-03-09T00:00:00Z',
+    });
+    expect(before.reworkRate).toMatchObject({
+      deployments: 1,
+      reworkDeployments: 1,
+      rate: 1,
+      notEnoughData: true,
+    });
+    expect(before.trend[0]).toMatchObject({
+      reworkDeployments: 1,
+      reworkRate: 1,
+    });
+  });
+
+  it('counts a footprint recorded before rework was as not rework', () => {
+    const { isRework: _none, ...older } = releaseFootprint({
+      ...release(1, { startedAt: '2026-03-10T09:00:00Z', fixes: ['INC-1'] }),
+      incidents: [],
+    });
+    expect(footprintTimes(older).rework).toBe(false);
+    expect(computeDoraMetrics([older], week).reworkRate.reworkDeployments).toBe(
+      0,
     );
   });
 });

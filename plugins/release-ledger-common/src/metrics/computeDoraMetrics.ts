@@ -5,7 +5,12 @@ import {
   DEFAULT_BAND_SET_NAME,
   bandFor,
 } from './bands';
-import { DEFAULT_MIN_SAMPLES, DORA_ENVIRONMENT, MetricId } from './definitions';
+import {
+  DEFAULT_MIN_SAMPLES,
+  DORA_ENVIRONMENT,
+  isBandedMetric,
+  MetricId,
+} from './definitions';
 import type { ReleaseFootprint } from './footprint';
 import { percentiles } from './stats';
 import { DAY_MS, WEEK_MS, weeksInWindow } from './weeks';
@@ -78,6 +83,22 @@ export type TimeToRestoreFigure = DoraFigure & {
 };
 
 /**
+ * Deployments that fix an incident or an earlier release ÷ deployments,
+ * over releases started in production in the window, as change failure
+ * rate counts them. Sample: deployments. Never banded: DORA's performance
+ * tables have no thresholds for it.
+ *
+ * @public
+ */
+export type ReworkRateFigure = DoraFigure & {
+  deployments: number;
+  /** Deployments whose release fixes an incident or an earlier release. */
+  reworkDeployments: number;
+  /** A fraction; absent without deployments. */
+  rate?: number;
+};
+
+/**
  * One UTC week (Monday 00:00Z) of the trend, counting only what falls
  * inside the window. Percentiles and rates are absent without samples.
  *
@@ -99,6 +120,9 @@ export type DoraTrendPoint = {
   restored: number;
   timeToRestoreP50Ms?: number;
   timeToRestoreP95Ms?: number;
+  /** Deployments of releases started this week that are rework. */
+  reworkDeployments: number;
+  reworkRate?: number;
 };
 
 /**
@@ -116,6 +140,7 @@ export type DoraMetrics = {
   leadTime: LeadTimeFigure;
   changeFailureRate: ChangeFailureRateFigure;
   timeToRestore: TimeToRestoreFigure;
+  reworkRate: ReworkRateFigure;
   trend: DoraTrendPoint[];
 };
 
@@ -139,6 +164,7 @@ type WeekBucket = {
   deployments: number;
   failures: number;
   restoreTimes: number[];
+  reworks: number;
 };
 
 /**
@@ -162,6 +188,8 @@ export type DoraFootprintTimes = {
   firstFailureSignalMs: number;
   /** Absent when the failure is not restored (yet). */
   timeToRestoreMs?: number;
+  /** A deployment that fixes something; read only with `deployment`. */
+  rework: boolean;
 };
 
 /**
@@ -182,6 +210,7 @@ export function footprintTimes(
     leadTimesMs: [],
     failed: false,
     firstFailureSignalMs: NaN,
+    rework: false,
   };
   out.production = footprint.environment === DORA_ENVIRONMENT;
   out.deployment = footprint.isDeployment;
@@ -191,6 +220,7 @@ export function footprintTimes(
   out.failed = footprint.failed;
   out.firstFailureSignalMs = parse(footprint.firstFailureSignalAt);
   out.timeToRestoreMs = footprint.timeToRestoreMs;
+  out.rework = footprint.isRework === true;
   return out;
 }
 
@@ -217,6 +247,7 @@ export class DoraMetricsAccumulator {
   #deployments = 0;
   #failures = 0;
   #unrestored = 0;
+  #reworks = 0;
   readonly #leadTimes: number[] = [];
   readonly #restoreTimes: number[] = [];
 
@@ -246,6 +277,7 @@ export class DoraMetricsAccumulator {
       deployments: 0,
       failures: 0,
       restoreTimes: [],
+      reworks: 0,
     }));
     this.#firstDay = Math.floor(fromMs / DAY_MS);
     this.#isDeployDay = new Uint8Array(
@@ -282,6 +314,10 @@ export class DoraMetricsAccumulator {
       const week = this.#weekOf(startedMs);
       this.#deployments += 1;
       week.deployments += 1;
+      if (footprint.rework) {
+        this.#reworks += 1;
+        week.reworks += 1;
+      }
       if (footprint.failed) {
         this.#failures += 1;
         week.failures += 1;
@@ -309,6 +345,7 @@ export class DoraMetricsAccumulator {
     const deploys = this.#deploys;
     const deployments = this.#deployments;
     const failures = this.#failures;
+    const reworks = this.#reworks;
     const leadTimes = this.#leadTimes;
     const restoreTimes = this.#restoreTimes;
 
@@ -332,7 +369,7 @@ export class DoraMetricsAccumulator {
       bandValue: number | undefined,
     ): DoraFigure => {
       const notEnoughData = sampleSize < minSamples;
-      return notEnoughData || bandValue === undefined
+      return notEnoughData || bandValue === undefined || !isBandedMetric(metric)
         ? { sampleSize, notEnoughData }
         : {
             sampleSize,
@@ -349,6 +386,7 @@ export class DoraMetricsAccumulator {
     const [leadTimeP50, leadTimeP90] = percentiles(leadTimes, [0.5, 0.9]);
     const [restoreP50, restoreP95] = percentiles(restoreTimes, [0.5, 0.95]);
     const rate = deployments > 0 ? failures / deployments : undefined;
+    const reworkRate = deployments > 0 ? reworks / deployments : undefined;
 
     return {
       from: new Date(fromMs).toISOString(),
@@ -379,6 +417,12 @@ export class DoraMetricsAccumulator {
         p95Ms: restoreP95,
         unrestored: this.#unrestored,
       },
+      reworkRate: {
+        ...figure('reworkRate', deployments, reworkRate),
+        deployments,
+        reworkDeployments: reworks,
+        rate: reworkRate,
+      },
       trend: (this.#withTrend ? this.#buckets : []).map((week, i) => {
         const weekStart = weekStarts[i];
         const [weekLeadP50, weekLeadP90] = percentiles(
@@ -404,6 +448,9 @@ export class DoraMetricsAccumulator {
           restored: week.restoreTimes.length,
           timeToRestoreP50Ms: weekRestoreP50,
           timeToRestoreP95Ms: weekRestoreP95,
+          reworkDeployments: week.reworks,
+          reworkRate:
+            week.deployments > 0 ? week.reworks / week.deployments : undefined,
         };
       }),
     };
@@ -411,7 +458,7 @@ export class DoraMetricsAccumulator {
 }
 
 /**
- * Computes the four DORA metrics and their weekly trend over the window
+ * Computes the five DORA metrics and their weekly trend over the window
  * [from, to) from release footprints (see `releaseFootprint`), in one pass
  * over the footprints and one selection per percentile.
  *

@@ -1,5 +1,5 @@
 /**
- * The four DORA metrics, in the order the UI shows them.
+ * The five DORA metrics, in the order the UI shows them.
  *
  * @public
  */
@@ -8,10 +8,37 @@ export const METRIC_IDS = [
   'leadTime',
   'changeFailureRate',
   'timeToRestore',
+  'reworkRate',
 ] as const;
 
 /** @public */
 export type MetricId = (typeof METRIC_IDS)[number];
+
+/**
+ * The metrics a band set ranks: the four of DORA's published performance
+ * tables. Deployment rework rate is not among them (see its definition's
+ * `unbanded`), so it never gets a band.
+ *
+ * @public
+ */
+export const BANDED_METRIC_IDS = [
+  'deploymentFrequency',
+  'leadTime',
+  'changeFailureRate',
+  'timeToRestore',
+] as const;
+
+/** @public */
+export type BandedMetricId = (typeof BANDED_METRIC_IDS)[number];
+
+/**
+ * Whether band sets rank a metric.
+ *
+ * @public
+ */
+export function isBandedMetric(metric: MetricId): metric is BandedMetricId {
+  return (BANDED_METRIC_IDS as readonly string[]).includes(metric);
+}
 
 /**
  * What the UI shows next to a metric.
@@ -24,6 +51,8 @@ export type MetricDefinition = {
   unit: string;
   /** The definition from DESIGN.md, shown verbatim next to every number. */
   definition: string;
+  /** Why the metric has no band, for a metric no band set ranks. */
+  unbanded?: string;
 };
 
 /**
@@ -56,7 +85,15 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricId, MetricDefinition>> =
       title: 'Time to restore',
       unit: 'hours',
       definition:
-        "Time to restore (DORA's failed deployment recovery time): over exactly the failures that the same window's change failure rate counts (releases started in the window that failed), from the first failure signal (a SEV-1/SEV-2 incident_started, gate_failed or rolled_back) → the first rolled_back or slo_restored after it; median and p95, with the failures not yet restored counted apart. The weekly trend buckets them by the release's start week, as the change failure rate does.",
+        "Time to restore (DORA's failed deployment recovery time): over exactly the failures that the same window's change failure rate counts (releases started in the window that failed), from the first failure signal (a SEV-1/SEV-2 incident_started, gate_failed or rolled_back) → the first rolled_back, slo_restored or production promotion of a fix (a later release whose fixes name the failed release or one of its attributed incidents) after it; median and p95, with the failures not yet restored counted apart. The weekly trend buckets them by the release's start week, as the change failure rate does.",
+    },
+    reworkRate: {
+      title: 'Deployment rework rate',
+      unit: 'fraction of deployments',
+      definition:
+        "Deployment rework rate: releases started in production in the window that fix a production incident or an earlier release (their fixes name an incident such as INC-123, from release_started's fixes or a fix: commit naming it, or an earlier release id), ÷ releases started in the window. The weekly trend buckets them by the release's start week, as the change failure rate does.",
+      unbanded:
+        'Not banded: the DORA performance tables the band sets come from (2021, 2023) predate this metric and rank only the other four, so it shows its rate and sample size without a band.',
     },
   };
 

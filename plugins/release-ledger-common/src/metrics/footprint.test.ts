@@ -219,6 +219,177 @@ describe('releaseFootprint', () => {
       },
       { isDeployment: false, leadTimesMs: [2 * HOUR] },
     ],
+    [
+      'a clean release (not rework)',
+      { fixes: [] },
+      { isDeployment: true, isRework: false, ...notFailed },
+    ],
+    [
+      'a deployment that fixes an incident (rework)',
+      { fixes: ['INC-7'] },
+      { isDeployment: true, isRework: true, ...notFailed },
+    ],
+    [
+      'a deployment that fixes an earlier release and fails itself',
+      {
+        fixes: ['payments@0'],
+        rolledBackAt: '2026-03-02T10:30:00.000Z',
+      },
+      {
+        isRework: true,
+        failed: true,
+        failureCauses: ['rolled_back'],
+        timeToRestoreMs: 0,
+      },
+    ],
+    [
+      'a staging release that fixes something (not a deployment, not rework)',
+      { environment: 'staging', fixes: ['INC-7'] },
+      { isDeployment: false, isRework: false },
+    ],
+    [
+      'a fix promoted without a start (not a deployment, not rework)',
+      { startedAt: undefined, fixes: ['INC-7'] },
+      { isDeployment: false, isRework: false },
+    ],
+    [
+      'a SEV-1 incident restored by the promotion of a fix',
+      {
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-1',
+            startedAt: '2026-03-02T12:00:00.000Z',
+            attribution: 'window',
+          },
+        ],
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T13:30:00.000Z' },
+        ],
+      },
+      {
+        isRework: false,
+        failed: true,
+        failureCauses: ['incident'],
+        firstFailureSignalAt: '2026-03-02T12:00:00.000Z',
+        restoredAt: '2026-03-02T13:30:00.000Z',
+        timeToRestoreMs: 90 * MINUTE,
+      },
+    ],
+    [
+      'a fix promoted before the SLO restoration: the fix wins',
+      {
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-2',
+            startedAt: '2026-03-02T12:00:00.000Z',
+            attribution: 'explicit',
+          },
+        ],
+        sloRestoredAt: ['2026-03-02T15:00:00.000Z'],
+        fixedBy: [
+          { releaseId: 'payments@3', promotedAt: '2026-03-02T14:00:00.000Z' },
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T12:20:00.000Z' },
+        ],
+      },
+      {
+        restoredAt: '2026-03-02T12:20:00.000Z',
+        timeToRestoreMs: 20 * MINUTE,
+      },
+    ],
+    [
+      'an SLO restoration before the fix: the SLO wins',
+      {
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-2',
+            startedAt: '2026-03-02T12:00:00.000Z',
+            attribution: 'explicit',
+          },
+        ],
+        sloRestoredAt: ['2026-03-02T12:10:00.000Z'],
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T12:20:00.000Z' },
+        ],
+      },
+      {
+        restoredAt: '2026-03-02T12:10:00.000Z',
+        timeToRestoreMs: 10 * MINUTE,
+      },
+    ],
+    [
+      'a fix promoted before the first failure signal restores nothing',
+      {
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-1',
+            startedAt: '2026-03-02T12:00:00.000Z',
+            attribution: 'explicit',
+          },
+        ],
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T11:59:59.999Z' },
+        ],
+      },
+      {
+        failed: true,
+        firstFailureSignalAt: '2026-03-02T12:00:00.000Z',
+        restoredAt: undefined,
+        timeToRestoreMs: undefined,
+      },
+    ],
+    [
+      'a fix promoted at the instant of the first signal restores in 0 ms',
+      {
+        gateFailedAt: ['2026-03-02T12:00:00.000Z'],
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-1',
+            startedAt: '2026-03-02T12:05:00.000Z',
+            attribution: 'explicit',
+          },
+        ],
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T12:00:00.000Z' },
+        ],
+      },
+      {
+        firstFailureSignalAt: '2026-03-02T12:00:00.000Z',
+        restoredAt: '2026-03-02T12:00:00.000Z',
+        timeToRestoreMs: 0,
+      },
+    ],
+    [
+      'a release that names itself among its fixes does not restore itself',
+      {
+        fixes: ['payments@1'],
+        incidents: [
+          {
+            incidentId: 'INC-8',
+            severity: 'SEV-1',
+            startedAt: '2026-03-02T12:00:00.000Z',
+            attribution: 'explicit',
+          },
+        ],
+        fixedBy: [
+          { releaseId: 'payments@1', promotedAt: '2026-03-02T13:00:00.000Z' },
+        ],
+      },
+      { isRework: true, failed: true, restoredAt: undefined },
+    ],
+    [
+      'fixes of a release that did not fail restore nothing',
+      {
+        fixedBy: [
+          { releaseId: 'payments@2', promotedAt: '2026-03-02T13:00:00.000Z' },
+        ],
+      },
+      notFailed,
+    ],
   ])('%s', (_name, overrides, expected) => {
     const footprint = releaseFootprint({ ...release, ...overrides });
     const all: Partial<ReleaseFootprint> = {

@@ -35,6 +35,25 @@ export type ReleaseMetricInput = {
   /** Times of the release's `slo_restored` events. */
   sloRestoredAt?: readonly string[];
   incidents: readonly ReleaseMetricIncident[];
+  /** Incidents or earlier releases this release fixes (`Release.fixes`). */
+  fixes?: readonly string[];
+  /**
+   * Production promotions of later releases whose `fixes` name this release
+   * or one of its attributed incidents: each may restore its service.
+   */
+  fixedBy?: readonly ReleaseFixPromotion[];
+};
+
+/**
+ * A fix of a release promoted to production (see
+ * `ReleaseMetricInput.fixedBy`).
+ *
+ * @public
+ */
+export type ReleaseFixPromotion = {
+  /** The release that fixes it. */
+  releaseId: string;
+  promotedAt: string;
 };
 
 /**
@@ -60,6 +79,12 @@ export type ReleaseFootprint = {
   environment: string;
   /** Started in production: counts towards change failure rate. */
   isDeployment: boolean;
+  /**
+   * A deployment that fixes an incident or an earlier release: counts
+   * towards deployment rework rate. Absent in footprints from before it was
+   * recorded, which count as not rework.
+   */
+  isRework?: boolean;
   startedAt?: string;
   promotedAt?: string;
   /** Promoted time − merged time per change, in ms; empty unless promoted. */
@@ -68,7 +93,10 @@ export type ReleaseFootprint = {
   failureCauses: FailureCause[];
   /** Earliest failure signal; only on failed releases. */
   firstFailureSignalAt?: string;
-  /** First rollback or SLO restoration at or after the first signal. */
+  /**
+   * First rollback, SLO restoration or promotion of a fix at or after the
+   * first signal.
+   */
   restoredAt?: string;
   timeToRestoreMs?: number;
 };
@@ -89,9 +117,13 @@ type Instant = { at: string; ms: number };
  *   SEV-1/SEV-2 incidents. Lower-severity incidents are not signals: an
  *   incident that cannot make a release a failure should not start its
  *   clock either, and a window-attributed SEV-4 is often unrelated.
- * - Service is restored by the first rollback or `slo_restored` at or after
- *   the first signal. A rollback that is itself the first signal restores
- *   in 0 ms: the ledger knows of no impact before it.
+ * - Service is restored by the first rollback, `slo_restored` or production
+ *   promotion of a fix (`fixedBy`) at or after the first signal. A rollback
+ *   that is itself the first signal restores in 0 ms: the ledger knows of
+ *   no impact before it. A fix promoted before the first signal restores
+ *   nothing: it cannot end an impact that had not begun.
+ * - A deployment is rework when it fixes something (`fixes` is not empty).
+ *   Rework and failure are independent: a fix can fail too.
  *
  * @public
  */
@@ -105,6 +137,7 @@ export function releaseFootprint(input: ReleaseMetricInput): ReleaseFootprint {
     environment,
     isDeployment:
       environment === DORA_ENVIRONMENT && input.startedAt !== undefined,
+    isRework: false,
     startedAt: input.startedAt,
     promotedAt: input.promotedAt,
     leadTimesMs: [],
@@ -114,6 +147,7 @@ export function releaseFootprint(input: ReleaseMetricInput): ReleaseFootprint {
   if (environment !== DORA_ENVIRONMENT) {
     return footprint;
   }
+  footprint.isRework = footprint.isDeployment && (input.fixes?.length ?? 0) > 0;
 
   const promoted = instant(input.promotedAt);
   if (promoted) {
@@ -153,9 +187,14 @@ export function releaseFootprint(input: ReleaseMetricInput): ReleaseFootprint {
   footprint.firstFailureSignalAt = signal.at;
 
   const restore = earliest(
-    [rollback, ...(input.sloRestoredAt ?? []).map(instant)].filter(
-      candidate => candidate && candidate.ms >= signal.ms,
-    ),
+    [
+      rollback,
+      ...(input.sloRestoredAt ?? []).map(instant),
+      ...(input.fixedBy ?? []).map(fix =>
+        // A release does not restore its own service by fixing itself.
+        fix.releaseId === input.releaseId ? undefined : instant(fix.promotedAt),
+      ),
+    ].filter(candidate => candidate && candidate.ms >= signal.ms),
   );
   if (restore) {
     footprint.restoredAt = restore.at;
