@@ -2449,6 +2449,10 @@ export const spec = {
             "type": "boolean",
             "description": "Started in production: counts towards change failure rate."
           },
+          "isRework": {
+            "type": "boolean",
+            "description": "A deployment that fixes an incident or an earlier release; counts towards deployment rework rate."
+          },
           "startedAt": {
             "type": "string",
             "format": "date-time"
@@ -2483,7 +2487,8 @@ export const spec = {
           },
           "restoredAt": {
             "type": "string",
-            "format": "date-time"
+            "format": "date-time",
+            "description": "First rollback, SLO restoration or production promotion of a fix at or after the first failure signal."
           },
           "timeToRestoreMs": {
             "type": "number"
@@ -2622,6 +2627,33 @@ export const spec = {
           }
         ]
       },
+      "ReworkRateFigure": {
+        "description": "Deployments that fix an incident or an earlier release, over the change failure rate's deployments; never banded.",
+        "allOf": [
+          {
+            "$ref": "#/components/schemas/DoraFigure"
+          },
+          {
+            "type": "object",
+            "required": [
+              "deployments",
+              "reworkDeployments"
+            ],
+            "properties": {
+              "deployments": {
+                "type": "integer"
+              },
+              "reworkDeployments": {
+                "type": "integer"
+              },
+              "rate": {
+                "type": "number",
+                "description": "A fraction; absent without deployments."
+              }
+            }
+          }
+        ]
+      },
       "DoraTrendPoint": {
         "type": "object",
         "description": "One UTC week of the trend; percentiles and rates are absent without samples.",
@@ -2633,7 +2665,8 @@ export const spec = {
           "changes",
           "deployments",
           "failures",
-          "restored"
+          "restored",
+          "reworkDeployments"
         ],
         "properties": {
           "weekStart": {
@@ -2675,12 +2708,18 @@ export const spec = {
           },
           "timeToRestoreP95Ms": {
             "type": "number"
+          },
+          "reworkDeployments": {
+            "type": "integer"
+          },
+          "reworkRate": {
+            "type": "number"
           }
         }
       },
       "DoraFigures": {
         "type": "object",
-        "description": "The four figures of a set of releases over a window, without the weekly trend.",
+        "description": "The five figures of a set of releases over a window, without the weekly trend.",
         "required": [
           "from",
           "to",
@@ -2689,7 +2728,8 @@ export const spec = {
           "deploymentFrequency",
           "leadTime",
           "changeFailureRate",
-          "timeToRestore"
+          "timeToRestore",
+          "reworkRate"
         ],
         "properties": {
           "from": {
@@ -2717,6 +2757,9 @@ export const spec = {
           },
           "timeToRestore": {
             "$ref": "#/components/schemas/TimeToRestoreFigure"
+          },
+          "reworkRate": {
+            "$ref": "#/components/schemas/ReworkRateFigure"
           }
         }
       },

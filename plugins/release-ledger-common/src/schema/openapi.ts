@@ -839,6 +839,8 @@ export interface components {
       environment: string;
       /** @description Started in production: counts towards change failure rate. */
       isDeployment: boolean;
+      /** @description A deployment that fixes an incident or an earlier release; counts towards deployment rework rate. */
+      isRework?: boolean;
       /** Format: date-time */
       startedAt?: string;
       /** Format: date-time */
@@ -849,7 +851,10 @@ export interface components {
       failureCauses: ('rolled_back' | 'incident')[];
       /** Format: date-time */
       firstFailureSignalAt?: string;
-      /** Format: date-time */
+      /**
+       * Format: date-time
+       * @description First rollback, SLO restoration or production promotion of a fix at or after the first failure signal.
+       */
       restoredAt?: string;
       timeToRestoreMs?: number;
       incidents: components['schemas']['LedgerIncident'][];
@@ -883,6 +888,13 @@ export interface components {
       p95Ms?: number;
       unrestored: number;
     };
+    /** @description Deployments that fix an incident or an earlier release, over the change failure rate's deployments; never banded. */
+    ReworkRateFigure: components['schemas']['DoraFigure'] & {
+      deployments: number;
+      reworkDeployments: number;
+      /** @description A fraction; absent without deployments. */
+      rate?: number;
+    };
     /** @description One UTC week of the trend; percentiles and rates are absent without samples. */
     DoraTrendPoint: {
       /** Format: date-time */
@@ -899,8 +911,10 @@ export interface components {
       restored: number;
       timeToRestoreP50Ms?: number;
       timeToRestoreP95Ms?: number;
+      reworkDeployments: number;
+      reworkRate?: number;
     };
-    /** @description The four figures of a set of releases over a window, without the weekly trend. */
+    /** @description The five figures of a set of releases over a window, without the weekly trend. */
     DoraFigures: {
       /** Format: date-time */
       from: string;
@@ -912,6 +926,7 @@ export interface components {
       leadTime: components['schemas']['LeadTimeFigure'];
       changeFailureRate: components['schemas']['ChangeFailureRateFigure'];
       timeToRestore: components['schemas']['TimeToRestoreFigure'];
+      reworkRate: components['schemas']['ReworkRateFigure'];
     };
     DoraMetrics: components['schemas']['DoraFigures'] & {
       trend: components['schemas']['DoraTrendPoint'][];
