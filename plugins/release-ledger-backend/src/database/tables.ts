@@ -172,6 +172,8 @@ export type FootprintRow = {
   system_ref: string | null;
   environment: string;
   is_deployment: boolean;
+  /** A deployment that fixes an incident or an earlier release. */
+  is_rework: boolean;
   started_at: string | null;
   promoted_at: string | null;
   failed: boolean;
@@ -203,6 +205,7 @@ export const FOOTPRINTS: TableSpec<FootprintRow> = {
     'system_ref',
     'environment',
     'is_deployment',
+    'is_rework',
     'started_at',
     'promoted_at',
     'failed',
@@ -214,8 +217,26 @@ export const FOOTPRINTS: TableSpec<FootprintRow> = {
     'activity_at',
     'packed',
   ],
-  types: { is_deployment: 'boolean', failed: 'boolean', restore_ms: 'bigint' },
+  types: {
+    is_deployment: 'boolean',
+    is_rework: 'boolean',
+    failed: 'boolean',
+    restore_ms: 'bigint',
+  },
 };
+
+/**
+ * A row of release_ledger_release_fixes: one thing a release fixes, as its
+ * `fixes` name it (an incident id or an earlier release's id).
+ */
+export type ReleaseFixRow = {
+  /** The release that fixes it. */
+  fix_release_id: string;
+  /** The incident or release it fixes. */
+  target: string;
+};
+
+export const RELEASE_FIXES = 'release_ledger_release_fixes';
 
 /** A row of release_ledger_weekly_notes. */
 export type WeeklyNoteRow = {

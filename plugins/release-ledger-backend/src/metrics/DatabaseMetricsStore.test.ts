@@ -283,9 +283,15 @@ describe.each(databases.eachSupportedId())(
         if (!next || next === PACKED_MIGRATION) break;
         await knex.migrate.up({ directory: migrationsDir });
       }
-      // Rows as they were before the packed column (and before systems).
+      // Rows as they were before the packed column (and before systems
+      // and rework).
       const unpacked = stored.map(
-        ({ packed: _packed, system_ref: _system, ...row }) => row,
+        ({
+          packed: _packed,
+          system_ref: _system,
+          is_rework: _rework,
+          ...row
+        }) => row,
       );
       // More rows than one back-fill page.
       const extra = Array.from({ length: 1_100 }, (_, i) =>
@@ -309,7 +315,12 @@ describe.each(databases.eachSupportedId())(
         [
           ...unpacked,
           ...extra.map(
-            ({ packed: _packed, system_ref: _system, ...row }) => row,
+            ({
+              packed: _packed,
+              system_ref: _system,
+              is_rework: _rework,
+              ...row
+            }) => row,
           ),
         ],
         100,

@@ -16,9 +16,11 @@ import {
 } from './footprints';
 import { MetricsRollup } from './rollups';
 
-// The migration's frozen copy of the format, for the back-fill.
+// The migrations' frozen copies of the format, for their back-fills.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const migration = require('../../migrations/20261129010000_packed_footprints');
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const fixesMigration = require('../../migrations/20261203050000_release_fixes');
 
 const BASE = Date.UTC(2026, 10, 2);
 const HOUR = 3_600_000;
@@ -53,6 +55,9 @@ describe('packFootprint', () => {
     ${'without an owner'}                     | ${fp({ ownerRef: undefined, environment: 'staging' })}                                                                                                                                      | ${'null,"component:default/a",0,0'}
     ${'part of a system'}                     | ${fp({ systemRef: 'system:default/s', isDeployment: true, startedAt: iso(BASE), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + HOUR) })}                       | ${`${A},87,0,"system:default/s",${BASE},${BASE + HOUR}`}
     ${'part of a system, outside production'} | ${fp({ systemRef: 'system:default/s', environment: 'staging' })}                                                                                                                            | ${`${A},0,0`}
+    ${'rework'}                               | ${fp({ isDeployment: true, isRework: true, startedAt: iso(BASE), promotedAt: iso(BASE + HOUR) })}                                                                                           | ${`${A},139,0,${BASE},${BASE + HOUR}`}
+    ${'rework in a system, failed'}           | ${fp({ systemRef: 'system:default/s', isDeployment: true, isRework: true, startedAt: iso(BASE), failed: true, failureCauses: ['incident'], firstFailureSignalAt: iso(BASE + HOUR) })}       | ${`${A},215,0,"system:default/s",${BASE},${BASE + HOUR}`}
+    ${'rework without a readable start'}      | ${fp({ isDeployment: true, isRework: true, startedAt: 'yesterday' })}                                                                                                                       | ${`${A},1,0`}
   `('packs a footprint $name', ({ footprint, packed }) => {
     expect(packFootprint(footprint)).toBe(packed);
   });
@@ -63,6 +68,7 @@ describe('packFootprint', () => {
         'null,"component:default/b",0,0',
         `${A},11,2,${BASE},${BASE + HOUR},1,2`,
         `${A},119,0,"system:default/s",${BASE},${BASE + HOUR},0`,
+        `${A},139,0,${BASE},${BASE + HOUR}`,
       ].join(','),
     );
     const seen: unknown[] = [];
@@ -76,7 +82,7 @@ describe('packFootprint', () => {
           leadTimesMs: Array.from(t.leadTimesMs),
         }),
       ),
-    ).toBe(3);
+    ).toBe(4);
     expect(seen).toEqual([
       expect.objectContaining({
         ownerRef: undefined,
@@ -89,6 +95,7 @@ describe('packFootprint', () => {
         production: true,
         deployment: true,
         failed: false,
+        rework: false,
         startedMs: BASE,
         promotedMs: BASE + HOUR,
         leadTimesMs: [1, 2],
@@ -105,6 +112,15 @@ describe('packFootprint', () => {
         firstFailureSignalMs: BASE + HOUR,
         timeToRestoreMs: 0,
         leadTimesMs: [],
+        rework: false,
+      }),
+      expect.objectContaining({
+        production: true,
+        deployment: true,
+        rework: true,
+        failed: false,
+        startedMs: BASE,
+        promotedMs: BASE + HOUR,
       }),
     ]);
     expect(forEachPackedFootprint(parsePacked(''), () => {})).toBe(0);
@@ -157,12 +173,21 @@ const inputArb: fc.Arbitrary<ReleaseMetricInput> = fc.record({
     }),
     { maxLength: 2 },
   ),
+  fixes: fc.array(fc.constantFrom('INC-1', 'payments@1'), { maxLength: 2 }),
+  fixedBy: fc.array(fc.record({ releaseId: fc.uuid(), promotedAt: time }), {
+    maxLength: 2,
+  }),
 }) as fc.Arbitrary<ReleaseMetricInput>;
 
 /** A stored row as each database reads it back. */
 function asRead(row: FootprintRow, db: 'sqlite' | 'pg') {
   return db === 'sqlite'
-    ? { ...row, is_deployment: row.is_deployment ? 1 : 0, failed: +row.failed }
+    ? {
+        ...row,
+        is_deployment: row.is_deployment ? 1 : 0,
+        is_rework: row.is_rework ? 1 : 0,
+        failed: +row.failed,
+      }
     : {
         ...row,
         restore_ms: row.restore_ms === null ? null : String(row.restore_ms),
@@ -177,13 +202,24 @@ describe('the packed column', () => {
         for (const db of ['sqlite', 'pg'] as const) {
           const read = asRead(row, db) as unknown as FootprintRow;
           expect(packFootprint(fromFootprintRow(read))).toBe(row.packed);
-          // The packed migration predates systems: its rows are ours
-          // without one (and identical for a release without a system).
+          // The fixes migration re-packs rows in today's format.
+          expect(fixesMigration.packRow(read)).toBe(row.packed);
+          // The packed migration predates systems and rework: its rows are
+          // ours without them (and identical for a release without either).
           expect(migration.packRow(read)).toBe(
-            packFootprint(fromFootprintRow({ ...read, system_ref: null })),
+            packFootprint(
+              fromFootprintRow({ ...read, system_ref: null, is_rework: false }),
+            ),
+          );
+          const isRework = row.is_rework;
+          expect(isRework).toBe(
+            input.environment === 'production' &&
+              input.startedAt !== undefined &&
+              input.fixes!.length > 0,
           );
           expect(migration.packRow(read) === row.packed).toBe(
-            !input.systemRef || input.environment !== 'production',
+            (!input.systemRef && !isRework) ||
+              input.environment !== 'production',
           );
         }
         expect(forEachPackedFootprint(parsePacked(row.packed), () => {})).toBe(

@@ -4,6 +4,7 @@ import {
   FailureCause,
   Release,
   ReleaseEvent,
+  ReleaseFixPromotion,
   ReleaseFootprint,
   ReleaseMetricInput,
   releaseFootprint,
@@ -12,13 +13,15 @@ import type { FootprintRow, IncidentRow } from '../database/tables';
 
 /**
  * The inputs of a release's DORA footprint: its projection, the times of its
- * gate failures and SLO restorations, and the incidents attributed to it
- * (explicitly or by window).
+ * gate failures and SLO restorations, the incidents attributed to it
+ * (explicitly or by window), and the production promotions of the releases
+ * that fix it or one of those incidents (see fixLinks.ts).
  */
 export function footprintInput(
   release: Release,
   events: readonly Pick<ReleaseEvent, 'type' | 'timestamp'>[],
   incidents: readonly IncidentRow[],
+  fixedBy: readonly ReleaseFixPromotion[] = [],
 ): ReleaseMetricInput {
   return {
     releaseId: release.releaseId,
@@ -49,6 +52,8 @@ export function footprintInput(
           ]
         : [],
     ),
+    fixes: release.fixes,
+    fixedBy,
   };
 }
 
@@ -70,6 +75,7 @@ export function footprintRow(
     system_ref: f.systemRef ?? null,
     environment: f.environment,
     is_deployment: f.isDeployment,
+    is_rework: f.isRework === true,
     started_at: f.startedAt ?? null,
     promoted_at: f.promotedAt ?? null,
     failed: f.failed,
@@ -95,6 +101,7 @@ export function fromFootprintRow(
     environment: row.environment,
     // SQLite answers booleans as 0/1.
     isDeployment: Boolean(row.is_deployment),
+    isRework: Boolean(row.is_rework),
     startedAt: row.started_at ?? undefined,
     promotedAt: row.promoted_at ?? undefined,
     leadTimesMs: row.lead_times_ms
@@ -126,13 +133,22 @@ export function fromFootprintRow(
  * the release started: system), PACK_PRODUCTION, PACK_DEPLOYMENT (started in
  * production: startedMs), PACK_FAILED, PACK_PROMOTED (promotedMs; then
  * leadCount lead times), PACK_SIGNAL (failed, first failure signal:
- * signalMs), PACK_RESTORED (failed and restored: restoreMs). Outside
- * production flags and leadCount are 0: such a release counts towards no
- * figure, only its team's existence. Rows joined with `,` stay one JSON list.
+ * signalMs), PACK_RESTORED (failed and restored: restoreMs), PACK_REWORK (a
+ * deployment that fixes an incident or an earlier release; only with
+ * PACK_DEPLOYMENT, and no field of its own). Outside production flags and
+ * leadCount are 0: such a release counts towards no figure, only its team's
+ * existence. Rows joined with `,` stay one JSON list.
+ *
+ * New flags are added so that rows written before them stay valid: a row
+ * without PACK_SYSTEM or PACK_REWORK reads as a release without a system
+ * and not rework. PACK_REWORK adds no field, so an older instance reading a
+ * newer row (during a rolling upgrade) still walks it, only without rework.
  *
  * The migration 20261129010000_packed_footprints.js back-fills the same
- * format from the other columns (before systems, so without PACK_SYSTEM,
- * which keeps its rows valid); a test keeps the two identical.
+ * format from the other columns (before systems and rework, so without
+ * PACK_SYSTEM and PACK_REWORK), and 20261203050000_release_fixes.js re-packs
+ * the rows it makes rework or restores (with both); tests keep each identical
+ * to packFootprint.
  */
 export const PACK_PRODUCTION = 1;
 export const PACK_DEPLOYMENT = 2;
@@ -141,6 +157,7 @@ export const PACK_PROMOTED = 8;
 export const PACK_SIGNAL = 16;
 export const PACK_RESTORED = 32;
 export const PACK_SYSTEM = 64;
+export const PACK_REWORK = 128;
 
 /** A value of parsed packed footprints. */
 export type PackedValue = string | number | null;
@@ -163,6 +180,7 @@ export function packFootprint(f: ReleaseFootprint): string {
   if (!Number.isNaN(startedMs)) {
     flags |= PACK_DEPLOYMENT;
     fields.push(startedMs);
+    if (f.isRework) flags |= PACK_REWORK;
   }
   if (f.failed) flags |= PACK_FAILED;
   const system = f.systemRef ? [JSON.stringify(f.systemRef)] : [];
@@ -218,6 +236,7 @@ export function forEachPackedFootprint(
     leadTimesMs,
     failed: false,
     firstFailureSignalMs: NaN,
+    rework: false,
   };
   const n = values.length;
   const num = (i: number) => {
@@ -252,6 +271,7 @@ export function forEachPackedFootprint(
     times.production = (flags & PACK_PRODUCTION) !== 0;
     times.deployment = (flags & PACK_DEPLOYMENT) !== 0;
     times.failed = (flags & PACK_FAILED) !== 0;
+    times.rework = times.deployment && (flags & PACK_REWORK) !== 0;
     times.startedMs = times.deployment ? num(i++) : NaN;
     times.promotedMs = flags & PACK_PROMOTED ? num(i++) : NaN;
     times.firstFailureSignalMs = flags & PACK_SIGNAL ? num(i++) : NaN;

@@ -11,6 +11,12 @@ import type {
   ProjectedRelease,
 } from '../ledger/projectors';
 import { footprintInput, footprintRow } from './footprints';
+import {
+  fixPromotionsOf,
+  lockFootprints,
+  releasesNamedBy,
+  syncFixLinks,
+} from './fixLinks';
 import { BulkWriter } from '../database/bulkWrites';
 import {
   EVENTS,
@@ -47,8 +53,12 @@ class EntityRanges {
  * 2. Incidents without an explicit release are re-attributed where it can
  *    have changed: for those incidents, and around every production
  *    promotion that appeared or moved (± the attribution window).
- * 3. Footprints are recomputed for the re-projected releases and for every
- *    release that gained or lost an incident.
+ * 3. What the re-projected releases fix is recorded (see fixLinks.ts); the
+ *    releases they fix, or stopped fixing, are recomputed when that changed
+ *    or their promotion moved: a fix's promotion restores their service.
+ * 4. Footprints are recomputed for the re-projected releases, for every
+ *    release that gained or lost an incident, and for the releases of 3,
+ *    each with the promotions of the releases that fix it.
  */
 export async function refreshMetricsProjection(
   tx: Knex.Transaction,
@@ -106,8 +116,15 @@ export async function refreshMetricsProjection(
     footprintsToRefresh.add(releaseId);
   }
 
-  // 3. Footprints.
-  await refreshFootprints(tx, bulk, [...footprintsToRefresh], projected);
+  // 3. Fixes, after attribution: an incident stands for its release now.
+  const fixed = await syncFixLinks(tx, projected);
+
+  // 4. Footprints.
+  await refreshFootprints(tx, bulk, {
+    releaseIds: footprintsToRefresh,
+    fixed,
+    projected,
+  });
   return attributions;
 }
 
@@ -270,19 +287,57 @@ async function reattribute(
   return { releaseIds: touched, incidents: updates };
 }
 
+/**
+ * Recomputes the footprints of `releaseIds` and of the releases `fixed`
+ * names, under their footprint locks (see lockFootprints): every input is
+ * read after the locks are held. What `fixed` names is looked up again once
+ * they are, as another drain may have moved an incident to another release
+ * meanwhile; a release found then is locked too (out of order: a rare
+ * deadlock makes PostgreSQL abort one drain, which is retried).
+ */
 async function refreshFootprints(
   tx: Knex.Transaction,
   bulk: BulkWriter,
-  releaseIds: string[],
-  projected: Map<string, ProjectedRelease>,
+  options: {
+    releaseIds: Set<string>;
+    fixed: Set<string>;
+    projected: Map<string, ProjectedRelease>;
+  },
 ) {
-  if (releaseIds.length === 0) return;
+  const { projected, fixed } = options;
+  const ids = new Set(options.releaseIds);
+  if (fixed.size > 0) {
+    for (const id of await releasesNamedBy(tx, fixed)) ids.add(id);
+  }
+  if (ids.size === 0) return;
+  await lockFootprints(tx, ids);
+  if (fixed.size > 0) {
+    for (;;) {
+      const missing = [...(await releasesNamedBy(tx, fixed))].filter(
+        id => !ids.has(id),
+      );
+      if (missing.length === 0) break;
+      await lockFootprints(tx, missing);
+      for (const id of missing) ids.add(id);
+    }
+  }
+  const releaseIds = [...ids];
+
   const incidents = await tx<IncidentRow>(INCIDENTS.table)
     .whereIn('release_id', releaseIds)
     .select();
   const incidentsOf = groupBy(incidents, i => i.release_id!);
+  const fixesOf = await fixPromotionsOf(
+    tx,
+    new Map(
+      releaseIds.map(id => [
+        id,
+        (incidentsOf.get(id) ?? []).map(i => i.incident_id),
+      ]),
+    ),
+  );
 
-  // Releases whose footprint changed only through attribution.
+  // Releases whose footprint changed only through attribution or a fix.
   const others = releaseIds.filter(id => !projected.has(id));
   const loaded = new Map<string, ProjectedRelease>();
   if (others.length > 0) {
@@ -314,7 +369,12 @@ async function refreshFootprints(
     if (!p) return [];
     return [
       footprintRow(
-        footprintInput(p.release, p.events, incidentsOf.get(id) ?? []),
+        footprintInput(
+          p.release,
+          p.events,
+          incidentsOf.get(id) ?? [],
+          fixesOf.get(id),
+        ),
         p.release.firstEventAt,
       ),
     ];

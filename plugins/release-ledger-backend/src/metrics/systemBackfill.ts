@@ -132,6 +132,7 @@ export async function backfillSystems(options: {
           return {
             ...row,
             is_deployment: Boolean(row.is_deployment),
+            is_rework: Boolean(row.is_rework),
             failed: Boolean(row.failed),
             system_ref: systemRef,
             packed: packFootprint(footprint),
