@@ -8,6 +8,7 @@ import type {
   Release,
   ReleaseComms,
   ReleaseEvent,
+  ReleaseNotes,
   ReleasePage,
   ReleaseWithEvents,
   WeeklyNote,
@@ -19,6 +20,7 @@ import type {
   ListReleasesFilter,
   ReleaseGates,
   ReleaseLedgerApi,
+  ReleaseNotesMarkdown,
   ReplayGateRequest,
 } from '../api';
 import { makeMetricsResponse } from './metricsFixtures';
@@ -44,6 +46,22 @@ export function makeRelease(overrides: Partial<Release> = {}): Release {
     flagToggles: [],
     anomalies: [],
     eventCount: 0,
+    ...overrides,
+  };
+}
+
+/** Notes with nothing in them; override what a test cares about. */
+export function makeReleaseNotes(
+  overrides: Partial<ReleaseNotes> = {},
+): ReleaseNotes {
+  return {
+    releaseId: 'payments-api@1.0.0',
+    sections: [],
+    nonConventional: [],
+    counts: { commits: 0, conventional: 0, nonConventional: 0, breaking: 0 },
+    nonConventionalShare: 0,
+    maxNonConventionalShare: 0.25,
+    flagged: false,
     ...overrides,
   };
 }
@@ -368,6 +386,49 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
       checklist: { ...current.checklist, sections },
       openRequired,
     });
+  }
+
+  /** By release id; a known release without any has empty notes. */
+  readonly releaseNotes = new Map<string, ReleaseNotes>();
+  readonly notesCalls: string[] = [];
+  readonly markdownCalls: string[] = [];
+  notesError?: Error;
+
+  async getReleaseNotes(releaseId: string): Promise<ReleaseNotes> {
+    this.notesCalls.push(releaseId);
+    return this.notesOf(releaseId);
+  }
+
+  private async notesOf(releaseId: string): Promise<ReleaseNotes> {
+    if (this.notesError) throw this.notesError;
+    const notes = this.releaseNotes.get(releaseId);
+    if (notes) return notes;
+    if (!this.releases.some(r => r.releaseId === releaseId)) {
+      throw await responseError(
+        404,
+        'NotFoundError',
+        `release ${releaseId} is not in the ledger`,
+      );
+    }
+    return makeReleaseNotes({ releaseId });
+  }
+
+  /** A plain rendering of the notes: a heading per section, a line per entry. */
+  async getReleaseNotesMarkdown(
+    releaseId: string,
+  ): Promise<ReleaseNotesMarkdown> {
+    this.markdownCalls.push(releaseId);
+    const notes = await this.notesOf(releaseId);
+    const sections = notes.sections.map(
+      section =>
+        `### ${section.title}\n\n${section.entries
+          .map(e => `* ${e.scope ? `**${e.scope}:** ` : ''}${e.subject}\n`)
+          .join('')}`,
+    );
+    return {
+      fileName: `${releaseId.replace(/[^A-Za-z0-9._-]+/g, '-')}-notes.md`,
+      markdown: [`## ${releaseId}\n`, ...sections].join('\n'),
+    };
   }
 
   async replayGate(

@@ -9,6 +9,7 @@ import type {
   ReleaseChecklist,
   ReleaseComms,
   ReleaseGates,
+  ReleaseNotes,
   ReleaseOutcome,
   ReleasePage,
   ReleaseStatus,
@@ -70,6 +71,17 @@ export type GetMetricsRequest = {
 export type ReplayGateRequest = {
   gate?: string;
   definition?: Record<string, unknown>;
+};
+
+/**
+ * A release's notes as a CHANGELOG section, ready to save as a file.
+ *
+ * @public
+ */
+export type ReleaseNotesMarkdown = {
+  /** The file name the backend suggests, e.g. `payments-api-1.42.0-notes.md`. */
+  fileName: string;
+  markdown: string;
 };
 
 /**
@@ -154,6 +166,18 @@ export interface ReleaseLedgerApi {
     item: { id: string; text: string },
     checked: boolean,
   ): Promise<void>;
+  /**
+   * The release's notes from the commits its `release_started` lists (or
+   * its merged PRs' titles), in conventional-changelog sections with
+   * commitlint's findings. Rejects with a `ResponseError` whose
+   * `statusCode` is 404 when the release is unknown.
+   */
+  getReleaseNotes(releaseId: string): Promise<ReleaseNotes>;
+  /**
+   * The same notes as a CHANGELOG section in markdown, with the file name to
+   * save it under. Rejects like {@link ReleaseLedgerApi.getReleaseNotes}.
+   */
+  getReleaseNotesMarkdown(releaseId: string): Promise<ReleaseNotesMarkdown>;
 }
 
 /** @public */

@@ -521,6 +521,87 @@ describe('ReleaseLedgerClient', () => {
     });
   });
 
+  describe('release notes', () => {
+    const notes = {
+      releaseId: 'web/app@2026.11.27+1',
+      sections: [],
+      nonConventional: [],
+      counts: { commits: 0, conventional: 0, nonConventional: 0, breaking: 0 },
+      nonConventionalShare: 0,
+      maxNonConventionalShare: 0.25,
+      flagged: false,
+    };
+    const markdown = (headers: Record<string, string> = {}) =>
+      new Response('## web/app@2026.11.27+1\n\n### Features\n', {
+        status: 200,
+        headers: { 'Content-Type': 'text/markdown; charset=utf-8', ...headers },
+      });
+
+    it('gets a release’s notes, encoding its id as a single path segment', async () => {
+      const { client, sent } = setup(() => json(notes));
+
+      await expect(
+        client.getReleaseNotes('web/app@2026.11.27+1'),
+      ).resolves.toEqual(notes);
+      const request = await sent();
+      expect(request.url).toBe(
+        `${BASE}/releases/web%2Fapp%402026.11.27%2B1/notes`,
+      );
+      expect(request.method).toBe('GET');
+    });
+
+    it('gets the markdown as text, named as the backend names the download', async () => {
+      const { client, sent } = setup(() =>
+        markdown({
+          'Content-Disposition':
+            'attachment; filename="web-app-2026.11.27-1-notes.md"',
+        }),
+      );
+
+      await expect(
+        client.getReleaseNotesMarkdown('web/app@2026.11.27+1'),
+      ).resolves.toEqual({
+        fileName: 'web-app-2026.11.27-1-notes.md',
+        markdown: '## web/app@2026.11.27+1\n\n### Features\n',
+      });
+      const request = await sent();
+      expect(request.url).toBe(
+        `${BASE}/releases/web%2Fapp%402026.11.27%2B1/notes?format=markdown`,
+      );
+      expect(request.headers.accept).toBe('text/markdown');
+    });
+
+    it('names the file by the same rule when the browser hides the header', async () => {
+      const { client } = setup(() => markdown());
+
+      const { fileName } = await client.getReleaseNotesMarkdown(
+        'web/app@2026.11.27+1',
+      );
+
+      expect(fileName).toBe('web-app-2026.11.27-1-notes.md');
+    });
+
+    it('throws a 404 ResponseError for an unknown release, as JSON or markdown', async () => {
+      const { client } = setup(() =>
+        errorResponse(
+          404,
+          'NotFoundError',
+          'release nope@1 is not in the ledger',
+        ),
+      );
+
+      for (const get of [
+        () => client.getReleaseNotes('nope@1'),
+        () => client.getReleaseNotesMarkdown('nope@1'),
+      ]) {
+        const error = await get().catch(e => e);
+        expect(ResponseError.is(error)).toBe(true);
+        expect(error.statusCode).toBe(404);
+        expect(error.cause.message).toBe('release nope@1 is not in the ledger');
+      }
+    });
+  });
+
   it('sends a body through a fetch API that builds its own Requests, as Backstage’s middlewares do', async () => {
     const middlewareFetch = jest.fn(
       async (input: RequestInfo | URL, init?: RequestInit) => {

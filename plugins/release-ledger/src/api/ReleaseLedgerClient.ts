@@ -11,6 +11,7 @@ import {
   type ReleaseComms,
   type ReleaseGates,
   type ReleaseLedgerHttpClient,
+  type ReleaseNotes,
   type ReleasePage,
   type ReleaseWithEvents,
   type WeeklyNote,
@@ -19,6 +20,7 @@ import type {
   GetMetricsRequest,
   ListReleasesFilter,
   ReleaseLedgerApi,
+  ReleaseNotesMarkdown,
   ReplayGateRequest,
 } from './ReleaseLedgerApi';
 
@@ -27,6 +29,16 @@ function withoutEmpty<T extends object>(values: T): T {
   return Object.fromEntries(
     Object.entries(values).filter(([, v]) => v !== undefined && v !== ''),
   ) as T;
+}
+
+/**
+ * The file name in a `Content-Disposition: attachment; filename="…"` header,
+ * or undefined when there is none (a browser hides the header of a
+ * cross-origin answer that does not expose it).
+ */
+function attachmentFileName(disposition: string | null): string | undefined {
+  const match = disposition && /filename="([^"]+)"/i.exec(disposition);
+  return match ? match[1] : undefined;
 }
 
 /**
@@ -157,11 +169,6 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
     );
   }
 
-  /**
-   * Runs one request through the typed client and answers its data, or
-   * throws a `ResponseError` for an error answer. The client reads an error
-   * answer's body; ResponseError reads it again, from an unread copy.
-   */
   async getReleaseChecklist(
     releaseId: string,
   ): Promise<ReleaseChecklist | undefined> {
@@ -196,11 +203,58 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
     );
   }
 
+  async getReleaseNotes(releaseId: string): Promise<ReleaseNotes> {
+    const notes = await this.call(client =>
+      client.GET('/releases/{releaseId}/notes', {
+        params: { path: { releaseId } },
+      }),
+    );
+    // The spec's answer is JSON or markdown text; without `format` it is JSON.
+    return notes as ReleaseNotes;
+  }
+
+  async getReleaseNotesMarkdown(
+    releaseId: string,
+  ): Promise<ReleaseNotesMarkdown> {
+    const { data, response } = await this.send(client =>
+      client.GET('/releases/{releaseId}/notes', {
+        params: { path: { releaseId }, query: { format: 'markdown' } },
+        headers: { accept: 'text/markdown' },
+        parseAs: 'text',
+      }),
+    );
+    return {
+      // The backend's own name when the browser lets us read it; the same
+      // rule otherwise.
+      fileName:
+        attachmentFileName(response.headers.get('content-disposition')) ??
+        `${releaseId.replace(/[^A-Za-z0-9._-]+/g, '-')}-notes.md`,
+      markdown: data,
+    };
+  }
+
+  /**
+   * Runs one request through the typed client and answers its data, or
+   * throws a `ResponseError` for an error answer.
+   */
   private async call<T>(
     request: (
       client: ReleaseLedgerHttpClient,
     ) => Promise<{ data?: T; response: Response }>,
   ): Promise<T> {
+    return (await this.send(request)).data;
+  }
+
+  /**
+   * Like `call`, with the answer's response for its headers. The client
+   * reads an error answer's body; ResponseError reads it again, from an
+   * unread copy.
+   */
+  private async send<T>(
+    request: (
+      client: ReleaseLedgerHttpClient,
+    ) => Promise<{ data?: T; response: Response }>,
+  ): Promise<{ data: T; response: Response }> {
     const baseUrl = await this.discoveryApi.getBaseUrl('release-ledger');
     let unread: Response | undefined;
     const client = createReleaseLedgerClient({
@@ -223,6 +277,6 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
     if (!response.ok) {
       throw await ResponseError.fromResponse(unread ?? response);
     }
-    return data as T;
+    return { data: data as T, response };
   }
 }

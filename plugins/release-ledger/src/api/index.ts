@@ -3,6 +3,7 @@ export type {
   GetMetricsRequest,
   ReleaseLedgerApi,
   ListReleasesFilter,
+  ReleaseNotesMarkdown,
   ReplayGateRequest,
 } from './ReleaseLedgerApi';
 export { ReleaseLedgerClient } from './ReleaseLedgerClient';
