@@ -4,6 +4,7 @@ import {
   FakeReleaseLedgerApi,
   makeEvent,
   makeRelease,
+  makeReleaseNotes,
   responseError,
 } from '../../__testUtils__/fakeReleaseLedgerApi';
 import { makeEvaluation } from '../../__testUtils__/gateFixtures';
@@ -312,6 +313,48 @@ describe('ReleaseDetailsPage', () => {
     expect(api.commsCalls).toEqual([RELEASE_ID]);
   });
 
+  it('shows the release’s notes', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    api.releaseNotes.set(
+      RELEASE_ID,
+      makeReleaseNotes({
+        releaseId: RELEASE_ID,
+        sections: [
+          {
+            kind: 'features',
+            title: 'Features',
+            entries: [
+              {
+                sha: 'a1a2a3a4a5a6a7',
+                type: 'feat',
+                scope: 'refunds',
+                subject: 'add idempotency keys',
+                breaking: false,
+                findings: [],
+              },
+            ],
+          },
+        ],
+        counts: {
+          commits: 1,
+          conventional: 1,
+          nonConventional: 0,
+          breaking: 0,
+        },
+      }),
+    );
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+
+    const notes = await screen.findByRole('region', { name: 'Release notes' });
+    expect(
+      await within(notes).findByRole('heading', { name: 'Features (1)' }),
+    ).toBeInTheDocument();
+    expect(notes).toHaveTextContent('refunds: add idempotency keys');
+    expect(api.notesCalls).toEqual([RELEASE_ID]);
+  });
+
   it('shows other errors as errors', async () => {
     const error = await responseError(500, 'Error', 'database is locked');
     const api: ReleaseLedgerApi = {
@@ -331,6 +374,8 @@ describe('ReleaseDetailsPage', () => {
       replayGate: jest.fn(),
       getReleaseChecklist: jest.fn().mockResolvedValue(undefined),
       checkChecklistItem: jest.fn(),
+      getReleaseNotes: jest.fn(),
+      getReleaseNotesMarkdown: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,

@@ -36,6 +36,7 @@ import { CommsPreview } from '../CommsPreview';
 import { ReleaseChecklistCard } from '../ReleaseChecklist';
 import { GateEvidence } from '../GateEvidence';
 import { ReleaseFootprintCard } from '../ReleaseFootprintCard';
+import { ReleaseNotesCard } from '../ReleaseNotes';
 import { ReleaseStatusChip } from '../ReleaseStatusChip';
 import { ReleaseTimeline } from '../ReleaseTimeline';
 
@@ -310,9 +311,17 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
           </Grid>
         </Grid>
         <Grid item xs={12} md={7}>
-          <InfoCard title={`Timeline (${release.events.length} events)`}>
-            <ReleaseTimeline events={release.events} />
-          </InfoCard>
+          {/* What shipped reads beside how it shipped. */}
+          <Grid container spacing={3} direction="column">
+            <Grid item>
+              <InfoCard title={`Timeline (${release.events.length} events)`}>
+                <ReleaseTimeline events={release.events} />
+              </InfoCard>
+            </Grid>
+            <Grid item>
+              <ReleaseNotesCard releaseId={release.releaseId} />
+            </Grid>
+          </Grid>
         </Grid>
         <Grid item xs={12}>
           {/* Full width: each check's chart needs room to read over time. */}
@@ -352,8 +361,8 @@ export type ReleaseDetailsPageProps = {
 
 /**
  * Everything recorded about one release: overview, anomalies, merged changes,
- * incidents, flag toggles, the full event timeline, its Slack thread and the
- * evidence of its canary gates.
+ * incidents, flag toggles, the full event timeline, its checklist, its
+ * release notes, its Slack thread and the evidence of its canary gates.
  *
  * @public
  */

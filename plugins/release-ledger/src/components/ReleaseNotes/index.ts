@@ -1,0 +1,2 @@
+export { ReleaseNotesCard } from './ReleaseNotesCard';
+export type { ReleaseNotesCardProps } from './ReleaseNotesCard';
