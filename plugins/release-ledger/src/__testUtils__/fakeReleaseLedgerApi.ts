@@ -189,7 +189,11 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
     releases: Array<Release & { events?: ReleaseEvent[] }> = [],
     private readonly pageSize = 20,
   ) {
-    this.releases = releases.map(r => ({ ...r, events: r.events ?? [] }));
+    // Copies, so that ticks added to a release leave the test's fixture alone.
+    this.releases = releases.map(r => ({
+      ...r,
+      events: [...(r.events ?? [])],
+    }));
   }
 
   async listReleases(filter: ListReleasesFilter = {}): Promise<ReleasePage> {
@@ -229,7 +233,8 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
         `release ${releaseId} not found`,
       );
     }
-    return release;
+    // A fresh answer each time, as over the network.
+    return { ...release, events: [...release.events] };
   }
 
   async getMetrics(request: GetMetricsRequest): Promise<MetricsResponse> {
@@ -356,7 +361,21 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
   ): Promise<void> {
     if (this.checkError) throw this.checkError;
     this.checks.push({ releaseId, itemId: item.id, checked });
-    // As the backend does: the tick shows in the next answer, as the user's.
+    // As the backend does: the tick is an event of the release, as the user's.
+    const release = this.releases.find(r => r.releaseId === releaseId);
+    release?.events.push(
+      makeEvent(
+        'checklist_item_checked',
+        {
+          item: item.text,
+          itemId: item.id,
+          checked,
+          by: 'user:default/guest',
+        },
+        { releaseId, timestamp: '2026-12-03T12:00:00.000Z' },
+      ),
+    );
+    // And the checklist shows it in its next answer.
     const current = this.checklists.get(releaseId);
     if (!current?.checklist) return;
     const sections = current.checklist.sections.map(section => ({

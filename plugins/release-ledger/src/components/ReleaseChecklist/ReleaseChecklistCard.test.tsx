@@ -1,4 +1,6 @@
 import { fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { errorApiRef } from '@backstage/core-plugin-api';
+import { MockErrorApi, TestApiProvider } from '@backstage/test-utils';
 import type { ReleaseChecklist } from '@release-ledger/plugin-release-ledger-common';
 import { FakeReleaseLedgerApi } from '../../__testUtils__/fakeReleaseLedgerApi';
 import { renderWithApis } from '../../__testUtils__/renderWithApis';
@@ -112,6 +114,37 @@ describe('ReleaseChecklistCard', () => {
     expect(
       screen.getByRole('region', { name: 'Pre-release' }),
     ).toHaveTextContent('2 of 2 checked');
+  });
+
+  it('tells the page once a tick is recorded, and not when it is refused', async () => {
+    const api = new FakeReleaseLedgerApi();
+    api.checklists.set(RELEASE, pinned());
+    const onChecked = jest.fn();
+    const errorApi = new MockErrorApi({ collect: true });
+    await renderWithApis(
+      <TestApiProvider apis={[[errorApiRef, errorApi]]}>
+        <ReleaseChecklistCard releaseId={RELEASE} onChecked={onChecked} />
+      </TestApiProvider>,
+      { api },
+    );
+
+    fireEvent.click(
+      await screen.findByRole('checkbox', { name: /Staging dry run/ }),
+    );
+    await waitFor(() => expect(onChecked).toHaveBeenCalledTimes(1));
+    expect(api.checks).toEqual([
+      { releaseId: RELEASE, itemId: 'pre.staging-dry-run', checked: false },
+    ]);
+
+    api.checkError = new Error(
+      'writing events needs release-ledger.event.create',
+    );
+    const box = screen.getByRole('checkbox', { name: /Flags default OFF/ });
+    fireEvent.click(box);
+    await waitFor(() => expect(errorApi.getErrors()).toHaveLength(1));
+    await waitFor(() => expect(box).not.toBeDisabled());
+    expect(onChecked).toHaveBeenCalledTimes(1);
+    expect(box).not.toBeChecked();
   });
 
   it('says why there is no checklist for the release', async () => {

@@ -169,6 +169,16 @@ function PinnedChecklist(props: {
   );
 }
 
+/** @public */
+export type ReleaseChecklistCardProps = {
+  releaseId: string;
+  /**
+   * Called after a tick or untick is recorded, so that views of the release's
+   * events (its timeline) can reload and show it.
+   */
+  onChecked?: () => void;
+};
+
 /**
  * The release's checklist, pinned from the service's repository when the
  * release started: sections with their owner and progress, items ticked
@@ -176,8 +186,8 @@ function PinnedChecklist(props: {
  *
  * @public
  */
-export function ReleaseChecklistCard(props: { releaseId: string }) {
-  const { releaseId } = props;
+export function ReleaseChecklistCard(props: ReleaseChecklistCardProps) {
+  const { releaseId, onChecked } = props;
   const api = useApi(releaseLedgerApiRef);
   const errorApi = useApi(errorApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
@@ -215,6 +225,7 @@ export function ReleaseChecklistCard(props: { releaseId: string }) {
         onCheck={async (item, checked) => {
           try {
             await api.checkChecklistItem(releaseId, item, checked);
+            onChecked?.();
           } catch (e) {
             errorApi.post(e as Error);
           }

@@ -1,1 +1,2 @@
 export { ReleaseChecklistCard } from './ReleaseChecklistCard';
+export type { ReleaseChecklistCardProps } from './ReleaseChecklistCard';

@@ -1,5 +1,5 @@
 import { Route, Routes } from 'react-router-dom';
-import { screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import {
   FakeReleaseLedgerApi,
   makeEvent,
@@ -353,6 +353,63 @@ describe('ReleaseDetailsPage', () => {
     ).toBeInTheDocument();
     expect(notes).toHaveTextContent('refunds: add idempotency keys');
     expect(api.notesCalls).toEqual([RELEASE_ID]);
+  });
+
+  it('shows a checklist tick in the timeline once it is recorded', async () => {
+    const api = new FakeReleaseLedgerApi([release]);
+    api.checklists.set(RELEASE_ID, {
+      releaseId: RELEASE_ID,
+      entityRef: 'component:default/payments-api',
+      state: 'pinned',
+      source: 'https://github.com/acme/payments/blob/abc/RELEASE_CHECKLIST.md',
+      openRequired: ['pre.flags-default-off'],
+      checklist: {
+        title: 'Release checklist',
+        warnings: [],
+        sections: [
+          {
+            phase: 'pre',
+            title: 'Pre-release',
+            items: [
+              {
+                id: 'pre.flags-default-off',
+                text: 'Flags default OFF',
+                required: true,
+                line: 2,
+              },
+            ],
+          },
+        ],
+      },
+    });
+    await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
+      api,
+    });
+    expect(await screen.findByText('Timeline (3 events)')).toBeInTheDocument();
+    const timeline = screen.getByRole('list', { name: 'Release timeline' });
+    expect(
+      within(timeline).queryByText('Checklist item checked'),
+    ).not.toBeInTheDocument();
+
+    fireEvent.click(
+      await screen.findByRole('checkbox', { name: /Flags default OFF/ }),
+    );
+
+    expect(await screen.findByText('Timeline (4 events)')).toBeInTheDocument();
+    const updated = screen.getByRole('list', { name: 'Release timeline' });
+    expect(
+      within(updated).getByText('Checklist item checked'),
+    ).toBeInTheDocument();
+    expect(
+      within(updated).getByText('Flags default OFF — user:default/guest'),
+    ).toBeInTheDocument();
+    expect(api.getCalls).toEqual([RELEASE_ID, RELEASE_ID]);
+    // The page stayed: the checklist shows the tick it already had.
+    await waitFor(() =>
+      expect(
+        screen.getByRole('checkbox', { name: /Flags default OFF/ }),
+      ).toBeChecked(),
+    );
   });
 
   it('shows other errors as errors', async () => {

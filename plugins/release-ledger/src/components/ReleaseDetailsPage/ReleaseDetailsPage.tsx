@@ -22,7 +22,7 @@ import {
   changeLabel,
   type ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
-import useAsync from 'react-use/esm/useAsync';
+import useAsyncRetry from 'react-use/esm/useAsyncRetry';
 import { releaseLedgerApiRef } from '../../api';
 import { decodeReleaseIdParam } from '../../hooks/useReleaseLink';
 import {
@@ -257,8 +257,12 @@ function FlagToggles(props: { release: ReleaseWithEvents }) {
   );
 }
 
-function ReleaseDetails(props: { release: ReleaseWithEvents }) {
-  const { release } = props;
+function ReleaseDetails(props: {
+  release: ReleaseWithEvents;
+  /** Reloads the release, e.g. after the checklist added an event. */
+  reload: () => void;
+}) {
+  const { release, reload } = props;
   const classes = useStyles();
   return (
     <>
@@ -303,7 +307,10 @@ function ReleaseDetails(props: { release: ReleaseWithEvents }) {
               <Overview release={release} />
             </Grid>
             <Grid item>
-              <ReleaseChecklistCard releaseId={release.releaseId} />
+              <ReleaseChecklistCard
+                releaseId={release.releaseId}
+                onChecked={reload}
+              />
             </Grid>
             <Grid item>
               <CommsPreview releaseId={release.releaseId} />
@@ -372,13 +379,14 @@ export function ReleaseDetailsPage(props: ReleaseDetailsPageProps) {
   const releaseId = decodeReleaseIdParam(rawId);
   const classes = useStyles();
   const api = useApi(releaseLedgerApiRef);
-  const { value, loading, error } = useAsync(
+  const { value, loading, error, retry } = useAsyncRetry(
     async () => (releaseId ? api.getRelease(releaseId) : undefined),
     [api, releaseId],
   );
 
   let content: ReactNode;
-  if (loading) {
+  // A reload of the same release keeps the page (and its cards' state) on screen.
+  if (loading && value?.releaseId !== releaseId) {
     content = <Progress />;
   } else if (!releaseId || isNotFound(error)) {
     content = (
@@ -395,7 +403,7 @@ export function ReleaseDetailsPage(props: ReleaseDetailsPageProps) {
   } else if (error) {
     content = <ResponseErrorPanel error={error} />;
   } else if (value) {
-    content = <ReleaseDetails release={value} />;
+    content = <ReleaseDetails release={value} reload={retry} />;
   }
 
   return <div className={classes.root}>{content}</div>;
