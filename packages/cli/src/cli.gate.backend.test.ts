@@ -280,6 +280,24 @@ describe('release-ledger gate against the ledger backend', () => {
       ].join('\n'),
     );
 
+    // The ledger's own gates answer holds the release the same way.
+    const promotion = async () =>
+      (
+        await (
+          await fetch(
+            `${baseUrl}/api/release-ledger/releases/payments-api@held/gates`,
+            { headers: { Authorization: service } },
+          )
+        ).json()
+      ).promotion;
+    expect(await promotion()).toEqual({
+      promotable: false,
+      gate: 'passed',
+      openChecklistItems: [
+        { id: 'pre.flags-default-off', text: 'Flags default OFF' },
+      ],
+    });
+
     await post({
       type: 'checklist_item_checked',
       releaseId: 'payments-api@held',
@@ -292,6 +310,11 @@ describe('release-ledger gate against the ledger backend', () => {
     const free = await gate('payments-api@held');
     expect(free.code).toBe(0);
     expect(free.stdout).toContain('gate passed: promote (exit 0)');
+    expect(await promotion()).toEqual({
+      promotable: true,
+      gate: 'passed',
+      openChecklistItems: [],
+    });
   });
 
   it('exits 1 when the canary fails, naming the violation', async () => {

@@ -27,16 +27,3 @@ export function exitCodeForGate(outcome: GateOutcome): number {
       return EXIT_ERROR;
   }
 }
-
-/**
- * The outcome of several gate evaluations taken together, from what each
- * enforces: any failed → failed; else any inconclusive → inconclusive; else
- * any running → running; else passed. No evaluation at all is inconclusive.
- */
-export function combineOutcomes(states: readonly CheckState[]): CheckState {
-  if (states.length === 0) return 'inconclusive';
-  if (states.includes('failed')) return 'failed';
-  if (states.includes('inconclusive')) return 'inconclusive';
-  if (states.includes('running')) return 'running';
-  return 'passed';
-}

@@ -5,10 +5,9 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { ReleaseChecklist } from '@release-ledger/plugin-release-ledger-common';
 import type { GateEvaluation } from './api';
 import { run } from './program';
-import { checklistHold, selectEvaluations } from './gate';
+import { selectEvaluations } from './gate';
 
 type Stub = {
   url: string;
@@ -384,64 +383,5 @@ describe('selectEvaluations', () => {
   it('keeps the started evaluation while the list does not show it yet', () => {
     const started = at('running', { id: 'ev-9' });
     expect(selectEvaluations([], [started])).toEqual([started]);
-  });
-});
-
-describe('checklistHold', () => {
-  const pinned = (openRequired: string[]): ReleaseChecklist => ({
-    releaseId: 'payments-api@1',
-    entityRef: 'component:default/payments-api',
-    state: 'pinned',
-    openRequired,
-    checklist: {
-      sections: [
-        {
-          phase: 'pre',
-          title: 'Pre-release',
-          items: [
-            {
-              id: 'pre.flags-default-off',
-              text: 'Flags default OFF',
-              required: true,
-              line: 2,
-            },
-          ],
-        },
-      ],
-      warnings: [],
-    },
-  });
-
-  it('holds on the open required items, named by their text', () => {
-    expect(checklistHold(pinned(['pre.flags-default-off']))).toEqual({
-      open: [{ id: 'pre.flags-default-off', text: 'Flags default OFF' }],
-    });
-    expect(checklistHold(pinned([]))).toEqual({ open: [] });
-  });
-
-  it('holds nothing, with a note, when the checklist is not read or not there', () => {
-    expect(checklistHold(undefined)).toEqual({ open: [] });
-    expect(
-      checklistHold({
-        releaseId: 'r',
-        entityRef: 'component:default/x',
-        state: 'unavailable',
-        reason: 'no checklist at https://example.com/RELEASE_CHECKLIST.md',
-        openRequired: [],
-      }),
-    ).toEqual({
-      open: [],
-      note: 'checklist unavailable, not checked: no checklist at https://example.com/RELEASE_CHECKLIST.md',
-    });
-    expect(
-      checklistHold({
-        releaseId: 'r',
-        entityRef: 'component:default/x',
-        state: 'pending',
-        openRequired: [],
-      }).note,
-    ).toBe(
-      'checklist: not read yet (the release started moments ago); not checked',
-    );
   });
 });

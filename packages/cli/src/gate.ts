@@ -1,11 +1,14 @@
 import {
-  CheckState,
+  checklistHold,
+  combineGateStates,
+  enforcedGateState,
+  isGateSettled,
+  latestEvaluationPerGate,
   parsePromQLDuration,
-  type ReleaseChecklist,
 } from '@release-ledger/plugin-release-ledger-common';
 import { InvalidArgumentError } from 'commander';
 import type { GateEvaluation, LedgerClient } from './api';
-import { combineOutcomes, GateOutcome } from './exitCodes';
+import type { GateOutcome } from './exitCodes';
 
 /** Commander parser for durations such as `30m`, `10s`, `1h30m`. */
 export function parseDurationArgument(value: string): number {
@@ -16,22 +19,6 @@ export function parseDurationArgument(value: string): number {
     );
   }
   return ms;
-}
-
-/** Whether an evaluation has reached its verdict. */
-export function isSettled(evaluation: GateEvaluation): boolean {
-  return evaluation.state !== 'running';
-}
-
-/** What the pipeline acts on: `enforced` when the server gives it (dry-run gates pass), else `state`. */
-export function enforcedState(evaluation: GateEvaluation): CheckState {
-  if (!isSettled(evaluation)) return 'running';
-  return evaluation.enforced ?? evaluation.state;
-}
-
-function timeOf(e: GateEvaluation): number {
-  const t = Date.parse(e.startedAt ?? '');
-  return Number.isNaN(t) ? 0 : t;
 }
 
 /**
@@ -48,27 +35,16 @@ export function selectEvaluations(
 ): GateEvaluation[] {
   const candidates = gate ? all.filter(e => e.gate === gate) : [...all];
   if (started.length === 0) {
-    return latestPerGate(candidates);
+    return latestEvaluationPerGate(candidates);
   }
   return started.map(s => {
     const match =
       (s.id ? candidates.find(e => e.id === s.id) : undefined) ??
-      latestPerGate(candidates.filter(e => e.gate === s.gate))[0];
+      latestEvaluationPerGate(candidates.filter(e => e.gate === s.gate))[0];
     // Not listed yet (e.g. a replica behind a load balancer that has not
     // seen it): keep what the evaluate call answered.
     return match ?? s;
   });
-}
-
-function latestPerGate(list: readonly GateEvaluation[]): GateEvaluation[] {
-  const byGate = new Map<string, GateEvaluation>();
-  for (const e of list) {
-    const seen = byGate.get(e.gate);
-    if (!seen || timeOf(e) >= timeOf(seen)) {
-      byGate.set(e.gate, e);
-    }
-  }
-  return [...byGate.values()];
 }
 
 export type GateRunOptions = {
@@ -116,7 +92,7 @@ export async function runGate(options: GateRunOptions): Promise<GateRunResult> {
   }
   options.onUpdate?.(current);
 
-  const settled = () => current.length > 0 && current.every(isSettled);
+  const settled = () => current.length > 0 && current.every(isGateSettled);
   while (options.wait && !settled()) {
     const left = deadline - now();
     if (left <= 0) {
@@ -133,46 +109,11 @@ export async function runGate(options: GateRunOptions): Promise<GateRunResult> {
   }
 
   return {
-    outcome: combineOutcomes(current.map(enforcedState)),
+    outcome: combineGateStates(current.map(enforcedGateState)),
     evaluations: current,
     waitedMs: now() - began,
   };
 }
 
-/**
- * What a release's checklist says about promoting it: the required
- * pre-release items still open (they hold the release), or a note when the
- * checklist could not be read (which holds nothing: a file that is missing
- * or an SCM host that is away must not stop every release).
- */
-export function checklistHold(checklist: ReleaseChecklist | undefined): {
-  open: Array<{ id: string; text: string }>;
-  note?: string;
-} {
-  if (!checklist) return { open: [] };
-  if (checklist.state === 'pending') {
-    return {
-      open: [],
-      note: 'checklist: not read yet (the release started moments ago); not checked',
-    };
-  }
-  if (checklist.state === 'unavailable') {
-    return {
-      open: [],
-      note: `checklist unavailable, not checked: ${
-        checklist.reason ?? 'no reason given'
-      }`,
-    };
-  }
-  const items = new Map(
-    (checklist.checklist?.sections ?? [])
-      .flatMap(section => section.items)
-      .map(item => [item.id, item.text]),
-  );
-  return {
-    open: checklist.openRequired.map(id => ({
-      id,
-      text: items.get(id) ?? id,
-    })),
-  };
-}
+// The promotion rules are common's, so the ledger's gates answer decides alike.
+export { checklistHold, enforcedGateState as enforcedState };

@@ -1,7 +1,7 @@
 import { RELEASE_EVENT_TYPES } from '@release-ledger/plugin-release-ledger-common';
 import { run } from './program';
 import { collectAttribute, parseAttributeValue } from './events';
-import { combineOutcomes, exitCodeForGate } from './exitCodes';
+import { exitCodeForGate } from './exitCodes';
 import { parseDurationArgument } from './gate';
 
 type Call = { url: string; method: string; headers: any; body: any };
@@ -380,18 +380,6 @@ describe('exit codes', () => {
     ['timeout', 2],
   ] as const)('%s → %i', (outcome, code) => {
     expect(exitCodeForGate(outcome)).toBe(code);
-  });
-
-  it.each([
-    [[], 'inconclusive'],
-    [['passed'], 'passed'],
-    [['passed', 'failed'], 'failed'],
-    [['inconclusive', 'failed'], 'failed'],
-    [['passed', 'inconclusive'], 'inconclusive'],
-    [['running', 'passed'], 'running'],
-    [['running', 'inconclusive'], 'inconclusive'],
-  ] as const)('combined %j → %s', (states, expected) => {
-    expect(combineOutcomes(states)).toBe(expected);
   });
 });
 

@@ -17,6 +17,7 @@ export * from './metrics';
 export * from './metricsApi';
 export * from './notes';
 export * from './permissions';
+export * from './promotion';
 export * from './pullRequests';
 export * from './releases';
 // The API's types, generated from the backend's openapi.yaml.

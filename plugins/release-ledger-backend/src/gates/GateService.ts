@@ -130,7 +130,10 @@ export class GateService {
     });
   }
 
-  async evaluations(releaseId: string): Promise<ReleaseGates> {
+  /** The release's evaluations; the router adds the promotion decision (it needs the checklist too). */
+  async evaluations(
+    releaseId: string,
+  ): Promise<Omit<ReleaseGates, 'promotion'>> {
     await this.#release(releaseId);
     return {
       releaseId,

@@ -1596,7 +1596,8 @@ export const spec = {
         "type": "object",
         "required": [
           "releaseId",
-          "evaluations"
+          "evaluations",
+          "promotion"
         ],
         "properties": {
           "releaseId": {
@@ -1607,6 +1608,56 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/GateEvaluation"
             }
+          },
+          "promotion": {
+            "$ref": "#/components/schemas/PromotionDecision"
+          }
+        }
+      },
+      "PromotionDecision": {
+        "type": "object",
+        "description": "Whether the release may be promoted now: each gate's newest evaluation passed (what it enforces: a dry-run gate passes) and no required pre-release checklist item is open.",
+        "required": [
+          "promotable",
+          "gate",
+          "openChecklistItems"
+        ],
+        "properties": {
+          "promotable": {
+            "type": "boolean"
+          },
+          "gate": {
+            "type": "string",
+            "enum": [
+              "running",
+              "passed",
+              "failed",
+              "inconclusive"
+            ],
+            "description": "The gates' combined verdict; inconclusive when none was evaluated."
+          },
+          "openChecklistItems": {
+            "type": "array",
+            "description": "Required pre-release items not ticked; each holds the release.",
+            "items": {
+              "type": "object",
+              "required": [
+                "id",
+                "text"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "text": {
+                  "type": "string"
+                }
+              }
+            }
+          },
+          "checklistNote": {
+            "type": "string",
+            "description": "Why the checklist was not checked (not read yet, or unavailable); it then holds nothing."
           }
         }
       },

@@ -220,6 +220,16 @@ describeWithPrometheus('gates API', () => {
       expect(shown.body).toEqual({
         releaseId: 'cart-service@3.1.0',
         evaluations: [],
+        // No verdict, no promotion; a checklist not read (yet, or at all:
+        // this entity has no catalog file to find it beside) holds nothing.
+        promotion: {
+          promotable: false,
+          gate: 'inconclusive',
+          openChecklistItems: [],
+          checklistNote: expect.stringMatching(
+            /^checklist(: not read yet| unavailable).*not checked/,
+          ),
+        },
       });
     });
 

@@ -11,6 +11,7 @@ import {
   releaseLedgerGateReplayPermission,
   releaseLedgerNoteUpdatePermission,
   releaseLedgerReadPermission,
+  decidePromotion,
   findJsonProblem,
   LedgerStatus,
   MAX_BODY_DEPTH,
@@ -19,6 +20,7 @@ import {
   RELEASE_ID_PATTERN,
   RELEASE_OUTCOMES,
   RELEASE_STATUSES,
+  type ReleaseGates,
   utcWeekStart,
 } from '@release-ledger/plugin-release-ledger-common';
 import express, { ErrorRequestHandler, RequestHandler } from 'express';
@@ -458,7 +460,17 @@ export async function createRouter(
 
   router.get('/releases/:releaseId/gates', async (req, res) => {
     await authorizeRead(req);
-    res.json(await options.gates.evaluations(req.params.releaseId));
+    const { releaseId } = req.params;
+    const gates = await options.gates.evaluations(releaseId);
+    // Promotable: the gates passed and the checklist holds nothing.
+    const answer: ReleaseGates = {
+      ...gates,
+      promotion: decidePromotion(
+        gates.evaluations,
+        await options.checklists.get(releaseId),
+      ),
+    };
+    res.json(answer);
   });
 
   router.post('/releases/:releaseId/gates/replay', async (req, res) => {

@@ -1,3 +1,4 @@
+import type { PromotionDecision } from '../promotion';
 import type { NoDataPolicy } from './definitions';
 import type { GateErrorResult, GateNoDataResult } from './results';
 import type {
@@ -104,6 +105,11 @@ export type GateEvaluation = GateVerdictEvidence & {
 export type ReleaseGates = {
   releaseId: string;
   evaluations: GateEvaluation[];
+  /**
+   * Whether the release may be promoted now: each gate's newest evaluation
+   * passed and no required pre-release checklist item is open.
+   */
+  promotion: PromotionDecision;
 };
 
 /**

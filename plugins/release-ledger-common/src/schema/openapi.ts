@@ -555,6 +555,23 @@ export interface components {
     ReleaseGates: {
       releaseId: string;
       evaluations: components['schemas']['GateEvaluation'][];
+      promotion: components['schemas']['PromotionDecision'];
+    };
+    /** @description Whether the release may be promoted now: each gate's newest evaluation passed (what it enforces: a dry-run gate passes) and no required pre-release checklist item is open. */
+    PromotionDecision: {
+      promotable: boolean;
+      /**
+       * @description The gates' combined verdict; inconclusive when none was evaluated.
+       * @enum {string}
+       */
+      gate: 'running' | 'passed' | 'failed' | 'inconclusive';
+      /** @description Required pre-release items not ticked; each holds the release. */
+      openChecklistItems: {
+        id: string;
+        text: string;
+      }[];
+      /** @description Why the checklist was not checked (not read yet, or unavailable); it then holds nothing. */
+      checklistNote?: string;
     };
     GateEvaluationStarted: {
       created: boolean;

@@ -13,6 +13,7 @@ import type {
   ReleaseWithEvents,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
+import { decidePromotion } from '@release-ledger/plugin-release-ledger-common';
 import type {
   GateEvaluation,
   GateReplay,
@@ -340,7 +341,12 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
         `release ${releaseId} not found`,
       );
     }
-    return { releaseId, evaluations: this.gates.get(releaseId) ?? [] };
+    const evaluations = this.gates.get(releaseId) ?? [];
+    return {
+      releaseId,
+      evaluations,
+      promotion: decidePromotion(evaluations, this.checklists.get(releaseId)),
+    };
   }
 
   /** By release id; a release without one answers undefined. */
