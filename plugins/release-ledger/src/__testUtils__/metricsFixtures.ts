@@ -26,6 +26,8 @@ export function makeTrendPoint(
     restored: 1,
     timeToRestoreP50Ms: 40 * 60_000,
     timeToRestoreP95Ms: 2 * HOUR,
+    reworkDeployments: 1,
+    reworkRate: 0.25,
     ...overrides,
   };
 }
@@ -33,7 +35,7 @@ export function makeTrendPoint(
 /**
  * Metrics over 30 days: 4.2 deploys/week (elite), lead time 3.2 h (elite),
  * change failure rate 12.5 % (medium), time to restore from only 2 samples
- * (not enough data).
+ * (not enough data), rework rate 18.8 % (never banded).
  */
 export function makeDoraMetrics(
   overrides: Partial<DoraMetrics> = {},
@@ -74,6 +76,13 @@ export function makeDoraMetrics(
       sampleSize: 2,
       notEnoughData: true,
     },
+    reworkRate: {
+      deployments: 16,
+      reworkDeployments: 3,
+      rate: 0.1875,
+      sampleSize: 16,
+      notEnoughData: false,
+    },
     trend: [
       makeTrendPoint({ weekStart: '2026-10-26T00:00:00.000Z', partial: true }),
       makeTrendPoint({ weekStart: '2026-11-02T00:00:00.000Z', deploys: 3 }),
@@ -104,6 +113,12 @@ export function makeEmptyDoraMetrics(): DoraMetrics {
       notEnoughData: true,
     },
     timeToRestore: { unrestored: 0, sampleSize: 0, notEnoughData: true },
+    reworkRate: {
+      deployments: 0,
+      reworkDeployments: 0,
+      sampleSize: 0,
+      notEnoughData: true,
+    },
     trend: [],
   });
 }

@@ -55,6 +55,7 @@ describe('formatMetrics', () => {
     expect(formatSampleSize('changeFailureRate', 16)).toBe('16 deployments');
     expect(formatSampleSize('deploymentFrequency', 3)).toBe('3 promotions');
     expect(formatSampleSize('timeToRestore', 2)).toBe('2 restored failures');
+    expect(formatSampleSize('reworkRate', 1)).toBe('1 deployment');
   });
 
   it('labels weeks and windows', () => {

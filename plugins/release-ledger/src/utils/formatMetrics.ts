@@ -60,6 +60,7 @@ const SAMPLE_NOUNS: Record<MetricId, [string, string]> = {
   leadTime: ['change', 'changes'],
   changeFailureRate: ['deployment', 'deployments'],
   timeToRestore: ['restored failure', 'restored failures'],
+  reworkRate: ['deployment', 'deployments'],
 };
 
 /** `12 changes`, `1 restored failure`. */
@@ -76,7 +77,7 @@ export type FigureText = {
   detail: string;
 };
 
-/** The headline and detail of one of the four figures. */
+/** The headline and detail of one of the five figures. */
 export function describeFigure(
   metric: MetricId,
   metrics: Omit<DoraMetrics, 'trend'>,
@@ -125,6 +126,19 @@ export function describeFigure(
       return {
         value: formatMetricDuration(f.p50Ms),
         detail: `median · p95 ${formatMetricDuration(f.p95Ms)}${unrestored}`,
+      };
+    }
+    case 'reworkRate': {
+      const f = metrics.reworkRate;
+      if (f.rate === undefined) {
+        return { value: '—', detail: 'no deployments' };
+      }
+      return {
+        value: formatRate(f.rate),
+        detail: `${f.reworkDeployments} of ${plural(
+          f.deployments,
+          'deployment',
+        )} fixed an incident or a release`,
       };
     }
     default:

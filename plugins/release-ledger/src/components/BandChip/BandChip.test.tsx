@@ -64,4 +64,19 @@ describe('BandChip', () => {
     );
     expect(container.querySelector('[data-band]')).toBeNull();
   });
+
+  it('says "no band" for a metric no band set ranks, and why', async () => {
+    await renderInTestApp(
+      <BandChip
+        figure={{ sampleSize: 9, notEnoughData: false }}
+        unbanded="No published thresholds."
+      />,
+    );
+    const chip = screen.getByText('no band');
+    expect(chip.closest('[data-band]')).toHaveAttribute('data-band', 'none');
+    await userEvent.hover(chip);
+    expect(
+      await screen.findByText('No published thresholds.'),
+    ).toBeInTheDocument();
+  });
 });

@@ -44,17 +44,23 @@ export type BandChipProps = {
   figure: DoraFigure;
   /** Fewest samples a band needs, for the "not enough data" explanation. */
   minSamples?: number;
+  /**
+   * Why the figure's metric is never banded (its definition's `unbanded`):
+   * with enough samples the chip says "no band" and explains why.
+   */
+  unbanded?: string;
   size?: 'small' | 'medium';
 };
 
 /**
  * A figure's performance band (elite, high, medium, low), one colour per
- * band; "not enough data (n = 3)" when the sample is too small for a band.
+ * band; "not enough data (n = 3)" when the sample is too small for a band;
+ * "no band" for a metric no band set ranks.
  *
  * @public
  */
 export function BandChip(props: BandChipProps) {
-  const { figure, minSamples, size = 'small' } = props;
+  const { figure, minSamples, unbanded, size = 'small' } = props;
   const classes = useStyles();
   if (figure.notEnoughData) {
     const needed =
@@ -74,7 +80,17 @@ export function BandChip(props: BandChipProps) {
     );
   }
   if (!figure.band) {
-    return null;
+    return unbanded ? (
+      <Tooltip title={unbanded}>
+        <Chip
+          size={size}
+          variant="outlined"
+          label="no band"
+          className={`${classes.chip} ${classes.notEnoughData}`}
+          data-band="none"
+        />
+      </Tooltip>
+    ) : null;
   }
   return (
     <Chip

@@ -36,6 +36,16 @@ describe('EntityDoraCard', () => {
     expect(
       screen.getByRole('region', { name: 'Change failure rate' }),
     ).toHaveTextContent('12.5 %');
+    // The fifth measure, with its sample and no band.
+    const rework = screen.getByRole('region', {
+      name: 'Deployment rework rate',
+    });
+    expect(rework).toHaveTextContent('18.8 %');
+    expect(rework).toHaveTextContent(
+      '3 of 16 deployments fixed an incident or a release',
+    );
+    expect(rework).toHaveTextContent('Sample: 16 deployments');
+    expect(within(rework).getByText('no band')).toBeInTheDocument();
     expect(
       screen.getByText('Production releases of payments-api, last 30 days'),
     ).toBeInTheDocument();

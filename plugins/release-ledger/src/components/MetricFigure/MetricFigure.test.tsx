@@ -13,7 +13,7 @@ function figure(title: string) {
 }
 
 describe('DoraFigures', () => {
-  it('shows the four figures formatted for humans', async () => {
+  it('shows the five figures formatted for humans', async () => {
     await renderInTestApp(<DoraFigures metrics={makeDoraMetrics()} />);
 
     const df = figure('Deployment frequency');
@@ -38,6 +38,17 @@ describe('DoraFigures', () => {
     expect(
       within(ttr).getByText('Sample: 2 restored failures'),
     ).toBeInTheDocument();
+
+    const rework = figure('Deployment rework rate');
+    expect(rework).toHaveTextContent('18.8 %');
+    expect(
+      within(rework).getByText(
+        '3 of 16 deployments fixed an incident or a release',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      within(rework).getByText('Sample: 16 deployments'),
+    ).toBeInTheDocument();
   });
 
   it('gives each figure its band chip, or "not enough data" with the sample size', async () => {
@@ -59,6 +70,21 @@ describe('DoraFigures', () => {
     expect(within(ttr).queryByText('Elite')).not.toBeInTheDocument();
   });
 
+  it('gives the rework rate no band, and says why', async () => {
+    await renderInTestApp(<DoraFigures metrics={makeDoraMetrics()} />);
+
+    const rework = figure('Deployment rework rate');
+    const chip = within(rework).getByText('no band');
+    expect(chip.closest('[data-band]')).toHaveAttribute('data-band', 'none');
+    for (const band of ['Elite', 'High', 'Medium', 'Low']) {
+      expect(within(rework).queryByText(band)).not.toBeInTheDocument();
+    }
+    await userEvent.hover(chip);
+    expect(
+      await screen.findByText(METRIC_DEFINITIONS.reworkRate.unbanded!),
+    ).toBeInTheDocument();
+  });
+
   it('draws a weekly sparkline per figure', async () => {
     await renderInTestApp(<DoraFigures metrics={makeDoraMetrics()} />);
 
@@ -68,8 +94,13 @@ describe('DoraFigures', () => {
       }),
     ).toBeInTheDocument();
     expect(
+      within(figure('Deployment rework rate')).getByRole('img', {
+        name: 'Weekly trend of deployment rework rate over 5 weeks',
+      }),
+    ).toBeInTheDocument();
+    expect(
       screen.getAllByRole('img', { name: /^Weekly trend of/ }),
-    ).toHaveLength(4);
+    ).toHaveLength(5);
   });
 
   it('opens each metric’s definition with a link to all definitions', async () => {
@@ -110,7 +141,10 @@ describe('DoraFigures', () => {
     expect(
       within(figure('Time to restore')).getByText('no restored failures'),
     ).toBeInTheDocument();
-    expect(screen.getAllByText('not enough data (n = 0)')).toHaveLength(4);
+    expect(
+      within(figure('Deployment rework rate')).getByText('no deployments'),
+    ).toBeInTheDocument();
+    expect(screen.getAllByText('not enough data (n = 0)')).toHaveLength(5);
     expect(screen.queryByRole('img', { name: /^Weekly trend/ })).toBeNull();
   });
 });
@@ -138,5 +172,24 @@ describe('MetricFigure', () => {
     ).toBeInTheDocument();
     expect(within(ttr).getByText('High')).toBeInTheDocument();
     expect(within(ttr).queryByRole('img')).not.toBeInTheDocument();
+  });
+
+  it('says the rework rate has not enough data below the minimum sample', async () => {
+    const metrics = makeDoraMetrics();
+    await renderInTestApp(
+      <MetricFigure
+        metric="reworkRate"
+        metrics={{
+          ...metrics,
+          reworkRate: {
+            ...metrics.reworkRate,
+            sampleSize: 3,
+            notEnoughData: true,
+          },
+        }}
+      />,
+    );
+    expect(screen.getByText('not enough data (n = 3)')).toBeInTheDocument();
+    expect(screen.queryByText('no band')).not.toBeInTheDocument();
   });
 });

@@ -15,16 +15,18 @@ import { MetricSparkline } from './MetricSparkline';
 
 const useStyles = makeStyles(
   theme => ({
-    // Two pairs of figures: four in a row when there is room, two by two
-    // when there is not, one column on a phone; never three and one.
+    // Two groups of figures (deployment frequency and lead time; change
+    // failure rate, time to restore and rework rate): side by side when
+    // there is room, one above the other when there is not, each in one row
+    // unless it is too narrow for its figures.
     grid: {
       display: 'grid',
       gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 400px), 1fr))',
       gap: theme.spacing(2),
     },
-    pair: {
+    group: {
       display: 'grid',
-      gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 190px), 1fr))',
+      gridTemplateColumns: 'repeat(auto-fit, minmax(min(100%, 150px), 1fr))',
       gap: theme.spacing(2),
     },
     tile: {
@@ -92,7 +94,7 @@ export function MetricFigure(props: MetricFigureProps) {
   const { metric, metrics, trend, definitionsLink } = props;
   const classes = useStyles();
   const figure = metrics[metric];
-  const { title } = METRIC_DEFINITIONS[metric];
+  const { title, unbanded } = METRIC_DEFINITIONS[metric];
   const { value, detail } = describeFigure(metric, metrics);
   const [number, unit] = splitValue(value);
   const headingId = useId();
@@ -115,7 +117,11 @@ export function MetricFigure(props: MetricFigureProps) {
         {detail}
       </Typography>
       <div className={classes.footer}>
-        <BandChip figure={figure} minSamples={metrics.minSamples} />
+        <BandChip
+          figure={figure}
+          minSamples={metrics.minSamples}
+          unbanded={unbanded}
+        />
         <Typography variant="caption" className={classes.sample}>
           Sample: {formatSampleSize(metric, figure.sampleSize)}
         </Typography>
@@ -131,20 +137,22 @@ export type DoraFiguresProps = {
   definitionsLink?: string;
 };
 
+/** Every metric once, in METRIC_IDS order: how fast, then how safely. */
+const GROUPS = [METRIC_IDS.slice(0, 2), METRIC_IDS.slice(2)];
+
 /**
- * The four DORA figures side by side, wrapping to fit the space they get.
+ * The five DORA figures side by side, wrapping to fit the space they get.
  *
  * @public
  */
 export function DoraFigures(props: DoraFiguresProps) {
   const { metrics, definitionsLink } = props;
   const classes = useStyles();
-  const pairs = [METRIC_IDS.slice(0, 2), METRIC_IDS.slice(2, 4)];
   return (
     <div className={classes.grid}>
-      {pairs.map(pair => (
-        <div key={pair.join()} className={classes.pair}>
-          {pair.map(metric => (
+      {GROUPS.map(group => (
+        <div key={group.join()} className={classes.group}>
+          {group.map(metric => (
             <MetricFigure
               key={metric}
               metric={metric}

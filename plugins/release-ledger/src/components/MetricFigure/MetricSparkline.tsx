@@ -38,6 +38,8 @@ export function sparklineValue(
         : point.changeFailureRate * 100;
     case 'timeToRestore':
       return toHours(point.timeToRestoreP50Ms);
+    case 'reworkRate':
+      return point.reworkRate === undefined ? null : point.reworkRate * 100;
     default:
       return null;
   }
@@ -48,6 +50,7 @@ function formatSparkValue(metric: MetricId, value: number): string {
     case 'deploymentFrequency':
       return `${formatNumber(value)} deploys`;
     case 'changeFailureRate':
+    case 'reworkRate':
       return `${formatNumber(value)} %`;
     default:
       return `median ${formatMetricDuration(value * HOUR_MS)}`;
