@@ -116,14 +116,17 @@ describe('DeliveryMetrics', () => {
         'not enough data (n = 2)',
       ),
     ).toBeInTheDocument();
+    expect(
+      screen.getByRole('region', { name: 'Deployment rework rate' }),
+    ).toHaveTextContent('18.8 %');
     expect(api.metricsCalls).toEqual([
       { scope: 'org', ref: undefined, window: '30d', bandSet: undefined },
     ]);
 
-    // Charts, with the change failure rate target.
+    // Charts, with the change failure rate target and the rework rate.
     expect(
       screen.getByRole('img', {
-        name: 'Weekly change failure rate over 5 weeks against a target of 15 %',
+        name: 'Weekly change failure rate and deployment rework rate over 5 weeks against a change failure rate target of 15 %',
       }),
     ).toBeInTheDocument();
     expect(
@@ -142,7 +145,9 @@ describe('DeliveryMetrics', () => {
       }),
     ).toBeInTheDocument();
     expect(
-      screen.getByText('Weekly, against the target of 15 %'),
+      screen.getByText(
+        'Weekly shares of deployments, against the failure target of 15 %',
+      ),
     ).toBeInTheDocument();
 
     // Teams link to their catalog pages.
@@ -213,6 +218,14 @@ describe('DeliveryMetrics', () => {
       name: /Lead time for changes/,
     });
     expect(leadTime).toHaveTextContent('≤ 1 d≤ 7 d≤ 30 dotherwise');
+    // Rework rate is defined, but no band set ranks it.
+    expect(
+      within(definitions).getByText(METRIC_DEFINITIONS.reworkRate.unbanded!),
+    ).toBeInTheDocument();
+    expect(
+      within(bands).queryByRole('row', { name: /Deployment rework rate/ }),
+    ).not.toBeInTheDocument();
+    expect(within(bands).getAllByRole('row')).toHaveLength(5);
     expect(definitions).toHaveTextContent(
       'A figure with fewer than 5 samples shows "not enough data" instead of a band.',
     );

@@ -11,12 +11,13 @@ import { InfoCard } from '@backstage/core-components';
 import {
   BAND_NAMES,
   BAND_SETS,
+  BANDED_METRIC_IDS,
   CONTRIBUTING_SYSTEMS_DEFINITION,
   METRIC_DEFINITIONS,
   METRIC_IDS,
   type BandName,
   type BandSet,
-  type MetricId,
+  type BandedMetricId,
 } from '@release-ledger/plugin-release-ledger-common';
 import { DEFINITIONS_ANCHOR } from '../../hooks/useReleaseLink';
 import {
@@ -45,7 +46,7 @@ const useStyles = makeStyles(
 );
 
 /** A threshold in the metric's band unit, for humans. */
-function formatThreshold(metric: MetricId, value: number): string {
+function formatThreshold(metric: BandedMetricId, value: number): string {
   switch (metric) {
     case 'deploymentFrequency':
       return `${formatNumber(value)} deploy days/week`;
@@ -59,7 +60,7 @@ function formatThreshold(metric: MetricId, value: number): string {
 /** What a band requires on a metric's ladder: `≤ 1 d`, `≥ 3 deploy days/week`, `otherwise`. */
 export function describeBand(
   bandSet: BandSet,
-  metric: MetricId,
+  metric: BandedMetricId,
   band: BandName,
 ): string {
   const step = bandSet[metric].find(s => s.band === band);
@@ -88,7 +89,7 @@ function BandTable(props: { bandSet: BandSet }) {
           </TableRow>
         </TableHead>
         <TableBody>
-          {METRIC_IDS.map(metric => (
+          {BANDED_METRIC_IDS.map(metric => (
             <TableRow key={metric}>
               <TableCell component="th" scope="row">
                 {METRIC_DEFINITIONS[metric].title}
@@ -161,11 +162,15 @@ export function MetricDefinitions(props: MetricDefinitionsProps) {
               <dt>{METRIC_DEFINITIONS[metric].title}</dt>
               <dd>{METRIC_DEFINITIONS[metric].definition}</dd>
               <dd className={classes.muted}>
-                Banded on: {METRIC_DEFINITIONS[metric].unit}
-                {metric === 'leadTime' || metric === 'timeToRestore'
-                  ? ' (the median)'
-                  : ''}
-                .
+                {METRIC_DEFINITIONS[metric].unbanded ?? (
+                  <>
+                    Banded on: {METRIC_DEFINITIONS[metric].unit}
+                    {metric === 'leadTime' || metric === 'timeToRestore'
+                      ? ' (the median)'
+                      : ''}
+                    .
+                  </>
+                )}
               </dd>
             </div>
           ))}

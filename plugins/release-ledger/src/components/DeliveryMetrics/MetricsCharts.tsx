@@ -42,7 +42,9 @@ export type ChartPoint = {
   failures: number;
   changes: number;
   restored: number;
+  reworkDeployments: number;
   cfrPercent: number | null;
+  reworkPercent: number | null;
   leadTimeP50: number | null;
   leadTimeP90: number | null;
   ttrP50: number | null;
@@ -64,10 +66,13 @@ export function toChartPoints(trend: DoraTrendPoint[]): ChartPoint[] {
       failures: point.failures,
       changes: point.changes,
       restored: point.restored,
+      reworkDeployments: point.reworkDeployments,
       cfrPercent:
         point.changeFailureRate === undefined
           ? null
           : point.changeFailureRate * 100,
+      reworkPercent:
+        point.reworkRate === undefined ? null : point.reworkRate * 100,
       leadTimeP50: toHours(point.leadTimeP50Ms),
       leadTimeP90: toHours(point.leadTimeP90Ms),
       ttrP50,
@@ -163,7 +168,8 @@ export type MetricsChartsProps = {
 };
 
 /**
- * The weekly trend as four charts: change failure rate against its target,
+ * The weekly trend as four charts: change failure rate against its target
+ * with the deployment rework rate (both shares of the week's deployments),
  * lead time p50/p90, time to restore p50–p95 and deployments per week.
  *
  * @public
@@ -175,7 +181,11 @@ export function MetricsCharts(props: MetricsChartsProps) {
   const data = toChartPoints(trend);
   const targetPercent = changeFailureRateTarget * 100;
   const cfrTicks = niceTicks(
-    Math.min(100, Math.max(maxOf(data, ['cfrPercent']), targetPercent) * 1.1),
+    Math.min(
+      100,
+      Math.max(maxOf(data, ['cfrPercent', 'reworkPercent']), targetPercent) *
+        1.1,
+    ),
     PERCENT_STEPS,
   );
   const leadTimeTicks = niceTicks(
@@ -200,11 +210,11 @@ export function MetricsCharts(props: MetricsChartsProps) {
       <Grid container spacing={3}>
         <Grid item xs={12} md={6}>
           <ChartCard
-            title="Change failure rate"
-            subheader={`Weekly, against the target of ${formatRate(
+            title="Change failure rate and rework rate"
+            subheader={`Weekly shares of deployments, against the failure target of ${formatRate(
               changeFailureRateTarget,
             )}`}
-            description={`Weekly change failure rate over ${weeks} against a target of ${formatRate(
+            description={`Weekly change failure rate and deployment rework rate over ${weeks} against a change failure rate target of ${formatRate(
               changeFailureRateTarget,
             )}`}
           >
@@ -227,6 +237,10 @@ export function MetricsCharts(props: MetricsChartsProps) {
                         : `${formatRate(p.cfrPercent / 100)}: ${
                             p.failures
                           } of ${plural(p.deployments, 'deployment')} failed`,
+                      p.reworkPercent !== null &&
+                        `Rework ${formatRate(p.reworkPercent / 100)}: ${
+                          p.reworkDeployments
+                        } fixed an incident or a release`,
                       `Target ${formatRate(changeFailureRateTarget)}`,
                     ]}
                   />
@@ -243,12 +257,23 @@ export function MetricsCharts(props: MetricsChartsProps) {
                   fontSize: 12,
                 }}
               />
+              <Legend wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
               <Line
                 type="monotone"
                 dataKey="cfrPercent"
-                name="Change failure rate"
+                name="change failure rate"
                 stroke={primary}
                 strokeWidth={2}
+                connectNulls
+                isAnimationActive={false}
+              />
+              <Line
+                type="monotone"
+                dataKey="reworkPercent"
+                name="rework rate"
+                stroke={secondary}
+                strokeWidth={2}
+                strokeDasharray="5 3"
                 connectNulls
                 isAnimationActive={false}
               />

@@ -21,6 +21,12 @@ const teams = [
     },
     leadTime: { ...base.leadTime, p50Ms: 30 * HOUR, band: 'high' },
     deploymentFrequency: { ...base.deploymentFrequency, deploysPerWeek: 1 },
+    reworkRate: {
+      ...base.reworkRate,
+      deployments: 10,
+      reworkDeployments: 2,
+      rate: 0.2,
+    },
   }),
   makeTeamRow('group:default/team-payments', 'Payments', {
     changeFailureRate: {
@@ -32,6 +38,12 @@ const teams = [
     },
     leadTime: { ...base.leadTime, p50Ms: 2 * HOUR, band: 'elite' },
     deploymentFrequency: { ...base.deploymentFrequency, deploysPerWeek: 9 },
+    reworkRate: {
+      ...base.reworkRate,
+      deployments: 10,
+      reworkDeployments: 1,
+      rate: 0.1,
+    },
   }),
   makeTeamRow('group:default/team-search', undefined, {
     changeFailureRate: {
@@ -43,6 +55,12 @@ const teams = [
     },
     leadTime: { sampleSize: 0, notEnoughData: true },
     deploymentFrequency: { ...base.deploymentFrequency, deploysPerWeek: 4 },
+    reworkRate: {
+      deployments: 0,
+      reworkDeployments: 0,
+      sampleSize: 0,
+      notEnoughData: true,
+    },
   }),
 ];
 
@@ -80,6 +98,10 @@ describe('TeamsTable', () => {
     expect(checkout).toHaveTextContent('1.3 d');
     expect(within(checkout).getByText('Low')).toBeInTheDocument();
     expect(checkout).toHaveTextContent('1 deploys/week');
+    expect(checkout).toHaveTextContent(
+      '2 of 10 deployments fixed an incident or a release',
+    );
+    expect(within(checkout).getByText('no band')).toBeInTheDocument();
     const search = screen
       .getByRole('link', { name: /team-search/ })
       .closest('tr')!;
@@ -113,6 +135,11 @@ describe('TeamsTable', () => {
       screen.getByRole('button', { name: 'Deployment frequency' }),
     );
     expect(teamOrder()).toEqual(['Payments', 'team-search', 'Checkout']);
+
+    await userEvent.click(
+      screen.getByRole('button', { name: 'Deployment rework rate' }),
+    );
+    expect(teamOrder()).toEqual(['Payments', 'Checkout', 'team-search']);
   });
 
   it('says so when no team released', async () => {

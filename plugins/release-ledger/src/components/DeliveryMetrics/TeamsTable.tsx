@@ -45,6 +45,9 @@ export function sortValue(metric: MetricId, row: TeamMetricsRow): number {
     case 'timeToRestore':
       value = metrics.timeToRestore.p50Ms;
       break;
+    case 'reworkRate':
+      value = metrics.reworkRate.rate;
+      break;
     default:
       value = undefined;
   }
@@ -66,6 +69,7 @@ function FigureCell(props: { metric: MetricId; row: Row }) {
   const { metric, row } = props;
   const classes = useStyles();
   const { value, detail } = describeFigure(metric, row.metrics);
+  const { unbanded } = METRIC_DEFINITIONS[metric];
   return (
     <Box>
       <Typography variant="body2" component="span" className={classes.value}>
@@ -78,6 +82,7 @@ function FigureCell(props: { metric: MetricId; row: Row }) {
         <BandChip
           figure={row.metrics[metric]}
           minSamples={row.metrics.minSamples}
+          unbanded={unbanded}
         />
       </div>
     </Box>
@@ -101,6 +106,7 @@ const METRIC_COLUMNS: MetricId[] = [
   'leadTime',
   'changeFailureRate',
   'timeToRestore',
+  'reworkRate',
 ];
 
 /** @public */
@@ -110,7 +116,7 @@ export type TeamsTableProps = {
 };
 
 /**
- * One row per owner group with its four figures and bands. Every column
+ * One row per owner group with its five figures and bands. Every column
  * sorts, best first on the first click; each team links to its catalog page.
  *
  * @public
