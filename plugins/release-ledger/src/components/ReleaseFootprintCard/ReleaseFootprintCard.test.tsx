@@ -66,6 +66,7 @@ describe('ReleaseFootprintCard', () => {
     expect(fact('Time to restore')).toHaveTextContent(
       '45 min (2026-11-27 11:00 UTC → 2026-11-27 11:45 UTC)',
     );
+    expect(fact('Rework')).toHaveTextContent('No');
 
     const incidents = screen.getByRole('list', {
       name: 'Attributed incidents',
@@ -99,9 +100,18 @@ describe('ReleaseFootprintCard', () => {
     );
     expect(fact('Failed')).toHaveTextContent('No');
     expect(fact('Time to restore')).toHaveTextContent('—');
+    expect(fact('Rework')).toHaveTextContent('No');
     expect(
       screen.getByText('No incidents were attributed to this release.'),
     ).toBeInTheDocument();
+  });
+
+  it('says when the release is rework: it fixes an incident or an earlier release', async () => {
+    await render({ ...failed, isRework: true });
+
+    expect(fact('Rework')).toHaveTextContent(
+      'Yes — it fixes an incident or an earlier release',
+    );
   });
 
   it('says when a failure is not restored yet', async () => {
@@ -135,5 +145,7 @@ describe('ReleaseFootprintCard', () => {
       ),
     ).toBeInTheDocument();
     expect(fact('Lead time per change')).toHaveTextContent('—');
+    // Not a deployment, so neither rework nor not.
+    expect(screen.queryByText('Rework', { selector: 'dt' })).toBeNull();
   });
 });

@@ -91,8 +91,8 @@ export type ReleaseFootprintCardProps = {
 
 /**
  * What one release contributes to the DORA metrics: its lead times, whether
- * it failed and why, its time to restore, and the incidents attributed to it
- * with how they were attributed.
+ * it failed and why, its time to restore, whether it is rework, and the
+ * incidents attributed to it with how they were attributed.
  *
  * @public
  */
@@ -151,6 +151,13 @@ export function ReleaseFootprintCard(props: ReleaseFootprintCardProps) {
           )}
         </Fact>
         <Fact label="Time to restore">{restore}</Fact>
+        {footprint.isDeployment && (
+          <Fact label="Rework">
+            {footprint.isRework
+              ? 'Yes — it fixes an incident or an earlier release'
+              : 'No'}
+          </Fact>
+        )}
       </dl>
       <Typography variant="subtitle2" className={classes.incidents}>
         Attributed incidents ({footprint.incidents.length})
