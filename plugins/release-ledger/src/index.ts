@@ -26,6 +26,7 @@ export type {
   ReleaseGates,
   ReleaseLedgerApi,
   ListReleasesFilter,
+  ReleaseNotesMarkdown,
   ReplayGateRequest,
 } from './api';
 export { isDoraMetricsAvailable, isReleaseLedgerAvailable } from './predicates';
@@ -53,4 +54,5 @@ export type {
   WeeklyNote,
   CommsStatus,
   LedgerStatus,
+  ReleaseNotes,
 } from '@release-ledger/plugin-release-ledger-common';

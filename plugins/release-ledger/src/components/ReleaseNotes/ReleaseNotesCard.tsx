@@ -98,6 +98,15 @@ const useStyles = makeStyles(
     },
     revertedInRelease: { '&&': { height: 20, fontSize: '0.7rem' } },
     toggle: { marginTop: theme.spacing(1), textTransform: 'none' },
+    // Reads as the heading of a section, like the sections above it.
+    disclosure: {
+      '&&': {
+        padding: 0,
+        textTransform: 'none',
+        fontSize: theme.typography.subtitle1.fontSize,
+        fontWeight: theme.typography.fontWeightBold as number,
+      },
+    },
     expandIcon: { transition: theme.transitions.create('transform') },
     expanded: { transform: 'rotate(180deg)' },
     muted: { color: theme.palette.text.secondary },
@@ -265,8 +274,7 @@ function NonConventional(props: {
   return (
     <section className={classes.section} aria-label="Not conventional">
       <Button
-        size="small"
-        className={classes.toggle}
+        className={classes.disclosure}
         aria-expanded={open}
         aria-controls={id}
         onClick={() => setOpen(!open)}
