@@ -87,6 +87,93 @@ const FLAGS = [
   'edge-cache',
 ];
 
+/** The service whose newest release lists its commits, so its notes show every part. */
+const LISTED_COMMITS_SERVICE = 'payments-api';
+
+/**
+ * Gives the newest release of LISTED_COMMITS_SERVICE the mainline commits
+ * `release-ledger start --repo` would list: its PRs' squash merges, a
+ * breaking change, a change reverted within the release, and direct pushes
+ * that do not follow Conventional Commits (enough to flag the notes). Uses
+ * its own PRNG, so the rest of the history stays as it was.
+ */
+function listCommits(events) {
+  const started = events.filter(
+    e =>
+      e.type === 'release_started' &&
+      e.entityRef === `component:default/${LISTED_COMMITS_SERVICE}`,
+  );
+  const newest = started[started.length - 1];
+  if (!newest) return;
+  const random = rng(4242);
+  const sha = () =>
+    Array.from(
+      { length: 40 },
+      () => '0123456789abcdef'[Math.floor(random() * 16)],
+    ).join('');
+  const start = Date.parse(newest.timestamp);
+  const prs = events
+    .filter(e => e.type === 'pr_merged' && e.releaseId === newest.releaseId)
+    .sort((a, b) => b.timestamp.localeCompare(a.timestamp));
+  const reverted = sha();
+  // Newest first, as `git log --first-parent` lists them.
+  const written = [
+    {
+      subject: 'Revert "perf(rates): cache exchange rates for 60s"',
+      body: `This reverts commit ${reverted}.\n\nStale rates on the refunds path.`,
+      author: 'chen',
+    },
+    ...prs.map(pr => ({
+      subject: `${pr.attributes.title} (#${pr.attributes.prNumber})`,
+      author: pr.attributes.author,
+      prNumber: pr.attributes.prNumber,
+      at: Date.parse(pr.timestamp),
+    })),
+    { subject: 'Update README.md', author: 'bo' },
+    // A merge without the PR title in its body: nothing to read it by.
+    {
+      subject: "Merge branch 'hotfix/rates' into main",
+      author: 'chen',
+      isMerge: true,
+    },
+    {
+      subject: 'feat(refunds)!: answer 409 when an idempotency key is reused',
+      body: 'BREAKING CHANGE: a retry that reuses a key with a different amount now gets 409 instead of the first answer.',
+      author: 'amara',
+    },
+    { subject: 'fixed the flaky settlement test', author: 'dmitri' },
+    {
+      sha: reverted,
+      subject: 'perf(rates): cache exchange rates for 60s',
+      author: 'farah',
+    },
+    { subject: 'docs(api): document the refunds rate limits', author: 'hana' },
+    { subject: 'WIP payouts retry', author: 'jon' },
+  ];
+  const commits = written
+    .map((c, i) => {
+      // Direct pushes land through the morning; squash merges when merged.
+      const at = c.at ?? start - (i + 1) * 47 * 60_000;
+      return {
+        sha: c.sha ?? sha(),
+        subject: c.subject,
+        ...(c.body ? { body: c.body } : {}),
+        author: c.author,
+        authoredAt: new Date(at - 20 * 60_000).toISOString(),
+        committedAt: new Date(at).toISOString(),
+        ...(c.prNumber ? { prNumber: c.prNumber } : {}),
+        ...(c.isMerge ? { isMerge: true } : {}),
+      };
+    })
+    .sort((a, b) => b.committedAt.localeCompare(a.committedAt));
+  newest.attributes = {
+    ...newest.attributes,
+    commits,
+    commitCount: commits.length,
+    changeCount: commits.length,
+  };
+}
+
 function buildHistory(days) {
   const random = rng(20261127);
   const pick = list => list[Math.floor(random() * list.length)];
@@ -330,7 +417,9 @@ function buildHistory(days) {
       day -= Math.max(1, Math.round(svc.cadenceDays * (0.5 + random())));
     }
   }
-  return events.filter(e => Date.parse(e.timestamp) <= Date.now());
+  const history = events.filter(e => Date.parse(e.timestamp) <= Date.now());
+  listCommits(history);
+  return history;
 }
 
 /**
@@ -377,7 +466,7 @@ async function main() {
   );
 }
 
-module.exports = { buildHistory, rng };
+module.exports = { buildHistory, rng, LISTED_COMMITS_SERVICE };
 if (require.main === module) {
   main().catch(e => {
     console.error(`demo-seed: ${e.message}`);
