@@ -4,8 +4,11 @@
  * spare ports with a fresh embedded SQLite database, seeds the demo history
  * through the HTTP API, then drives Debian's Chromium with playwright-core:
  * open a demo service, open Releases, see a release and its timeline, open the
- * release page with its DORA footprint and Slack thread preview; the service's
- * and a team's DORA card; the org-wide Delivery metrics page and its ledger
+ * release page with its DORA footprint and Slack thread preview, its release
+ * notes (the newest payments-api release lists its commits, see
+ * scripts/demo-seed.js) and its checklist, tick an item as the guest user and
+ * see the tick in the timeline without a reload; the service's and a team's
+ * DORA card; the org-wide Delivery metrics page and its ledger
  * status card. A fresh canary of payments-api is gated for real: its SLO
  * checks are measured against a real Prometheus (backfilled with the canary's
  * metrics, see gates-fixture.js) and the release page shows the verdict and
@@ -211,6 +214,86 @@ async function expectFigures(page, where) {
     throw new Error(`${where}: lead time shows no duration: ${lead}`);
 }
 
+/**
+ * On the release page of the newest payments-api release, whose
+ * release_started lists its commits: its notes show their sections, the
+ * commits that are not conventional and the flag; a checklist item ticked as
+ * the guest shows in the timeline without the page reloading.
+ */
+async function releaseNotesAndChecklist(page) {
+  const notes = page.getByRole('region', { name: 'Release notes' });
+  const breaking = notes.getByRole('region', { name: 'Breaking changes' });
+  await breaking
+    .getByRole('heading', { name: 'Breaking changes (1)' })
+    .waitFor();
+  await breaking
+    .getByText('answer 409 when an idempotency key is reused')
+    .waitFor();
+  await notes
+    .getByRole('region', { name: 'Reverts' })
+    .getByText('added and reverted in this release')
+    .waitFor();
+  await notes
+    .getByRole('region', { name: 'Other changes' })
+    .getByText('document the refunds rate limits')
+    .waitFor();
+  await notes
+    .getByText(/^\d+(\.\d)?% of commits are not conventional \(limit 25%\)$/)
+    .waitFor();
+  await notes.getByRole('button', { name: 'Not conventional (4)' }).click();
+  const nonConventional = notes.getByRole('list', {
+    name: 'Not conventional commits',
+  });
+  await nonConventional.getByText('WIP payouts retry').waitFor();
+  await nonConventional
+    .getByLabel(/^commitlint error: type-empty: /)
+    .first()
+    .waitFor();
+
+  // The download is fetched with the user's token and saved from a Blob.
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    notes.getByRole('button', { name: 'Download markdown' }).click(),
+  ]);
+  const markdown = fs.readFileSync(await download.path(), 'utf8');
+  if (
+    !/^payments-api-[\d.]+-notes\.md$/.test(download.suggestedFilename()) ||
+    !/^## payments-api@/.test(markdown) ||
+    !markdown.includes('### Breaking changes') ||
+    !markdown.includes('answer 409 when an idempotency key is reused')
+  )
+    throw new Error(
+      `the notes' download is not their markdown: ${download.suggestedFilename()}\n${markdown}`,
+    );
+
+  // Tick an open item as the guest; the timeline shows it, the page stays.
+  const item = 'Confirm feature flags default OFF for risky paths';
+  const timeline = page.getByRole('list', { name: 'Release timeline' });
+  const tick = timeline.getByText(`${item} — user:default/guest`);
+  if ((await tick.count()) > 0)
+    throw new Error(`the timeline shows the tick before it was made`);
+  await page.evaluate(() => {
+    window.__releaseLedgerE2ePage = true;
+  });
+  // A click, not check(): the box shows ticked once the ledger has the event.
+  await page.getByRole('checkbox', { name: new RegExp(item) }).click();
+  await tick.waitFor();
+  await page
+    .getByRole('checkbox', { name: new RegExp(item), checked: true })
+    .waitFor();
+  if (!(await page.evaluate(() => window.__releaseLedgerE2ePage)))
+    throw new Error('the page reloaded to show the tick');
+
+  await page.screenshot({
+    path: path.join(artifacts, 'release-notes.png'),
+    fullPage: true,
+  });
+  await notes.scrollIntoViewIfNeeded();
+  await notes.screenshot({
+    path: path.join(artifacts, 'release-notes-card.png'),
+  });
+}
+
 async function main() {
   fs.mkdirSync(artifacts, { recursive: true });
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'release-ledger-e2e-'));
@@ -361,6 +444,8 @@ async function main() {
     await thread.screenshot({
       path: path.join(root, 'docs', 'images', 'comms-preview.png'),
     });
+
+    await releaseNotesAndChecklist(page);
 
     // The service's DORA card on its Overview.
     await page.goto(`${appUrl}/catalog/default/component/payments-api`);
