@@ -196,6 +196,18 @@ describe('release-ledger gate against the ledger backend', () => {
   }
 
   /** Runs `gate --wait`; each poll really waits (the checks measure every 1 s) and then ticks the scheduler. */
+  async function cli(args: string[]) {
+    const stdout: string[] = [];
+    const stderr: string[] = [];
+    const code = await run(args, {
+      env: { RELEASE_LEDGER_URL: baseUrl, RELEASE_LEDGER_TOKEN: service },
+      stdout: t => stdout.push(t),
+      stderr: t => stderr.push(t),
+      sleep: async () => {},
+    });
+    return { code, stdout: stdout.join('\n'), stderr: stderr.join('\n') };
+  }
+
   async function gate(releaseId: string, extra: string[] = []) {
     const stdout: string[] = [];
     const stderr: string[] = [];
@@ -298,15 +310,31 @@ describe('release-ledger gate against the ledger backend', () => {
       ],
     });
 
-    await post({
-      type: 'checklist_item_checked',
-      releaseId: 'payments-api@held',
-      attributes: {
-        item: 'Flags default OFF',
-        itemId: 'pre.flags-default-off',
-        by: 'ana',
-      },
-    });
+    // Ticked with the CLI: a typo names the items there are.
+    const typo = await cli(['check', 'payments-api@held', 'pre.flags']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(
+      "no item 'pre.flags' in the checklist of payments-api@held; its items: pre.flags-default-off",
+    );
+    const ticked = await cli([
+      'check',
+      'payments-api@held',
+      'pre.flags-default-off',
+      '--by',
+      'ana',
+    ]);
+    expect(ticked.code).toBe(0);
+    expect(ticked.stdout).toMatch(
+      /^created checklist_item_checked payments-api@held/,
+    );
+    const shown = await cli(['checklist', 'payments-api@held']);
+    expect(shown.code).toBe(0);
+    // Who ticked it (this test's mock credentials are a user's, recorded
+    // as themselves whatever --by says) and when.
+    expect(shown.stdout).toMatch(
+      /\[x\] Flags default OFF \(required\) {2}pre\.flags-default-off — user:default\/mock, 20\d\d-/,
+    );
+    expect(shown.stdout).toContain('no required pre-release item is open');
     const free = await gate('payments-api@held');
     expect(free.code).toBe(0);
     expect(free.stdout).toContain('gate passed: promote (exit 0)');

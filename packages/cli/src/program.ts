@@ -26,6 +26,7 @@ import {
 import { formatEventResult, formatEvidence, formatProgress } from './format';
 import { checklistHold, parseDurationArgument, runGate } from './gate';
 import { addLintPrCommand } from './lintPr';
+import { buildTickEvent, formatChecklist } from './checklist';
 import { collectRange, isGitCheckout, resolveCommit } from './gitRange';
 
 /** What the CLI touches outside itself; tests pass their own. */
@@ -455,6 +456,74 @@ ${ENV_HELP}`,
     );
 
   try {
+    withConnectionOptions(
+      program
+        .command('checklist')
+        .description(
+          "print a release's checklist: its sections, which items are ticked and by whom, and their ids",
+        )
+        .argument(
+          '<releaseId>',
+          'release id, e.g. payments-api@2026.11.27.142',
+        ),
+    )
+      .addHelpText('after', `${EXIT_HELP}\n${ENV_HELP}`)
+      .action(async (releaseId: string, options: ConnectionOptions) => {
+        const checklist = await resolveClient(options, io).getChecklist(
+          releaseId,
+        );
+        if (!checklist) {
+          throw new UsageError(
+            `release ${releaseId} has no checklist: it is unknown or has not started`,
+          );
+        }
+        io.stdout(
+          options.json
+            ? JSON.stringify(checklist, null, 2)
+            : formatChecklist(checklist),
+        );
+        exitCode = EXIT_OK;
+      });
+
+    withConnectionOptions(
+      program
+        .command('check')
+        .description(
+          "tick an item of a release's checklist (checklist_item_checked); --uncheck unticks it",
+        )
+        .argument('<releaseId>', 'release id, e.g. payments-api@2026.11.27.142')
+        .argument(
+          '<itemId>',
+          'the item, e.g. pre.confirm-feature-flags-default-off-for-risky-paths (release-ledger checklist <releaseId> lists them)',
+        )
+        .option('--uncheck', 'untick the item')
+        .option(
+          '--by <name>',
+          'who ticked it (a pipeline acting for someone); a signed-in user is always recorded as themselves',
+        ),
+    )
+      .addHelpText('after', `${EXIT_HELP}\n${ENV_HELP}`)
+      .action(
+        async (
+          releaseId: string,
+          itemId: string,
+          options: ConnectionOptions & { uncheck?: boolean; by?: string },
+        ) => {
+          const client = resolveClient(options, io);
+          const checklist = await client.getChecklist(releaseId);
+          if (!checklist) {
+            throw new UsageError(
+              `release ${releaseId} has no checklist: it is unknown or has not started`,
+            );
+          }
+          exitCode = await postEvent(
+            buildTickEvent(checklist, itemId, options),
+            options,
+            io,
+          );
+        },
+      );
+
     withConnectionOptions(
       program
         .command('notes')

@@ -85,3 +85,28 @@ export type ReleaseChecklist = {
    */
   openRequired: string[];
 };
+
+/** How often one checklist item was left unticked. @public */
+export type SkippedChecklistItem = {
+  id: string;
+  text: string;
+  phase: ChecklistPhase;
+  required: boolean;
+  /** Releases that finished with the item unticked. */
+  skipped: number;
+  /** Finished releases whose checklist had the item. */
+  of: number;
+};
+
+/**
+ * The checklist items an entity's releases most often finished without
+ * ticking, most skipped first.
+ *
+ * @public
+ */
+export type SkippedChecklistItems = {
+  entityRef: string;
+  /** Finished releases with a pinned checklist that were looked at (the newest). */
+  releases: number;
+  items: SkippedChecklistItem[];
+};

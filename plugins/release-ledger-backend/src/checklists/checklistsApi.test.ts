@@ -246,5 +246,84 @@ describe.each(databases.eachSupportedId())(
         'release nope@1 has no checklist: it is unknown or has not started',
       );
     });
+
+    it("shows which items the entity's finished releases most often skipped", async () => {
+      const urlReader = mockServices.urlReader.mock({
+        readUrl: async () => ({ buffer: async () => Buffer.from(CHECKLIST) }),
+      });
+      const { server } = await startTestLedger(databases, databaseId, {
+        entities,
+        features: [urlReader.factory],
+        config: { integrations: { github: [{ host: 'github.com' }] } },
+      });
+      const post = (events: object[]) =>
+        request(server)
+          .post('/api/release-ledger/events')
+          .set('Authorization', service)
+          .send({ events })
+          .expect(201);
+      const tick = (releaseId: string, itemId: string, item: string) => ({
+        type: 'checklist_item_checked',
+        releaseId,
+        attributes: { item, itemId, by: 'ana' },
+      });
+      // Three releases: all tick the required item, one also does the dry
+      // run, none posts the summary; the third has not finished.
+      for (const n of [1, 2, 3]) {
+        await post([
+          {
+            type: 'release_started',
+            releaseId: `payments@s${n}`,
+            entityRef: 'component:default/payments-api',
+            attributes: { commit: SHA },
+          },
+        ]);
+        await checklistOf(server, `payments@s${n}`);
+      }
+      await post([
+        tick('payments@s1', 'pre.flags-default-off', 'Flags default OFF'),
+        tick('payments@s1', 'pre.staging-dry-run', 'Staging dry run'),
+        tick('payments@s2', 'pre.flags-default-off', 'Flags default OFF'),
+        { type: 'promoted', releaseId: 'payments@s1' },
+        { type: 'release_finished', releaseId: 'payments@s1' },
+        { type: 'promoted', releaseId: 'payments@s2' },
+        { type: 'release_finished', releaseId: 'payments@s2' },
+      ]);
+      const res = await request(server)
+        .get(
+          `/api/release-ledger/checklists/skipped?entityRef=${encodeURIComponent(
+            'component:default/payments-api',
+          )}`,
+        )
+        .set('Authorization', user);
+      expect(res.status).toBe(200);
+      expect(res.body).toEqual({
+        entityRef: 'component:default/payments-api',
+        releases: 2,
+        items: [
+          {
+            id: 'post.summary-posted',
+            text: 'Summary posted',
+            phase: 'post',
+            required: false,
+            skipped: 2,
+            of: 2,
+          },
+          {
+            id: 'pre.staging-dry-run',
+            text: 'Staging dry run',
+            phase: 'pre',
+            required: false,
+            skipped: 1,
+            of: 2,
+          },
+        ],
+      });
+      const bad = await request(server)
+        .get('/api/release-ledger/checklists/skipped?entityRef=%3A%3A')
+        .set('Authorization', user);
+      expect(bad.status).toBe(400);
+      expect(bad.body.error.message).toContain('entityRef');
+    });
   },
 );

@@ -26,7 +26,7 @@ export function createChecklists(options: {
   catalog: CatalogService;
   auth: AuthService;
   logger: LoggerService;
-  ledger: Pick<ReleaseLedgerStore, 'getRelease'>;
+  ledger: Pick<ReleaseLedgerStore, 'getRelease' | 'listReleases'>;
 }) {
   const pins = new ChecklistPinStore(options.db);
   const worker = new ChecklistPinWorker({

@@ -277,6 +277,52 @@ export const spec = {
         }
       }
     },
+    "/checklists/skipped": {
+      "get": {
+        "operationId": "GetSkippedChecklistItems",
+        "summary": "The checklist items an entity's releases most often finished without ticking.",
+        "description": "Counted over the entity's newest finished releases with a pinned\nchecklist (`releases`, default 20): per item, how many of them\nfinished with it unticked. Items never skipped are left out; most\nskipped first, required before optional.\n",
+        "parameters": [
+          {
+            "name": "entityRef",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "maxLength": 400
+            }
+          },
+          {
+            "name": "releases",
+            "in": "query",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 200
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The items, most skipped first.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/SkippedChecklistItems"
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/Error"
+          },
+          "401": {
+            "$ref": "#/components/responses/Error"
+          }
+        }
+      }
+    },
     "/releases/{releaseId}/notes": {
       "get": {
         "operationId": "GetReleaseNotes",
@@ -1966,6 +2012,64 @@ export const spec = {
               "pr_merged",
               "commit"
             ]
+          }
+        }
+      },
+      "SkippedChecklistItems": {
+        "type": "object",
+        "required": [
+          "entityRef",
+          "releases",
+          "items"
+        ],
+        "properties": {
+          "entityRef": {
+            "type": "string"
+          },
+          "releases": {
+            "type": "integer",
+            "description": "Finished releases with a pinned checklist that were looked at."
+          },
+          "items": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "required": [
+                "id",
+                "text",
+                "phase",
+                "required",
+                "skipped",
+                "of"
+              ],
+              "properties": {
+                "id": {
+                  "type": "string"
+                },
+                "text": {
+                  "type": "string"
+                },
+                "phase": {
+                  "type": "string",
+                  "enum": [
+                    "pre",
+                    "during",
+                    "post"
+                  ]
+                },
+                "required": {
+                  "type": "boolean"
+                },
+                "skipped": {
+                  "type": "integer",
+                  "description": "Releases that finished with the item unticked."
+                },
+                "of": {
+                  "type": "integer",
+                  "description": "Finished releases whose checklist had the item."
+                }
+              }
+            }
           }
         }
       },

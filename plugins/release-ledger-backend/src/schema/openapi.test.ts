@@ -23,6 +23,7 @@ describe('openapi.generated.ts', () => {
       '/releases/{releaseId}',
       '/releases/{releaseId}/comms',
       '/releases/{releaseId}/checklist',
+      '/checklists/skipped',
       '/releases/{releaseId}/notes',
       '/releases/{releaseId}/gates/evaluate',
       '/releases/{releaseId}/gates',

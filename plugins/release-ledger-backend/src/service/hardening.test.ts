@@ -133,6 +133,10 @@ describe.each(databases.eachSupportedId())(
         ['owner', '/releases?owner=group:default/x%00'],
         ['cursor', '/releases?cursor=%00'],
         ['ref', '/metrics?scope=entity&ref=component:default/x%00'],
+        [
+          'entityRef',
+          '/checklists/skipped?entityRef=component%3Adefault%2Fx%00',
+        ],
       ])('in the query parameter %s: 400 naming it', async (name, path) => {
         const res = await request(server)
           .get(`${API}${path}`)

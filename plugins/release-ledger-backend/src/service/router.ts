@@ -47,7 +47,7 @@ export type RouterOptions = {
   ledgerStatus: () => Promise<LedgerStatus>;
   gates: GateService;
   /** The checklists pinned to releases, with their ticks. */
-  checklists: Pick<ChecklistService, 'get'>;
+  checklists: Pick<ChecklistService, 'get' | 'skippedItems'>;
   /** Release notes from the releases' commits. */
   notes: Pick<NotesService, 'get' | 'markdown'>;
   httpAuth: HttpAuthService;
@@ -58,6 +58,8 @@ export type RouterOptions = {
 };
 
 const DEFAULT_PAGE_SIZE = 20;
+/** How many of an entity's newest finished releases "most often skipped" looks at. */
+const DEFAULT_SKIPPED_RELEASES = 20;
 const MAX_NOTE_LENGTH = 10_000;
 const MAX_PAGE_SIZE = 200;
 
@@ -438,6 +440,23 @@ export async function createRouter(
       );
     }
     res.json(checklist);
+  });
+
+  router.get('/checklists/skipped', async (req, res) => {
+    const entityRef = normaliseEntityRef(String(req.query.entityRef));
+    if (!entityRef) {
+      throw new InputError(
+        `entityRef: '${String(req.query.entityRef).slice(
+          0,
+          100,
+        )}' is not an entity ref like component:default/payments-api`,
+      );
+    }
+    await authorizeRead(req);
+    const releases = req.query.releases
+      ? Number(req.query.releases)
+      : DEFAULT_SKIPPED_RELEASES;
+    res.json(await options.checklists.skippedItems(entityRef, releases));
   });
 
   router.get('/releases/:releaseId/notes', async (req, res) => {

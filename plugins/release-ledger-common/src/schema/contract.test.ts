@@ -1,6 +1,6 @@
 /* eslint new-cap: ["error", { "capIsNewExceptions": ["GET"] }] -- openapi-fetch names its methods after the HTTP verbs */
 import { createReleaseLedgerClient } from '../client';
-import type { ReleaseChecklist } from '../checklists';
+import type { ReleaseChecklist, SkippedChecklistItems } from '../checklists';
 import type { CommsStatus, ReleaseComms } from '../commsApi';
 import type { ReleaseEvent, ReleaseEventInput } from '../events';
 import type { GateEvaluationStarted, GateReplay, ReleaseGates } from '../gates';
@@ -109,6 +109,7 @@ expectExact<MetricsResponse, Schemas['MetricsResponse']>();
 expectExact<WeeklyNote, Schemas['WeeklyNote']>();
 expectExact<ReleaseChecklist, Schemas['ReleaseChecklist']>();
 expectExact<ReleaseNotes, Schemas['ReleaseNotes']>();
+expectExact<SkippedChecklistItems, Schemas['SkippedChecklistItems']>();
 
 // Events: the envelope and its type enum are exact. The spec leaves
 // attributes an object (the event contract types them per event type), so a

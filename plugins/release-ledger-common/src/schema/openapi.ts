@@ -114,6 +114,29 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/checklists/skipped': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The checklist items an entity's releases most often finished without ticking.
+     * @description Counted over the entity's newest finished releases with a pinned
+     *     checklist (`releases`, default 20): per item, how many of them
+     *     finished with it unticked. Items never skipped are left out; most
+     *     skipped first, required before optional.
+     */
+    get: operations['GetSkippedChecklistItems'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/releases/{releaseId}/notes': {
     parameters: {
       query?: never;
@@ -691,6 +714,22 @@ export interface components {
       /** @enum {string} */
       source?: 'pr_merged' | 'commit';
     };
+    SkippedChecklistItems: {
+      entityRef: string;
+      /** @description Finished releases with a pinned checklist that were looked at. */
+      releases: number;
+      items: {
+        id: string;
+        text: string;
+        /** @enum {string} */
+        phase: 'pre' | 'during' | 'post';
+        required: boolean;
+        /** @description Releases that finished with the item unticked. */
+        skipped: number;
+        /** @description Finished releases whose checklist had the item. */
+        of: number;
+      }[];
+    };
     /** @description What a commitlint rule found wrong with a commit message. */
     CommitLintFinding: {
       /** @enum {string} */
@@ -1176,6 +1215,31 @@ export interface operations {
       };
       401: components['responses']['Error'];
       404: components['responses']['Error'];
+    };
+  };
+  GetSkippedChecklistItems: {
+    parameters: {
+      query: {
+        entityRef: string;
+        releases?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The items, most skipped first. */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['SkippedChecklistItems'];
+        };
+      };
+      400: components['responses']['Error'];
+      401: components['responses']['Error'];
     };
   };
   GetReleaseNotes: {
