@@ -17,6 +17,18 @@ export interface Config {
        */
       maxFutureSkewMs?: number;
     };
+    pullRequests?: {
+      /**
+       * The PR template's required fields, checked in the PR body sent with
+       * `pr_merged` (`attributes.body`): a merge missing one is flagged, and
+       * so is its release. Each is a default's name or label (`risk`,
+       * `flags`, `rollback`), `name=Label` (`testing=How it was tested`) or a
+       * label. Replaces the default list (risk, flags, rollback). Applies to
+       * merges projected after a change. `release-ledger lint-pr --require`
+       * takes the same specs.
+       */
+      requiredFields?: string[];
+    };
     notes?: {
       /**
        * Release notes are flagged when more than this share (0 to 1) of the

@@ -133,8 +133,8 @@ export async function collectRange(options: {
       ).trim() === 'true';
     throw new UsageError(
       shallow
-        ? `${name} ${sha} is not in this shallow clone, so the release's commits cannot be listed. Fetch the history: with actions/checkout set fetch-depth: 0 (or a --fetch-depth large enough to reach the previous release), or run git fetch --deepen=500; or pass --no-commits to start without them.`
-        : `${name} ${sha} is not in the repository at ${dir}. Fetch it (git fetch origin ${sha}), pass --previous-commit, or --no-commits to start without the release's commits.`,
+        ? `${name} ${sha} is not in this shallow clone, so the release's commits cannot be listed. Fetch the history: with actions/checkout set fetch-depth: 0 (or a --fetch-depth large enough to reach the previous release), or run git fetch --deepen=500; or start without --repo to record the release without its commits.`
+        : `${name} ${sha} is not in the repository at ${dir}. Fetch it (git fetch origin ${sha}), pass --previous-commit, or start without --repo to record the release without its commits.`,
     );
   }
   const range = `${options.previousCommit}..${options.commit}`;

@@ -1,3 +1,4 @@
+import { PR_TEMPLATE_FIELDS } from '@release-ledger/plugin-release-ledger-common';
 import { ConfigReader } from '@backstage/config';
 import { readReleaseLedgerConfig } from './config';
 
@@ -15,6 +16,7 @@ describe('readReleaseLedgerConfig', () => {
       },
       projections: { lagWarningMs: 30_000 },
       eventLogOnly: false,
+      requiredPrFields: [...PR_TEMPLATE_FIELDS],
     });
   });
 

@@ -6,6 +6,9 @@ import {
   DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
   DEFAULT_MIN_SAMPLES,
   parseCustomBandSets,
+  PR_TEMPLATE_FIELDS,
+  prTemplateField,
+  PrTemplateField,
 } from '@release-ledger/plugin-release-ledger-common';
 
 /** The parts of `releaseLedger` config this plugin reads, with defaults applied. */
@@ -17,6 +20,8 @@ export type ReleaseLedgerConfig = {
   projections: ProjectionsConfig;
   /** `releaseLedger.benchmark.eventLogOnly`: bench:ingest's `store` target; never in production. */
   eventLogOnly: boolean;
+  /** The PR template's required fields, checked in the body sent with `pr_merged`. */
+  requiredPrFields: PrTemplateField[];
 };
 
 /** `releaseLedger.projections`, with defaults applied. */
@@ -107,7 +112,27 @@ export function readReleaseLedgerConfig(config: Config): ReleaseLedgerConfig {
     eventLogOnly:
       config.getOptionalBoolean('releaseLedger.benchmark.eventLogOnly') ??
       false,
+    requiredPrFields: readRequiredPrFields(config),
   };
+}
+
+/** `releaseLedger.pullRequests.requiredFields`; default risk, feature flags, rollback criteria. */
+function readRequiredPrFields(config: Config): PrTemplateField[] {
+  const specs = config.getOptionalStringArray(
+    'releaseLedger.pullRequests.requiredFields',
+  );
+  if (!specs) return [...PR_TEMPLATE_FIELDS];
+  return specs.map((spec, i) => {
+    try {
+      return prTemplateField(spec);
+    } catch (error) {
+      throw new Error(
+        `releaseLedger.pullRequests.requiredFields[${i}]: ${
+          (error as Error).message
+        }`,
+      );
+    }
+  });
 }
 
 function readMetricsConfig(config: Config): MetricsConfig {

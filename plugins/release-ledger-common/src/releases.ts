@@ -50,6 +50,12 @@ export type ReleaseChange = {
   customerVisible?: boolean;
   /** Where the change came from; absent in releases projected before commits were listed. */
   source?: 'pr_merged' | 'commit';
+  /**
+   * Required PR template fields (risk, feature flags, rollback criteria, and
+   * configured ones) missing from the body sent with `pr_merged`, each with
+   * the problem; absent when they are all answered or no body was sent.
+   */
+  missingFields?: Array<{ field: string; label: string; problem: string }>;
 };
 
 /** An incident attached to a release. @public */
@@ -111,6 +117,8 @@ export type Release = {
   firstEventAt: string;
   lastEventAt: string;
   changes: ReleaseChange[];
+  /** How many changes miss required PR template fields: the release is flagged. */
+  changesMissingFields?: number;
   incidents: ReleaseIncident[];
   flagToggles: ReleaseFlagToggle[];
   anomalies: ReleaseAnomaly[];

@@ -11,7 +11,7 @@ import {
   ReleaseWithEvents,
 } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
-import { compareEvents } from './projectRelease';
+import { compareEvents, ProjectionRules } from './projectRelease';
 import { fromEventRow, toEventRow } from './eventRows';
 import {
   applyToProjection,
@@ -195,6 +195,8 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
      * More may be added with `addProjectors` before the first append.
      */
     projectors?: LedgerProjector[];
+    /** What the release projection checks that configuration decides. */
+    rules?: ProjectionRules;
   }): Promise<DatabaseReleaseLedgerStore> {
     const client = await options.database.getClient();
     if (client.client.config.client.includes('sqlite')) {
@@ -209,6 +211,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
       client,
       options.projectors ?? [],
       options.eventLogOnly ?? false,
+      options.rules,
     );
   }
 
@@ -227,6 +230,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
     private readonly db: Knex,
     projectors: LedgerProjector[],
     private readonly eventLogOnly: boolean,
+    private readonly rules?: ProjectionRules,
   ) {
     this.projectionQueue = new ProjectionQueue({
       db,
@@ -529,6 +533,7 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
                 },
                 freshOf.get(row.release_id)!,
                 identityOf(row),
+                this.rules,
               );
         if (update?.kind === 'applied') {
           results.set(row.release_id, {
@@ -555,7 +560,11 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         for (const row of fromAllEvents) {
           const events = eventsOf.get(row.release_id) ?? [];
           results.set(row.release_id, {
-            projection: projectFromAllEvents(identityOf(row), events),
+            projection: projectFromAllEvents(
+              identityOf(row),
+              events,
+              this.rules,
+            ),
             events,
           });
         }
@@ -570,7 +579,11 @@ export class DatabaseReleaseLedgerStore implements ReleaseLedgerStore {
         if (!result) {
           const events = freshOf.get(row.release_id)!;
           result = {
-            projection: projectFromAllEvents(identityOf(row), events),
+            projection: projectFromAllEvents(
+              identityOf(row),
+              events,
+              this.rules,
+            ),
             events,
           };
         }

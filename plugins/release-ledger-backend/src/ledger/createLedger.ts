@@ -32,6 +32,7 @@ export async function createLedger(options: {
   const store = await DatabaseReleaseLedgerStore.create({
     database: options.database,
     eventLogOnly: config.eventLogOnly,
+    rules: { requiredPrFields: config.requiredPrFields },
   });
   const intake = new EventIntake({
     store,

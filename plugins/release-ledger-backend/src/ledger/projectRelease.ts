@@ -1,3 +1,8 @@
+import {
+  PR_TEMPLATE_FIELDS,
+  readPrTemplateFields,
+  type PrTemplateField,
+} from '@release-ledger/plugin-release-ledger-common';
 import type {
   Release,
   ReleaseChange,
@@ -89,12 +94,26 @@ export type ReleaseFold = {
   readonly release: Release;
   /** The PR numbers of `release.changes`: the first merge of a PR stays. */
   readonly prNumbers: Set<number>;
+  readonly rules: ProjectionRules;
 };
+
+/**
+ * What the projection checks that the configuration decides: the PR
+ * template's required fields (`releaseLedger.pullRequests.requiredFields`),
+ * checked in the body a `pr_merged` carries. A change of configuration
+ * applies to the merges projected after it.
+ */
+export type ProjectionRules = {
+  requiredPrFields: ReadonlyArray<PrTemplateField | string>;
+};
+
+const DEFAULT_RULES: ProjectionRules = { requiredPrFields: PR_TEMPLATE_FIELDS };
 
 /** A fold that has applied no events yet; `first` is the first event it will apply. */
 export function startFold(
   identity: ReleaseIdentity,
   first: ReleaseEvent,
+  rules: ProjectionRules = DEFAULT_RULES,
 ): ReleaseFold {
   return {
     release: {
@@ -113,6 +132,7 @@ export function startFold(
       eventCount: 0,
     },
     prNumbers: new Set(),
+    rules,
   };
 }
 
@@ -124,6 +144,7 @@ export function startFold(
 export function resumeFold(
   projected: Release,
   identity: ReleaseIdentity,
+  rules: ProjectionRules = DEFAULT_RULES,
 ): ReleaseFold {
   const release: Release = {
     ...structuredClone(projected),
@@ -139,6 +160,7 @@ export function resumeFold(
         c.prNumber === undefined ? [] : [c.prNumber],
       ),
     ),
+    rules,
   };
 }
 
@@ -277,6 +299,9 @@ export function finishFold(fold: ReleaseFold): Release {
   } else {
     delete release.outcome;
   }
+  const unchecked = release.changes.filter(c => c.missingFields).length;
+  if (unchecked > 0) release.changesMissingFields = unchecked;
+  else delete release.changesMissingFields;
   release.changes.sort(
     (x, y) =>
       x.mergedAt.localeCompare(y.mergedAt) ||
@@ -346,6 +371,14 @@ function addMergedPr(fold: ReleaseFold, event: ReleaseEventOf<'pr_merged'>) {
     customerVisible: a.customerVisible,
     source: 'pr_merged',
   };
+  // A body sent with the merge is checked against the PR template.
+  if (typeof a.body === 'string') {
+    const { missing } = readPrTemplateFields(
+      a.body,
+      fold.rules.requiredPrFields,
+    );
+    if (missing.length > 0) change.missingFields = missing;
+  }
   fold.prNumbers.add(a.prNumber);
   if (listed >= 0) changes[listed] = change;
   else changes.push(change);

@@ -9,6 +9,7 @@ import {
   EventOrderKey,
   finishFold,
   ReleaseFold,
+  ProjectionRules,
   ReleaseIdentity,
   resumeFold,
   startFold,
@@ -21,7 +22,7 @@ import {
  * previous logic then stop matching, and each release is re-projected from
  * all its events at its next event instead of continued.
  */
-export const PROJECTION_LOGIC_VERSION = 1;
+export const PROJECTION_LOGIC_VERSION = 2; // 2: listed commits, components, fixes, PR template fields
 
 /**
  * What continuing a stored projection needs besides the Release: where the
@@ -102,13 +103,14 @@ function applyAll(
 export function projectFromAllEvents(
   identity: ReleaseIdentity,
   events: readonly ReleaseEvent[],
+  rules?: ProjectionRules,
 ): ReleaseProjection {
   const ordered = uniqueInOrder(events);
   if (ordered.length === 0) {
     throw new Error(`release ${identity.releaseId} has no events`);
   }
   return applyAll(
-    startFold(identity, ordered[0]),
+    startFold(identity, ordered[0], rules),
     {
       gateFailedAt: [],
       sloRestoredAt: [],
@@ -132,6 +134,7 @@ export function applyToProjection(
   stored: { release: Release; cursor?: ProjectionCursor },
   newEvents: readonly ReleaseEvent[],
   identity: ReleaseIdentity,
+  rules?: ProjectionRules,
 ): ProjectionUpdate {
   const { release, cursor } = stored;
   if (
@@ -152,7 +155,7 @@ export function applyToProjection(
     return {
       kind: 'applied',
       projection: {
-        release: resumeFold(release, identity).release,
+        release: resumeFold(release, identity, rules).release,
         cursor: structuredClone(cursor),
       },
     };
@@ -160,7 +163,7 @@ export function applyToProjection(
   return {
     kind: 'applied',
     projection: applyAll(
-      resumeFold(release, identity),
+      resumeFold(release, identity, rules),
       {
         gateFailedAt: [...cursor.gateFailedAt],
         sloRestoredAt: [...cursor.sloRestoredAt],

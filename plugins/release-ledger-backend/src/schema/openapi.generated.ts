@@ -2012,6 +2012,29 @@ export const spec = {
               "pr_merged",
               "commit"
             ]
+          },
+          "missingFields": {
+            "type": "array",
+            "description": "Required PR template fields missing from the body sent with pr_merged.",
+            "items": {
+              "type": "object",
+              "required": [
+                "field",
+                "label",
+                "problem"
+              ],
+              "properties": {
+                "field": {
+                  "type": "string"
+                },
+                "label": {
+                  "type": "string"
+                },
+                "problem": {
+                  "type": "string"
+                }
+              }
+            }
           }
         }
       },
@@ -2460,6 +2483,10 @@ export const spec = {
             "items": {
               "$ref": "#/components/schemas/ReleaseChange"
             }
+          },
+          "changesMissingFields": {
+            "type": "integer",
+            "description": "How many changes miss required PR template fields (the release is flagged)."
           },
           "incidents": {
             "type": "array",

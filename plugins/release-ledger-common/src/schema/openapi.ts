@@ -713,6 +713,12 @@ export interface components {
       customerVisible?: boolean;
       /** @enum {string} */
       source?: 'pr_merged' | 'commit';
+      /** @description Required PR template fields missing from the body sent with pr_merged. */
+      missingFields?: {
+        field: string;
+        label: string;
+        problem: string;
+      }[];
     };
     SkippedChecklistItems: {
       entityRef: string;
@@ -857,6 +863,8 @@ export interface components {
       /** Format: date-time */
       lastEventAt: string;
       changes: components['schemas']['ReleaseChange'][];
+      /** @description How many changes miss required PR template fields (the release is flagged). */
+      changesMissingFields?: number;
       incidents: components['schemas']['ReleaseIncident'][];
       flagToggles: components['schemas']['ReleaseFlagToggle'][];
       anomalies: components['schemas']['ReleaseAnomaly'][];

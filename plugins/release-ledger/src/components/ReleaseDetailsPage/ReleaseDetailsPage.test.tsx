@@ -44,8 +44,22 @@ const release = {
         author: 'chen',
         mergedAt: '2026-11-26T16:45:00.000Z',
         url: 'https://github.com/acme/payments-api/pull/4712',
+        missingFields: [
+          {
+            field: 'rollback',
+            label: 'Rollback criteria',
+            problem: 'is missing: no such section',
+          },
+        ],
+      },
+      {
+        title: 'chore: bump node',
+        mergedAt: '2026-11-26T17:00:00.000Z',
+        commit: '0123456789abcdef',
+        source: 'commit',
       },
     ],
+    changesMissingFields: 1,
     incidents: [
       {
         incidentId: 'INC-321',
@@ -131,6 +145,23 @@ describe('ReleaseDetailsPage', () => {
         name: /#4712 fix: handle null currency in tax calc/,
       }),
     ).toHaveAttribute('href', 'https://github.com/acme/payments-api/pull/4712');
+
+    // A direct commit is a change too; a change without the PR template's
+    // required fields is flagged, and so is the release.
+    expect(
+      within(changes).getByText('chore: bump node (0123456)'),
+    ).toBeInTheDocument();
+    expect(
+      within(changes).getByText('merged 2026-11-26 17:00 UTC · direct commit'),
+    ).toBeInTheDocument();
+    expect(
+      within(changes).getByLabelText(
+        'Rollback criteria is missing: no such section',
+      ),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText(/1 change merged without required PR template fields/),
+    ).toBeInTheDocument();
 
     const incidents = screen.getByRole('list', { name: 'Incidents' });
     expect(

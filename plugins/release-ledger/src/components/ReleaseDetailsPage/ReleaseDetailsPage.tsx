@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
 import { useParams } from 'react-router-dom';
 import Box from '@material-ui/core/Box';
+import Chip from '@material-ui/core/Chip';
 import Grid from '@material-ui/core/Grid';
 import List from '@material-ui/core/List';
 import ListItem from '@material-ui/core/ListItem';
 import ListItemText from '@material-ui/core/ListItemText';
+import Tooltip from '@material-ui/core/Tooltip';
 import Typography from '@material-ui/core/Typography';
 import { makeStyles } from '@material-ui/core/styles';
 import {
@@ -56,6 +58,7 @@ const useStyles = makeStyles(
     },
     mono: { fontFamily: 'monospace' },
     muted: { color: theme.palette.text.secondary },
+    missingField: { marginLeft: theme.spacing(1) },
   }),
   { name: 'ReleaseLedgerReleaseDetails' },
 );
@@ -157,10 +160,17 @@ function Overview(props: { release: ReleaseWithEvents }) {
 }
 
 function Changes(props: { release: ReleaseWithEvents }) {
-  const { changes } = props.release;
+  const { changes, changesMissingFields } = props.release;
   const classes = useStyles();
   return (
     <InfoCard title={`Merged changes (${changes.length})`}>
+      {changesMissingFields ? (
+        <Typography variant="body2" color="error" role="status">
+          {changesMissingFields} change{changesMissingFields === 1 ? '' : 's'}{' '}
+          merged without required PR template fields (risk, feature flags,
+          rollback criteria).
+        </Typography>
+      ) : null}
       {changes.length === 0 ? (
         <Typography variant="body2" className={classes.muted}>
           No merged changes were recorded for this release.
@@ -178,13 +188,32 @@ function Changes(props: { release: ReleaseWithEvents }) {
                   primary={
                     change.url ? <Link to={change.url}>{label}</Link> : label
                   }
-                  secondary={[
-                    change.author && `by ${change.author}`,
-                    `merged ${formatUtc(change.mergedAt)}`,
-                    change.customerVisible && 'customer visible',
-                  ]
-                    .filter(Boolean)
-                    .join(' · ')}
+                  secondary={
+                    <>
+                      {[
+                        change.author && `by ${change.author}`,
+                        `merged ${formatUtc(change.mergedAt)}`,
+                        change.customerVisible && 'customer visible',
+                        change.source === 'commit' &&
+                          !change.prNumber &&
+                          'direct commit',
+                      ]
+                        .filter(Boolean)
+                        .join(' · ')}
+                      {change.missingFields?.map(m => (
+                        <Tooltip key={m.field} title={m.problem}>
+                          <Chip
+                            size="small"
+                            variant="outlined"
+                            color="secondary"
+                            className={classes.missingField}
+                            label={`missing: ${m.label}`}
+                            aria-label={`${m.label} ${m.problem}`}
+                          />
+                        </Tooltip>
+                      ))}
+                    </>
+                  }
                 />
               </ListItem>
             );

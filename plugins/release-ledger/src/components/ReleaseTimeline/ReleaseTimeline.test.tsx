@@ -166,6 +166,20 @@ describe('ReleaseTimeline', () => {
     expect(container.querySelector('img')).toBeNull();
   });
 
+  it('counts the commits a release lists when the pipeline gave no change count', async () => {
+    await renderInTestApp(
+      <ReleaseTimeline
+        events={[
+          makeEvent('release_started', {
+            commitCount: 1200,
+            commits: [{ sha: 'abcdef0', subject: 'feat: x' }],
+          }),
+        ]}
+      />,
+    );
+    expect(screen.getByText('1200 changes')).toBeInTheDocument();
+  });
+
   it('says so when there are no events', async () => {
     await renderInTestApp(<ReleaseTimeline events={[]} />);
     expect(

@@ -41,7 +41,8 @@ export function describeEvent(event: ReleaseEvent): EventDescription {
     }
     case 'release_started': {
       const a = event.attributes;
-      const changes = a.changeCount;
+      // Counted by the pipeline, or the commits its range holds.
+      const changes = a.changeCount ?? a.commitCount ?? a.commits?.length;
       return {
         title: 'Release started',
         detail: join([
