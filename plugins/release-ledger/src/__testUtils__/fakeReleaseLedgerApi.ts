@@ -11,6 +11,7 @@ import type {
   ReleaseNotes,
   ReleasePage,
   ReleaseWithEvents,
+  SkippedChecklistItems,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import { decidePromotion } from '@release-ledger/plugin-release-ledger-common';
@@ -454,6 +455,28 @@ export class FakeReleaseLedgerApi implements ReleaseLedgerApi {
       fileName: `${releaseId.replace(/[^A-Za-z0-9._-]+/g, '-')}-notes.md`,
       markdown: [`## ${releaseId}\n`, ...sections].join('\n'),
     };
+  }
+
+  /**
+   * What `getSkippedChecklistItems` answers: an answer, or a function of the
+   * request; by default, no finished release with a checklist.
+   */
+  skippedChecklistItems:
+    | SkippedChecklistItems
+    | ((entityRef: string, releases?: number) => SkippedChecklistItems) =
+    entityRef => ({ entityRef, releases: 0, items: [] });
+  readonly skippedCalls: Array<{ entityRef: string; releases?: number }> = [];
+  skippedError?: Error;
+
+  async getSkippedChecklistItems(
+    entityRef: string,
+    releases?: number,
+  ): Promise<SkippedChecklistItems> {
+    this.skippedCalls.push({ entityRef, releases });
+    if (this.skippedError) throw this.skippedError;
+    return typeof this.skippedChecklistItems === 'function'
+      ? this.skippedChecklistItems(entityRef, releases)
+      : this.skippedChecklistItems;
   }
 
   async replayGate(

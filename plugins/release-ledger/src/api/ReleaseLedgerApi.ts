@@ -14,6 +14,7 @@ import type {
   ReleasePage,
   ReleaseStatus,
   ReleaseWithEvents,
+  SkippedChecklistItems,
   WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 
@@ -178,6 +179,17 @@ export interface ReleaseLedgerApi {
    * save it under. Rejects like {@link ReleaseLedgerApi.getReleaseNotes}.
    */
   getReleaseNotesMarkdown(releaseId: string): Promise<ReleaseNotesMarkdown>;
+  /**
+   * The checklist items the entity's newest finished releases with a pinned
+   * checklist (`releases` of them, 1 to 200; the backend defaults to 20) most
+   * often left unticked, most skipped first; items never skipped are left
+   * out. Rejects with a `ResponseError` (400 with a message) for a bad
+   * entity ref or count.
+   */
+  getSkippedChecklistItems(
+    entityRef: string,
+    releases?: number,
+  ): Promise<SkippedChecklistItems>;
 }
 
 /** @public */

@@ -521,6 +521,62 @@ describe('ReleaseLedgerClient', () => {
     });
   });
 
+  describe('skipped checklist items', () => {
+    const skipped = {
+      entityRef: 'component:default/payments-api',
+      releases: 4,
+      items: [
+        {
+          id: 'post.announce-in-releases',
+          text: 'Announce in #releases',
+          phase: 'post',
+          required: false,
+          skipped: 3,
+          of: 4,
+        },
+      ],
+    };
+
+    it('asks for an entity’s items, encoding the ref into the query string', async () => {
+      const { client, sent } = setup(() => json(skipped));
+
+      await expect(
+        client.getSkippedChecklistItems('component:default/payments-api'),
+      ).resolves.toEqual(skipped);
+      const url = new URL((await sent()).url);
+      expect(`${url.origin}${url.pathname}`).toBe(`${BASE}/checklists/skipped`);
+      expect(url.search).toBe('?entityRef=component%3Adefault%2Fpayments-api');
+    });
+
+    it('sends how many releases to look at when asked', async () => {
+      const { client, sent } = setup(() => json(skipped));
+
+      await client.getSkippedChecklistItems(
+        'component:default/payments-api',
+        50,
+      );
+
+      const url = new URL((await sent()).url);
+      expect(Object.fromEntries(url.searchParams)).toEqual({
+        entityRef: 'component:default/payments-api',
+        releases: '50',
+      });
+    });
+
+    it('throws the server’s message for a bad entity ref', async () => {
+      const { client } = setup(() =>
+        errorResponse(400, 'InputError', 'entityRef: must be an entity ref'),
+      );
+
+      const error = await client
+        .getSkippedChecklistItems('nonsense')
+        .catch(e => e);
+      expect(ResponseError.is(error)).toBe(true);
+      expect(error.statusCode).toBe(400);
+      expect(error.cause.message).toBe('entityRef: must be an entity ref');
+    });
+  });
+
   describe('release notes', () => {
     const notes = {
       releaseId: 'web/app@2026.11.27+1',

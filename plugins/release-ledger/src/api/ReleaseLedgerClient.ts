@@ -14,6 +14,7 @@ import {
   type ReleaseNotes,
   type ReleasePage,
   type ReleaseWithEvents,
+  type SkippedChecklistItems,
   type WeeklyNote,
 } from '@release-ledger/plugin-release-ledger-common';
 import type {
@@ -231,6 +232,17 @@ export class ReleaseLedgerClient implements ReleaseLedgerApi {
         `${releaseId.replace(/[^A-Za-z0-9._-]+/g, '-')}-notes.md`,
       markdown: data,
     };
+  }
+
+  async getSkippedChecklistItems(
+    entityRef: string,
+    releases?: number,
+  ): Promise<SkippedChecklistItems> {
+    return this.call(client =>
+      client.GET('/checklists/skipped', {
+        params: { query: withoutEmpty({ entityRef, releases }) },
+      }),
+    );
   }
 
   /**

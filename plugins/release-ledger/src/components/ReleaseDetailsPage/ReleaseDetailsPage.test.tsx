@@ -464,6 +464,7 @@ describe('ReleaseDetailsPage', () => {
       checkChecklistItem: jest.fn(),
       getReleaseNotes: jest.fn(),
       getReleaseNotesMarkdown: jest.fn(),
+      getSkippedChecklistItems: jest.fn(),
     };
     await renderWithApis(<ReleaseDetailsPage releaseId={RELEASE_ID} />, {
       api,
