@@ -1,0 +1,2 @@
+export { EntitySkippedChecklistCard } from './EntitySkippedChecklistCard';
+export type { EntitySkippedChecklistCardProps } from './EntitySkippedChecklistCard';
