@@ -57,7 +57,7 @@ const releases = [
 ];
 
 describe('release-ledger alpha plugin', () => {
-  it('is the release-ledger plugin with its API, entity content, card and page', () => {
+  it('is the release-ledger plugin with its API, entity content, cards and page', () => {
     expect(plugin.pluginId).toBe('release-ledger');
     expect(plugin.title).toBe('Release Ledger');
     expect(plugin.routes.root).toBe(rootRouteRef);
@@ -242,6 +242,68 @@ describe('release-ledger alpha plugin', () => {
         window: '30d',
         bandSet: undefined,
       },
+    ]);
+  });
+
+  it('offers the skipped checklist items card on component overviews only', () => {
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-card:release-ledger/skipped-checklist-items'),
+    );
+    expect(tester.get(EntityCardBlueprint.dataRefs.type)).toBe('content');
+
+    const filter = tester.get(EntityCardBlueprint.dataRefs.filterFunction);
+    expect(filter).toBeDefined();
+    expect(filter!(paymentsApi)).toBe(true);
+    // A group has no releases of its own, so no checklists either.
+    expect(filter!(teamPayments)).toBe(false);
+    expect(
+      filter!({
+        ...paymentsApi,
+        metadata: {
+          ...paymentsApi.metadata,
+          annotations: { 'release-ledger/enabled': 'false' },
+        },
+      }),
+    ).toBe(false);
+  });
+
+  it('renders the component’s most skipped items in the card', async () => {
+    const api = new FakeReleaseLedgerApi(releases);
+    api.skippedChecklistItems = entityRef => ({
+      entityRef,
+      releases: 2,
+      items: [
+        {
+          id: 'post.announce',
+          text: 'Announce in #releases',
+          phase: 'post',
+          required: false,
+          skipped: 2,
+          of: 2,
+        },
+      ],
+    });
+    const tester = createExtensionTester(
+      plugin.getExtension('entity-card:release-ledger/skipped-checklist-items'),
+    );
+    renderInTestApp(
+      <EntityProvider entity={paymentsApi}>
+        {tester.reactElement()}
+      </EntityProvider>,
+      {
+        apis: [[releaseLedgerApiRef, api]],
+        mountedRoutes: { '/catalog/:namespace/:kind/:name': entityRouteRef },
+      },
+    );
+
+    expect(
+      await screen.findByText('Announce in #releases', {}, { timeout: 5_000 }),
+    ).toBeInTheDocument();
+    expect(
+      screen.getByText('Checklist items most often skipped'),
+    ).toBeInTheDocument();
+    expect(api.skippedCalls).toEqual([
+      { entityRef: 'component:default/payments-api', releases: 20 },
     ]);
   });
 

@@ -65,6 +65,25 @@ export const releaseLedgerDoraCard = EntityCardBlueprint.make({
 });
 
 /**
+ * The checklist items a component's finished releases most often left
+ * unticked (`entity-card:release-ledger/skipped-checklist-items`), on the
+ * Overview of components, after the DORA card.
+ *
+ * @alpha
+ */
+export const releaseLedgerSkippedChecklistCard = EntityCardBlueprint.make({
+  name: 'skipped-checklist-items',
+  params: {
+    type: 'content',
+    filter: isReleaseLedgerAvailable,
+    loader: () =>
+      import('./components/EntitySkippedChecklistCard').then(m => (
+        <m.EntitySkippedChecklistCard />
+      )),
+  },
+});
+
+/**
  * The Release Ledger page (`page:release-ledger`) at `/release-ledger`:
  * delivery metrics across the organisation, recent releases at
  * `/release-ledger/releases`, and one release's details at
@@ -101,6 +120,7 @@ export default createFrontendPlugin({
     releaseLedgerApi,
     releaseLedgerEntityContent,
     releaseLedgerDoraCard,
+    releaseLedgerSkippedChecklistCard,
     releaseLedgerPage,
   ],
 });

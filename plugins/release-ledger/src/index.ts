@@ -1,7 +1,7 @@
 /**
- * Release Ledger: release timelines and DORA metrics on entity pages,
- * release details, and an organisation-wide page with delivery metrics and
- * recent releases.
+ * Release Ledger: release timelines, DORA metrics and the most skipped
+ * checklist items on entity pages, release details, and an
+ * organisation-wide page with delivery metrics and recent releases.
  *
  * The new frontend system plugin is the default export of `/alpha`.
  *
@@ -11,6 +11,7 @@ export {
   releaseLedgerPlugin,
   EntityReleasesContent,
   EntityDoraCard,
+  EntitySkippedChecklistCard,
   ReleaseDetailsPage,
   ReleaseLedgerPage,
 } from './plugin';
@@ -35,6 +36,7 @@ export type { ReleaseStatusChipProps } from './components/ReleaseStatusChip';
 export { ReleaseTimeline } from './components/ReleaseTimeline';
 export type { ReleaseTimelineProps } from './components/ReleaseTimeline';
 export type { EntityDoraCardProps } from './components/EntityDoraCard';
+export type { EntitySkippedChecklistCardProps } from './components/EntitySkippedChecklistCard';
 export { BandChip } from './components/BandChip';
 export type { BandChipProps } from './components/BandChip';
 export { MetricFigure, DoraFigures } from './components/MetricFigure';
@@ -55,4 +57,7 @@ export type {
   CommsStatus,
   LedgerStatus,
   ReleaseNotes,
+  ChecklistPhase,
+  SkippedChecklistItem,
+  SkippedChecklistItems,
 } from '@release-ledger/plugin-release-ledger-common';

@@ -66,6 +66,25 @@ export const EntityDoraCard = releaseLedgerPlugin.provide(
 );
 
 /**
+ * The checklist items a component's finished releases most often left
+ * unticked, for its Overview. Needs the entity in context; show it where
+ * `isReleaseLedgerAvailable` holds.
+ *
+ * @public
+ */
+export const EntitySkippedChecklistCard = releaseLedgerPlugin.provide(
+  createComponentExtension({
+    name: 'EntitySkippedChecklistCard',
+    component: {
+      lazy: () =>
+        import('./components/EntitySkippedChecklistCard').then(
+          m => m.EntitySkippedChecklistCard,
+        ),
+    },
+  }),
+);
+
+/**
  * One release's details; mount it on a route with a `:releaseId` param, e.g.
  * `/release-ledger/releases/:releaseId`.
  *
