@@ -27,13 +27,16 @@ const useStyles = makeStyles(
       padding: theme.spacing(1, 0),
       '& + &': { borderTop: `1px solid ${theme.palette.divider}` },
     },
+    // Baseline, so that the chips' labels sit on the item text's line.
     line: {
       display: 'flex',
       flexWrap: 'wrap',
-      alignItems: 'center',
+      alignItems: 'baseline',
       columnGap: theme.spacing(0.75),
       rowGap: theme.spacing(0.5),
     },
+    // The theme gives chips an outer margin; here the line's gap spaces them.
+    chip: { margin: 0 },
     // Item texts are free markdown text from the repository; long ones wrap.
     text: { overflowWrap: 'anywhere', minWidth: 0 },
     share: {
@@ -93,9 +96,18 @@ function SkippedItem(props: { item: SkippedChecklistItem }) {
         <Typography variant="body1" component="span" className={classes.text}>
           {item.text}
         </Typography>
-        <Chip size="small" label={PHASE_NAMES[item.phase]} />
+        <Chip
+          size="small"
+          label={PHASE_NAMES[item.phase]}
+          className={classes.chip}
+        />
         {item.required && (
-          <Chip size="small" label="required" variant="outlined" />
+          <Chip
+            size="small"
+            label="required"
+            variant="outlined"
+            className={classes.chip}
+          />
         )}
       </div>
       <div className={classes.share}>
