@@ -226,6 +226,49 @@ export const FOOTPRINTS: TableSpec<FootprintRow> = {
 };
 
 /**
+ * A row of release_ledger_component_footprints: a release's footprint as
+ * one of the other entities it deploys (`Release.components`) sees it. The
+ * release's times with the component's refs; see
+ * metrics/componentFootprints.ts.
+ */
+export type ComponentFootprintRow = {
+  release_id: string;
+  /** The component. */
+  entity_ref: string;
+  /** The component's owner group when the release started; kept, like the release's. */
+  owner_ref: string | null;
+  /** The component's catalog System when the release started; kept. */
+  system_ref: string | null;
+  /** The release's own footprint's activity_at. */
+  activity_at: string;
+  /**
+   * The release's id, its own owner and system key before the component's
+   * packed footprint: see packComponentFootprint.
+   */
+  packed: string;
+};
+
+export const COMPONENT_FOOTPRINTS = {
+  table: 'release_ledger_component_footprints',
+  /** Its primary key: one row per release and component. */
+  key: ['release_id', 'entity_ref'] as const,
+  columns: [
+    'release_id',
+    'entity_ref',
+    'owner_ref',
+    'system_ref',
+    'activity_at',
+    'packed',
+  ] as ReadonlyArray<keyof ComponentFootprintRow & string>,
+};
+
+/**
+ * Releases recorded before component footprints were (see the migration
+ * 20261203060000): metrics/componentBackfill.ts gives them theirs.
+ */
+export const COMPONENT_BACKFILL = 'release_ledger_component_backfill';
+
+/**
  * A row of release_ledger_release_fixes: one thing a release fixes, as its
  * `fixes` name it (an incident id or an earlier release's id).
  */

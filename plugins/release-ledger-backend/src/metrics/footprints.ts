@@ -227,6 +227,25 @@ export function forEachPackedFootprint(
     systemRef: string | undefined,
   ) => void,
 ): number {
+  return walkPackedFootprints(values, 0, each);
+}
+
+/**
+ * Walks packed footprints that each follow `leading` values of their own
+ * (see packComponentFootprint): as {@link forEachPackedFootprint}, with the
+ * index of a footprint's first leading value, for `each` to read them.
+ */
+export function walkPackedFootprints(
+  values: ArrayLike<PackedValue>,
+  leading: number,
+  each: (
+    ownerRef: string | undefined,
+    entityRef: string,
+    times: DoraFootprintTimes,
+    systemRef: string | undefined,
+    at: number,
+  ) => void,
+): number {
   const leadTimesMs: number[] = [];
   const times: DoraFootprintTimes = {
     production: false,
@@ -249,6 +268,8 @@ export function forEachPackedFootprint(
   let i = 0;
   let count = 0;
   while (i < n) {
+    const at = i;
+    i += leading;
     const owner = values[i];
     const entity = values[i + 1];
     if (
@@ -278,7 +299,7 @@ export function forEachPackedFootprint(
     times.timeToRestoreMs = flags & PACK_RESTORED ? num(i++) : undefined;
     leadTimesMs.length = 0;
     for (let k = 0; k < leadCount; k++) leadTimesMs.push(num(i++));
-    each(owner ?? undefined, entity, times, system);
+    each(owner ?? undefined, entity, times, system, at);
     count++;
   }
   return count;

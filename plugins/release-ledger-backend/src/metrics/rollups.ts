@@ -10,6 +10,10 @@ import {
   TeamMetricsRow,
 } from '@release-ledger/plugin-release-ledger-common';
 import { forEachPackedFootprint, PackedValue } from './footprints';
+import {
+  forEachPackedComponentFootprint,
+  PackedRelease,
+} from './componentFootprints';
 
 /** The window and bands of a rollup. */
 export type RollupOptions = Omit<ComputeDoraMetricsOptions, 'trend'>;
@@ -26,6 +30,11 @@ type SystemRow = {
  * systems with the most failures, computed in one pass over the
  * footprints: each footprint's times are read once and counted towards the
  * scope, its owner's row and its system and component.
+ *
+ * Component footprints (see componentFootprints.ts) count a release once
+ * per figure: towards the scope, a team or a system only when neither the
+ * release's own footprint nor another of its components already counts it
+ * there. A component always counts for itself.
  */
 export class MetricsRollup {
   readonly #options: RollupOptions;
@@ -34,6 +43,8 @@ export class MetricsRollup {
   readonly #all: DoraMetricsAccumulator;
   readonly #teams?: Map<string, DoraMetricsAccumulator>;
   readonly #systems?: Map<string, SystemRow>;
+  /** What component footprints counted: release id, figure and key. */
+  readonly #counted = new Set<string>();
 
   constructor(
     options: RollupOptions & { teams?: boolean; contributors?: boolean },
@@ -67,6 +78,62 @@ export class MetricsRollup {
   addPacked(values: ArrayLike<PackedValue>): void {
     forEachPackedFootprint(values, (ownerRef, entityRef, times, systemRef) =>
       this.add(ownerRef, entityRef, times, systemRef),
+    );
+  }
+
+  /**
+   * Counts the footprint of `release` as its component `entityRef` (owned
+   * by `ownerRef`, part of `systemRef`) sees it, where nothing counted the
+   * release yet: `ownCounted` says the rollup is given the release's own
+   * footprint too (see ownFootprintInScope).
+   */
+  addComponent(
+    release: PackedRelease,
+    ownCounted: boolean,
+    ownerRef: string | undefined,
+    entityRef: string,
+    times: DoraFootprintTimes,
+    systemRef?: string,
+  ): void {
+    const id = release.releaseId;
+    if (!ownCounted && this.#first(id, 'scope', '')) this.#all.add(times);
+    if (
+      this.#teams &&
+      ownerRef &&
+      !(ownCounted && release.ownerRef === ownerRef) &&
+      this.#first(id, 'team', ownerRef)
+    ) {
+      this.#team(ownerRef)!.add(times);
+    }
+    if (this.#systems && this.#isDeploymentInWindow(times)) {
+      const key = systemRef ?? entityRef;
+      const countsSystem =
+        !(ownCounted && release.systemKey === key) &&
+        this.#first(id, 'system', key);
+      this.#contribute(ownerRef, entityRef, systemRef, times, countsSystem);
+    }
+  }
+
+  /**
+   * Counts every component footprint of a parsed packed list (see
+   * packComponentFootprint); `ownCounted` tells by a release's owner
+   * whether its own footprint is counted too.
+   */
+  addPackedComponents(
+    values: ArrayLike<PackedValue>,
+    ownCounted: (releaseOwnerRef: string | undefined) => boolean,
+  ): void {
+    forEachPackedComponentFootprint(
+      values,
+      (release, ownerRef, entityRef, times, systemRef) =>
+        this.addComponent(
+          release,
+          ownCounted(release.ownerRef),
+          ownerRef,
+          entityRef,
+          times,
+          systemRef,
+        ),
     );
   }
 
@@ -143,11 +210,21 @@ export class MetricsRollup {
     );
   }
 
+  /** True the first time a component footprint counts `id` for `key`. */
+  #first(id: string, figure: string, key: string): boolean {
+    const k = `${figure}\n${key}\n${id}`;
+    if (this.#counted.has(k)) return false;
+    this.#counted.add(k);
+    return true;
+  }
+
   #contribute(
     ownerRef: string | undefined,
     entityRef: string,
     systemRef: string | undefined,
     times: DoraFootprintTimes,
+    /** False when the system counts this release already. */
+    countsSystem = true,
   ) {
     const key = systemRef ?? entityRef;
     let system = this.#systems!.get(key);
@@ -155,8 +232,10 @@ export class MetricsRollup {
       system = { failures: 0, deployments: 0, components: new Map() };
       this.#systems!.set(key, system);
     }
-    system.deployments++;
-    if (times.failed) system.failures++;
+    if (countsSystem) {
+      system.deployments++;
+      if (times.failed) system.failures++;
+    }
     let row = system.components.get(entityRef);
     if (!row) {
       row = {
