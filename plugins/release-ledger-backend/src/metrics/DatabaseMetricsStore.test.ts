@@ -3,9 +3,17 @@ import {
   createLedgerStore,
 } from '../__testUtils__/ledgerStore';
 import { mockServices } from '@backstage/backend-test-utils';
+import { bulkWriterFor } from '../database/bulkWrites';
+import { DatabaseReleaseLedgerStore } from '../ledger/DatabaseReleaseLedgerStore';
+import { createMetricsProjector } from './metricsProjector';
+import {
+  componentFootprintRow,
+  ownFootprintInScope,
+} from './componentFootprints';
 import {
   BAND_SETS,
   computeDoraMetrics,
+  DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
   ReleaseEventType,
   ReleaseFootprint,
 } from '@release-ledger/plugin-release-ledger-common';
@@ -16,7 +24,12 @@ import { footprintRow, fromFootprintRow, packFootprint } from './footprints';
 import { MetricsRollup } from './rollups';
 import { DatabaseMetricsStore, FootprintScope } from './DatabaseMetricsStore';
 import { AcceptedEvent } from '../ledger/ReleaseLedgerStore';
-import { FOOTPRINTS, FootprintRow } from '../database/tables';
+import {
+  COMPONENT_FOOTPRINTS,
+  ComponentFootprintRow,
+  FOOTPRINTS,
+  FootprintRow,
+} from '../database/tables';
 
 jest.setTimeout(60_000);
 
@@ -37,6 +50,41 @@ const ENTITIES = ['a', 'b', 'c'].map(n => `component:default/${n}`);
 const OWNERS = ['group:default/t1', 'group:default/t2'];
 /** a and b are part of the shop system; c of none until it joins it halfway. */
 const SHOP = 'system:default/shop';
+/** Deployed only as a component of the others' releases, by a third team. */
+const WORKER = 'component:default/worker';
+const T3 = 'group:default/t3';
+const JOBS = 'system:default/jobs';
+/**
+ * The catalog as the projection finds the components a release deploys:
+ * a owned by t1 in the shop, b by t2 in the shop, c by t1 in no system,
+ * the worker by t3 in the jobs system.
+ */
+const COMPONENT_FACTS = new Map([
+  [ENTITIES[0], { ownerRef: OWNERS[0], systemRef: SHOP }],
+  [ENTITIES[1], { ownerRef: OWNERS[1], systemRef: SHOP }],
+  [ENTITIES[2], { ownerRef: OWNERS[0] }],
+  [WORKER, { ownerRef: T3, systemRef: JOBS }],
+]);
+
+/**
+ * What a release of `k` deploys besides its entity: the next service and
+ * the worker, the one after, or nothing; sometimes the same component
+ * twice, or its own entity too.
+ */
+function componentsOfRelease(k: number): string[] | undefined {
+  const next = ENTITIES[(k + 1) % 3];
+  const afterNext = ENTITIES[(k + 2) % 3];
+  switch (k % 4) {
+    case 0:
+      return [next, WORKER];
+    case 1:
+      return [afterNext, ENTITIES[k % 3]];
+    case 2:
+      return [WORKER, WORKER, next, afterNext];
+    default:
+      return undefined;
+  }
+}
 
 /**
  * Thirty releases over three weeks across three services and two teams:
@@ -79,7 +127,10 @@ function history(): AcceptedEvent[] {
         }),
       );
     }
-    events.push(ev('start', 'release_started', start));
+    const components = componentsOfRelease(k);
+    events.push(
+      ev('start', 'release_started', start, components ? { components } : {}),
+    );
     if (k % 5 === 1) {
       if (k % 2) events.push(ev('gate', 'gate_failed', start + 0.5));
       events.push(ev('rollback', 'rolled_back', start + 1, { reason: 'x' }));
@@ -127,7 +178,9 @@ async function packedAnswer(
     teams: true,
     contributors: true,
   });
-  rollup.addPacked(await store.listPackedFootprints(scope, FROM));
+  const packed = await store.listPackedFootprints(scope, FROM);
+  rollup.addPacked(packed.releases);
+  rollup.addPackedComponents(packed.components, ownFootprintInScope(scope));
   return {
     metrics: rollup.metrics(),
     teams: rollup.teamRows(new Map()),
@@ -135,7 +188,17 @@ async function packedAnswer(
   };
 }
 
-/** The same by definition, from every footprint column. */
+/** Each release once (a release's footprints all have its times). */
+function releasesOf(footprints: ReleaseFootprint[]): ReleaseFootprint[] {
+  return [...new Map(footprints.map(f => [f.releaseId, f])).values()];
+}
+
+/**
+ * The same by definition, from every footprint column: the scope's, each
+ * team's and each system's figures count the releases any of their
+ * footprints (own or a component's) belongs to, each once; a component
+ * counts the releases that deployed it.
+ */
 async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
   const footprints = await store.listFootprints(scope, FROM);
   const owners = [
@@ -146,12 +209,13 @@ async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
     f.isDeployment &&
     f.startedAt! >= FROM &&
     f.startedAt! < TO;
+  const systems = [...new Set(footprints.map(f => f.systemRef ?? f.entityRef))];
   return {
-    metrics: computeDoraMetrics(footprints, options),
+    metrics: computeDoraMetrics(releasesOf(footprints), options),
     teams: owners
       .map(groupRef => {
         const { trend: _trend, ...metrics } = computeDoraMetrics(
-          footprints.filter(f => f.ownerRef === groupRef),
+          releasesOf(footprints.filter(f => f.ownerRef === groupRef)),
           { ...options, trend: false },
         );
         return { groupRef, title: undefined, metrics };
@@ -162,26 +226,28 @@ async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
             (a.metrics.changeFailureRate.rate ?? -1) ||
           a.groupRef.localeCompare(b.groupRef),
       ),
-    contributors: [SHOP, ENTITIES[2]]
+    contributors: systems
       .map(systemRef => {
         const ofSystem = footprints.filter(
           f => (f.systemRef ?? f.entityRef) === systemRef && inWindow(f),
         );
+        const releases = releasesOf(ofSystem);
         return {
           systemRef,
-          failures: ofSystem.filter(f => f.failed).length,
-          deployments: ofSystem.length,
-          components: ENTITIES.map(entityRef => {
-            const started = ofSystem
-              .filter(f => f.entityRef === entityRef)
-              .sort((a, b) => b.startedAt!.localeCompare(a.startedAt!));
-            return {
-              entityRef,
-              ownerRef: started[0]?.ownerRef,
-              failures: started.filter(f => f.failed).length,
-              deployments: started.length,
-            };
-          })
+          failures: releases.filter(f => f.failed).length,
+          deployments: releases.length,
+          components: [...ENTITIES, WORKER]
+            .map(entityRef => {
+              const started = ofSystem
+                .filter(f => f.entityRef === entityRef)
+                .sort((a, b) => b.startedAt!.localeCompare(a.startedAt!));
+              return {
+                entityRef,
+                ownerRef: started[0]?.ownerRef,
+                failures: started.filter(f => f.failed).length,
+                deployments: started.length,
+              };
+            })
             .filter(r => r.failures > 0)
             .sort(
               (a, b) =>
@@ -197,7 +263,8 @@ async function rowAnswer(store: DatabaseMetricsStore, scope: FootprintScope) {
           b.failures - a.failures ||
           b.deployments - a.deployments ||
           a.systemRef.localeCompare(b.systemRef),
-      ),
+      )
+      .slice(0, 3),
   };
 }
 
@@ -205,7 +272,10 @@ const SCOPES: FootprintScope[] = [
   { kind: 'org' },
   { kind: 'owners', ownerRefs: [OWNERS[0]] },
   { kind: 'owners', ownerRefs: OWNERS },
+  { kind: 'owners', ownerRefs: [T3] },
+  { kind: 'owners', ownerRefs: [OWNERS[1], T3] },
   { kind: 'entity', entityRef: ENTITIES[2] },
+  { kind: 'entity', entityRef: WORKER },
 ];
 
 describe.each(databases.eachSupportedId())(
@@ -213,8 +283,21 @@ describe.each(databases.eachSupportedId())(
   databaseId => {
     async function ingested(): Promise<Knex> {
       const knex = await databases.init(databaseId);
-      const ledger = await createLedgerStore({
+      const ledger = await DatabaseReleaseLedgerStore.create({
         database: mockServices.database({ knex }),
+        projectors: [
+          createMetricsProjector({
+            bulk: bulkWriterFor(knex),
+            attributionWindowHours: DEFAULT_INCIDENT_ATTRIBUTION_HOURS,
+            componentFacts: async refs =>
+              new Map(
+                refs.flatMap(ref => {
+                  const facts = COMPONENT_FACTS.get(ref);
+                  return facts ? [[ref, facts] as const] : [];
+                }),
+              ),
+          }),
+        ],
       });
       // In a few batches, so later events re-project earlier releases.
       const events = history();
@@ -237,6 +320,57 @@ describe.each(databases.eachSupportedId())(
       const flags = new Set(rows.map(r => Number(r.packed.split(',')[2])));
       expect([...flags].sort((a, b) => a - b)).toEqual([
         0, 11, 31, 55, 75, 95, 119, 127,
+      ]);
+    });
+
+    it("stores each component's footprint as the release's with the component's refs", async () => {
+      const knex = await ingested();
+      const own = new Map(
+        (await knex<FootprintRow>(FOOTPRINTS.table).select()).map(r => [
+          r.release_id,
+          r,
+        ]),
+      );
+      const rows = await knex<ComponentFootprintRow>(
+        COMPONENT_FOOTPRINTS.table,
+      ).select();
+      // Releases 0, 4, …, 28: two components; 1, 5, …, 29: one (its own
+      // entity is left out); 2, 6, …, 26: three (the worker once).
+      expect(rows).toHaveLength(8 * 2 + 8 * 1 + 7 * 3);
+      for (const row of rows) {
+        const facts = COMPONENT_FACTS.get(row.entity_ref)!;
+        expect(row).toEqual(
+          componentFootprintRow(own.get(row.release_id)!, {
+            entityRef: row.entity_ref,
+            ...facts,
+          }),
+        );
+        expect(row.owner_ref).toBe(facts.ownerRef);
+      }
+    });
+
+    it('counts a release once in the org, however many entities it deploys', async () => {
+      const store = new DatabaseMetricsStore(await ingested());
+      const withComponents = await packedAnswer(store, { kind: 'org' });
+      const own = (await store.listFootprints({ kind: 'org' }, FROM)).filter(
+        f => f.releaseId.startsWith(`${f.entityRef}@`),
+      );
+      // The releases with activity in the window: all but the first two.
+      expect(own).toHaveLength(28);
+      const alone = new MetricsRollup(options);
+      alone.addPacked(
+        (await store.listPackedFootprints({ kind: 'org' }, FROM)).releases,
+      );
+      expect(withComponents.metrics).toEqual(alone.metrics());
+      expect(withComponents.metrics.changeFailureRate.deployments).toBe(
+        own.filter(
+          f => f.isDeployment && f.startedAt! >= FROM && f.startedAt! < TO,
+        ).length,
+      );
+      // The worker's team only ever deploys it as a component.
+      expect(withComponents.teams.map(t => t.groupRef).sort()).toEqual([
+        ...OWNERS,
+        T3,
       ]);
     });
 
@@ -360,6 +494,26 @@ describe('packed footprints on SQLite', () => {
     expect(plan.map((r: { detail: string }) => r.detail)).toEqual([
       expect.stringContaining(
         'COVERING INDEX release_ledger_footprints_activity_packed_idx',
+      ),
+    ]);
+  });
+
+  it("reads the org window's component footprints from one covering index", async () => {
+    const knex = await databases.init('SQLITE_3');
+    await createLedgerStore({
+      database: mockServices.database({ knex }),
+    });
+    const sql = new DatabaseMetricsStore(knex).packedReadSql(
+      { kind: 'org' },
+      FROM,
+      'components',
+    );
+    const plan = await knex.raw(`EXPLAIN QUERY PLAN ${sql.sql}`, [
+      ...sql.bindings,
+    ]);
+    expect(plan.map((r: { detail: string }) => r.detail)).toEqual([
+      expect.stringContaining(
+        'COVERING INDEX release_ledger_component_footprints_activity_idx',
       ),
     ]);
   });

@@ -12,6 +12,7 @@ import {
   parsePacked,
 } from './footprints';
 import {
+  COMPONENT_FOOTPRINTS,
   FOOTPRINTS,
   FootprintRow,
   INCIDENTS,
@@ -26,25 +27,38 @@ export type FootprintScope =
   | { kind: 'owners'; ownerRefs: string[] }
   | { kind: 'org' };
 
+/**
+ * A scope's footprints, packed and joined by the database: the releases'
+ * own (packFootprint) and their components' (packComponentFootprint).
+ */
+export type PackedFootprints = {
+  releases: PackedValue[];
+  components: PackedValue[];
+};
+
 /** Reads for DORA metrics and leadership's weekly notes. */
 export interface MetricsStore {
   /**
    * Footprints of releases whose start, promotion or first failure signal is
-   * at or after `from`: every release a window from `from` to now counts.
+   * at or after `from` (every release a window from `from` to now counts)
+   * in the scope: the releases' own footprints and their components' (see
+   * componentFootprints.ts), each as a ReleaseFootprint with the
+   * component's refs. A release is there once per entity it deploys in the
+   * scope; figures count it once.
    */
   listFootprints(
     scope: FootprintScope,
     from: string,
   ): Promise<ReleaseFootprint[]>;
   /**
-   * The same footprints as {@link MetricsStore.listFootprints}, packed (see
-   * packFootprint) and joined by the database into one list: a read of a
-   * few strings instead of one row object per release.
+   * The same footprints as {@link MetricsStore.listFootprints}, packed and
+   * joined by the database into one list of each kind: a read of a few
+   * strings instead of one row object per release.
    */
   listPackedFootprints(
     scope: FootprintScope,
     from: string,
-  ): Promise<PackedValue[]>;
+  ): Promise<PackedFootprints>;
   getFootprint(releaseId: string): Promise<ReleaseFootprint | undefined>;
   /** Incidents attributed to the release (explicitly or by window). */
   listReleaseIncidents(releaseId: string): Promise<LedgerIncident[]>;
@@ -95,10 +109,49 @@ export class DatabaseMetricsStore implements MetricsStore {
         refs,
       ),
     );
-    return rows.map(fromFootprintRow);
+    // A component's footprint by definition: the release's, with the
+    // component's refs.
+    const components = await this.#readScoped(scope, refs =>
+      this.#scoped(
+        this.db(`${COMPONENT_FOOTPRINTS.table} as c`)
+          .join(`${FOOTPRINTS.table} as f`, 'f.release_id', 'c.release_id')
+          .select([
+            ...FOOTPRINT_READ_COLUMNS.filter(
+              col => !['entity_ref', 'owner_ref', 'system_ref'].includes(col),
+            ).map(col => `f.${col}`),
+            'c.entity_ref',
+            'c.owner_ref',
+            'c.system_ref',
+          ]),
+        scope,
+        from,
+        refs,
+        'c.',
+      ),
+    );
+    return [...rows, ...components].map(fromFootprintRow);
   }
 
   async listPackedFootprints(
+    scope: FootprintScope,
+    from: string,
+  ): Promise<PackedFootprints> {
+    const [releases, components] = await Promise.all([
+      this.#listPackedReleases(scope, from),
+      // Values per chunk of owners, concatenated by #readScoped.
+      this.#readScoped(scope, async refs => {
+        const [read] = (await this.#packedComponentsQuery(
+          scope,
+          from,
+          refs,
+        )) as Array<{ packed: string | null }>;
+        return parsePacked(read?.packed ?? '');
+      }),
+    ]);
+    return { releases, components };
+  }
+
+  async #listPackedReleases(
     scope: FootprintScope,
     from: string,
   ): Promise<PackedValue[]> {
@@ -134,15 +187,41 @@ export class DatabaseMetricsStore implements MetricsStore {
     return values;
   }
 
-  /** The SQL of the packed read (e.g. to EXPLAIN it). */
-  packedReadSql(scope: FootprintScope, from: string): Knex.SqlNative {
-    return this.#packedQuery(
-      scope,
-      from,
-      scope.kind === 'owners' ? scope.ownerRefs.slice(0, IN_CHUNK) : undefined,
+  /** The SQL of a packed read (e.g. to EXPLAIN it). */
+  packedReadSql(
+    scope: FootprintScope,
+    from: string,
+    of: keyof PackedFootprints = 'releases',
+  ): Knex.SqlNative {
+    const refs =
+      scope.kind === 'owners' ? scope.ownerRefs.slice(0, IN_CHUNK) : undefined;
+    return (
+      of === 'releases'
+        ? this.#packedQuery(scope, from, refs)
+        : this.#packedComponentsQuery(scope, from, refs)
     )
       .toSQL()
       .toNative();
+  }
+
+  /**
+   * The scope's packed component footprints joined into one string (every
+   * row is packed: the table is newer than the column). On SQLite the org
+   * read is a range of the covering index on (activity_at, packed).
+   */
+  #packedComponentsQuery(
+    scope: FootprintScope,
+    from: string,
+    refs: string[] | undefined,
+  ): Knex.QueryBuilder {
+    return this.#scoped(
+      this.db(COMPONENT_FOOTPRINTS.table).select(
+        this.db.raw(`${this.#joinPacked()} AS packed`),
+      ),
+      scope,
+      from,
+      refs,
+    );
   }
 
   /**
@@ -156,15 +235,9 @@ export class DatabaseMetricsStore implements MetricsStore {
     from: string,
     refs: string[] | undefined,
   ): Knex.QueryBuilder {
-    const postgres = ['pg', 'postgres', 'postgresql'].includes(this.#client);
     return this.#scoped(
       this.db(FOOTPRINTS.table).select(
-        // PostgreSQL: string_agg; SQLite (and MySQL): group_concat.
-        this.db.raw(
-          postgres
-            ? "string_agg(packed, ',') AS packed"
-            : "group_concat(packed, ',') AS packed",
-        ),
+        this.db.raw(`${this.#joinPacked()} AS packed`),
         this.db.raw('count(*) AS n'),
         this.db.raw('count(packed) AS packed_n'),
       ),
@@ -174,16 +247,28 @@ export class DatabaseMetricsStore implements MetricsStore {
     );
   }
 
-  /** Footprints of the scope whose activity is at or after `from`. */
+  /** The rows' packed values joined with `,` (an aggregate). */
+  #joinPacked(): string {
+    const postgres = ['pg', 'postgres', 'postgresql'].includes(this.#client);
+    // PostgreSQL: string_agg; SQLite (and MySQL): group_concat.
+    return postgres ? "string_agg(packed, ',')" : "group_concat(packed, ',')";
+  }
+
+  /**
+   * Footprints of the scope whose activity is at or after `from`, of the
+   * table its columns are named by with `prefix`.
+   */
   #scoped<Q extends Knex.QueryBuilder>(
     q: Q,
     scope: FootprintScope,
     from: string,
     refs: string[] | undefined,
+    prefix = '',
   ): Q {
-    q.where('activity_at', '>=', from);
-    if (scope.kind === 'entity') q.where('entity_ref', scope.entityRef);
-    if (refs) q.whereIn('owner_ref', refs);
+    q.where(`${prefix}activity_at`, '>=', from);
+    if (scope.kind === 'entity')
+      q.where(`${prefix}entity_ref`, scope.entityRef);
+    if (refs) q.whereIn(`${prefix}owner_ref`, refs);
     return q;
   }
 

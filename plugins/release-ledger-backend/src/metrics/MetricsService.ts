@@ -16,8 +16,12 @@ import {
   windowDays,
 } from '@release-ledger/plugin-release-ledger-common';
 import type { MetricsConfig } from '../config';
-import type { MetricsStore } from './DatabaseMetricsStore';
-import type { PackedValue } from './footprints';
+import type {
+  FootprintScope,
+  MetricsStore,
+  PackedFootprints,
+} from './DatabaseMetricsStore';
+import { ownFootprintInScope } from './componentFootprints';
 import { normaliseEntityRef } from '../ledger/EventIntake';
 import { groupTree, groupWithDescendants } from './groupHierarchy';
 import { MetricsRollup } from './rollups';
@@ -108,11 +112,16 @@ export class MetricsService {
       bandSets: this.bandSetNames,
     };
     // Each scope reads its packed footprints and computes everything it
-    // answers in one pass over them.
-    const rollUp = (
-      packed: PackedValue[],
+    // answers in one pass over them; a release that deploys several of the
+    // scope's entities counts once (see componentFootprints.ts).
+    const read = async (
+      footprintScope: FootprintScope,
       parts: { teams?: boolean; contributors?: boolean },
     ) => {
+      const packed: PackedFootprints = await this.#store.listPackedFootprints(
+        footprintScope,
+        from,
+      );
       const rollup = new MetricsRollup({
         from,
         to,
@@ -120,18 +129,19 @@ export class MetricsService {
         minSamples: this.#config.minSamples,
         ...parts,
       });
-      rollup.addPacked(packed);
+      rollup.addPacked(packed.releases);
+      rollup.addPackedComponents(
+        packed.components,
+        ownFootprintInScope(footprintScope),
+      );
       return rollup;
     };
 
     if (scope === 'entity') {
       const ref = this.#parseRef(query.ref, 'component');
       await this.#requireEntity(ref);
-      const [footprints, unattributedIncidents] = await Promise.all([
-        this.#store.listPackedFootprints(
-          { kind: 'entity', entityRef: ref },
-          from,
-        ),
+      const [rollup, unattributedIncidents] = await Promise.all([
+        read({ kind: 'entity', entityRef: ref }, {}),
         this.#store.listUnattributedIncidents({
           from,
           entityRefs: [ref],
@@ -142,7 +152,7 @@ export class MetricsService {
         scope,
         ref,
         ...base,
-        metrics: rollUp(footprints, {}).metrics(),
+        metrics: rollup.metrics(),
         unattributedIncidents,
       };
     }
@@ -158,14 +168,10 @@ export class MetricsService {
       if (!tree.has(ref))
         throw new NotFoundError(`group ${ref} not found in the catalog`);
       const groups = groupWithDescendants(tree, ref).sort();
-      const [footprints, owned] = await Promise.all([
-        this.#store.listPackedFootprints(
-          { kind: 'owners', ownerRefs: groups },
-          from,
-        ),
+      const [rollup, owned] = await Promise.all([
+        read({ kind: 'owners', ownerRefs: groups }, { contributors: true }),
         this.#ownedEntities(groups),
       ]);
-      const rollup = rollUp(footprints, { contributors: true });
       return {
         scope,
         ref,
@@ -181,8 +187,8 @@ export class MetricsService {
       };
     }
 
-    const [footprints, groups, unattributedIncidents] = await Promise.all([
-      this.#store.listPackedFootprints({ kind: 'org' }, from),
+    const [rollup, groups, unattributedIncidents] = await Promise.all([
+      read({ kind: 'org' }, { teams: true, contributors: true }),
       this.#groups(),
       this.#store.listUnattributedIncidents({
         from,
@@ -192,7 +198,6 @@ export class MetricsService {
     const titles = new Map(
       [...groupTree(groups).values()].map(g => [g.ref, g.title]),
     );
-    const rollup = rollUp(footprints, { teams: true, contributors: true });
     return {
       scope,
       ...base,

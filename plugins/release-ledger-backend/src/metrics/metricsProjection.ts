@@ -18,10 +18,20 @@ import {
   syncFixLinks,
 } from './fixLinks';
 import { BulkWriter } from '../database/bulkWrites';
+import { RELEASE_COMPONENTS } from '../ledger/changeLinks';
 import {
+  componentFootprintRow,
+  componentsOf,
+  DeployedComponent,
+} from './componentFootprints';
+import type { LookUpComponentFacts } from './componentFacts';
+import {
+  COMPONENT_FOOTPRINTS,
+  ComponentFootprintRow,
   EVENTS,
   EventRow,
   FOOTPRINTS,
+  FootprintRow,
   INCIDENTS,
   IncidentRow,
   RELEASES,
@@ -29,6 +39,8 @@ import {
 } from '../database/tables';
 
 const HOUR_MS = 3_600_000;
+/** Bound parameters per IN list, under every database's limit. */
+const IN_CHUNK = 500;
 
 /** Time ranges per entity in which incident attribution must be recomputed. */
 class EntityRanges {
@@ -58,7 +70,12 @@ class EntityRanges {
  *    or their promotion moved: a fix's promotion restores their service.
  * 4. Footprints are recomputed for the re-projected releases, for every
  *    release that gained or lost an incident, and for the releases of 3,
- *    each with the promotions of the releases that fix it.
+ *    each with the promotions of the releases that fix it; with them the
+ *    footprints of the components each deploys (see componentFootprints.ts).
+ *
+ * A release deploys its components as it deploys its own entity: an
+ * incident on a component is attributed by window to the latest release
+ * promoted that deployed it, its own or one that lists it.
  */
 export async function refreshMetricsProjection(
   tx: Knex.Transaction,
@@ -67,6 +84,11 @@ export async function refreshMetricsProjection(
     projected: Map<string, ProjectedRelease>;
     incidentIds: string[];
     attributionWindowHours: number;
+    /**
+     * The catalog facts of the components whose footprints are written for
+     * the first time; without it they have no owner or System.
+     */
+    componentFacts?: LookUpComponentFacts;
   },
 ): Promise<Map<string, IncidentAttribution>> {
   const { projected } = options;
@@ -106,7 +128,9 @@ export async function refreshMetricsProjection(
     );
     const lo = times.reduce((a, b) => (a < b ? a : b));
     const hi = times.reduce((a, b) => (a > b ? a : b));
-    ranges.add(release.entityRef, lo, addMs(hi, windowMs));
+    for (const entityRef of [release.entityRef, ...componentsOf(release)]) {
+      ranges.add(entityRef, lo, addMs(hi, windowMs));
+    }
   }
   const reattributed = await reattribute(tx, bulk, ranges, windowMs);
   for (const row of reattributed.incidents) {
@@ -124,6 +148,7 @@ export async function refreshMetricsProjection(
     releaseIds: footprintsToRefresh,
     fixed,
     projected,
+    componentFacts: options.componentFacts,
   });
   return attributions;
 }
@@ -245,20 +270,32 @@ async function reattribute(
   });
   if (relevant.length === 0) return none;
 
-  // Only the promotions these incidents can be attributed to: their
-  // entities', from a window before the first of them to the last.
+  // Only the promotions these incidents can be attributed to: of the
+  // releases that deployed their entities (as their own or as a
+  // component), from a window before the first of them to the last.
   const starts = relevant.map(i => i.started_at!);
-  const promotions = await tx(RELEASES.table)
-    .whereIn('entity_ref', [...new Set(relevant.map(i => i.entity_ref!))])
-    .where('environment', DORA_ENVIRONMENT)
-    .whereBetween('promoted_at', [
-      addMs(
-        starts.reduce((a, b) => (a < b ? a : b)),
-        -windowMs,
-      ),
-      starts.reduce((a, b) => (a > b ? a : b)),
-    ])
-    .select('release_id', 'entity_ref', 'promoted_at');
+  const incidentEntities = [...new Set(relevant.map(i => i.entity_ref!))];
+  const promotedBetween = [
+    addMs(
+      starts.reduce((a, b) => (a < b ? a : b)),
+      -windowMs,
+    ),
+    starts.reduce((a, b) => (a > b ? a : b)),
+  ] as const;
+  const [own, asComponent] = await Promise.all([
+    tx(RELEASES.table)
+      .whereIn('entity_ref', incidentEntities)
+      .where('environment', DORA_ENVIRONMENT)
+      .whereBetween('promoted_at', promotedBetween)
+      .select('release_id', 'entity_ref', 'promoted_at'),
+    tx(`${RELEASE_COMPONENTS} as c`)
+      .join(`${RELEASES.table} as r`, 'r.release_id', 'c.release_id')
+      .whereIn('c.entity_ref', incidentEntities)
+      .where('r.environment', DORA_ENVIRONMENT)
+      .whereBetween('r.promoted_at', promotedBetween)
+      .select('r.release_id', 'c.entity_ref', 'r.promoted_at'),
+  ]);
+  const promotions = [...own, ...asComponent];
   const attributions = attributeIncidents(
     relevant.map(i => ({
       incidentId: i.incident_id,
@@ -302,6 +339,7 @@ async function refreshFootprints(
     releaseIds: Set<string>;
     fixed: Set<string>;
     projected: Map<string, ProjectedRelease>;
+    componentFacts?: LookUpComponentFacts;
   },
 ) {
   const { projected, fixed } = options;
@@ -364,9 +402,12 @@ async function refreshFootprints(
     }
   }
 
+  const components = new Map<string, string[]>();
   const rows = releaseIds.flatMap(id => {
     const p = projected.get(id) ?? loaded.get(id);
     if (!p) return [];
+    const deployed = componentsOf(p.release);
+    if (deployed.length > 0) components.set(id, deployed);
     return [
       footprintRow(
         footprintInput(
@@ -380,6 +421,97 @@ async function refreshFootprints(
     ];
   });
   await bulk.upsert(tx, FOOTPRINTS, rows);
+  await writeComponentFootprints(tx, {
+    rows: rows.filter(row => components.has(row.release_id)),
+    components,
+    componentFacts: options.componentFacts,
+  });
+}
+
+/**
+ * Writes the footprints of the components `rows`' releases deploy: each
+ * release's footprint with the component's owner and System, which are
+ * looked up for a component's first row and kept after (as of the release's
+ * start, as its own owner). Rows of components a release no longer lists
+ * are deleted. Runs under the releases' footprint locks.
+ */
+export async function writeComponentFootprints(
+  tx: Knex.Transaction,
+  options: {
+    /** The releases' own footprints. */
+    rows: FootprintRow[];
+    /** The components of each of those releases. */
+    components: ReadonlyMap<string, readonly string[]>;
+    componentFacts?: LookUpComponentFacts;
+  },
+): Promise<void> {
+  const { rows, components } = options;
+  if (rows.length === 0) return;
+  const stored = new Map<string, Map<string, DeployedComponent>>();
+  for (const ids of chunks(rows.map(r => r.release_id))) {
+    const existing: Array<
+      Pick<
+        ComponentFootprintRow,
+        'release_id' | 'entity_ref' | 'owner_ref' | 'system_ref'
+      >
+    > = await tx(COMPONENT_FOOTPRINTS.table)
+      .whereIn('release_id', ids)
+      .select('release_id', 'entity_ref', 'owner_ref', 'system_ref');
+    for (const row of existing) {
+      let ofRelease = stored.get(row.release_id);
+      if (!ofRelease) stored.set(row.release_id, (ofRelease = new Map()));
+      ofRelease.set(row.entity_ref, {
+        entityRef: row.entity_ref,
+        ownerRef: row.owner_ref ?? undefined,
+        systemRef: row.system_ref ?? undefined,
+      });
+    }
+  }
+
+  const unknown = new Set<string>();
+  for (const row of rows) {
+    for (const ref of components.get(row.release_id) ?? []) {
+      if (!stored.get(row.release_id)?.has(ref)) unknown.add(ref);
+    }
+  }
+  const facts =
+    unknown.size > 0 && options.componentFacts
+      ? await options.componentFacts([...unknown])
+      : new Map();
+
+  const written: ComponentFootprintRow[] = [];
+  for (const row of rows) {
+    const had = stored.get(row.release_id);
+    const wanted = components.get(row.release_id) ?? [];
+    for (const entityRef of wanted) {
+      written.push(
+        componentFootprintRow(
+          row,
+          had?.get(entityRef) ?? { entityRef, ...facts.get(entityRef) },
+        ),
+      );
+    }
+    const gone = [...(had?.keys() ?? [])].filter(ref => !wanted.includes(ref));
+    if (gone.length > 0) {
+      await tx(COMPONENT_FOOTPRINTS.table)
+        .where('release_id', row.release_id)
+        .whereIn('entity_ref', gone)
+        .delete();
+    }
+  }
+  // Six columns a row: under every database's limit of bound parameters.
+  for (const part of chunks(written, 100)) {
+    await tx(COMPONENT_FOOTPRINTS.table)
+      .insert(part)
+      .onConflict([...COMPONENT_FOOTPRINTS.key])
+      .merge(['owner_ref', 'system_ref', 'activity_at', 'packed']);
+  }
+}
+
+function* chunks<T>(items: T[], size = IN_CHUNK): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) {
+    yield items.slice(i, i + size);
+  }
 }
 
 function groupBy<T>(items: T[], key: (item: T) => string): Map<string, T[]> {
