@@ -9,7 +9,14 @@ import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
 import type { ReleaseEventType } from '@release-ledger/plugin-release-ledger-common';
 import { createTestDatabases } from '../__testUtils__/testLedger';
 import { AcceptedReleaseEvent } from '../ledger/ReleaseLedgerStore';
-import { FOOTPRINTS, FootprintRow, RELEASES } from '../database/tables';
+import {
+  COMPONENT_FOOTPRINTS,
+  ComponentFootprintRow,
+  FOOTPRINTS,
+  FootprintRow,
+  RELEASES,
+} from '../database/tables';
+import { componentFootprintRow } from './componentFootprints';
 import { fromFootprintRow, packFootprint } from './footprints';
 import { backfillSystems, SYSTEM_BACKFILL_TABLE } from './systemBackfill';
 
@@ -202,6 +209,44 @@ describe.each(databases.eachSupportedId())(
       expect(await pending()).toEqual(['g1']);
       expect(await backfillSystems({ db: knex, catalog, auth })).toBe(0);
       expect(await pending()).toEqual(['g1']);
+    });
+
+    it("re-packs the footprints of a release's components when it gets a system", async () => {
+      const knex = await databases.init(databaseId);
+      const ledger = await createLedgerStore({
+        database: mockServices.database({ knex }),
+      });
+      await appendAndProject(ledger, [
+        {
+          ...event('shop-web', 'w1', 'release_started', 1),
+          attributes: { components: ['component:default/cart'] },
+        } as AcceptedReleaseEvent,
+        event('shop-web', 'w1', 'promoted', 2),
+      ]);
+      const before = await knex<ComponentFootprintRow>(
+        COMPONENT_FOOTPRINTS.table,
+      ).select();
+      expect(before.map(r => r.packed.split(',').slice(0, 3))).toEqual([
+        ['"w1"', 'null', '"component:default/shop-web"'],
+      ]);
+      await knex(SYSTEM_BACKFILL_TABLE).insert({ release_id: 'w1' });
+
+      expect(await backfillSystems({ db: knex, catalog, auth })).toBe(1);
+      const [own] = await knex<FootprintRow>(FOOTPRINTS.table).where(
+        'release_id',
+        'w1',
+      );
+      expect(own.system_ref).toBe('system:default/shop');
+      expect(
+        await knex<ComponentFootprintRow>(COMPONENT_FOOTPRINTS.table).select(),
+      ).toEqual([
+        componentFootprintRow(own, { entityRef: 'component:default/cart' }),
+      ]);
+      expect(
+        (await knex(COMPONENT_FOOTPRINTS.table).first('packed')).packed,
+      ).toMatch(
+        /^"w1",null,"system:default\/shop",null,"component:default\/cart",/,
+      );
     });
 
     it('leaves releases recorded since alone', async () => {

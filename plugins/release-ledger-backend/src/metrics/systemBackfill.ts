@@ -8,11 +8,14 @@ import type { Release } from '@release-ledger/plugin-release-ledger-common';
 import type { Knex } from 'knex';
 import { bulkWriterFor } from '../database/bulkWrites';
 import {
+  COMPONENT_FOOTPRINTS,
+  ComponentFootprintRow,
   FOOTPRINTS,
   FootprintRow,
   RELEASES,
   ReleaseWriteRow,
 } from '../database/tables';
+import { componentFootprintRow } from './componentFootprints';
 import { fromFootprintRow, packFootprint } from './footprints';
 import { SYSTEM_FIELDS, systemOf } from '../ledger/systemOf';
 
@@ -123,22 +126,20 @@ export async function backfillSystems(options: {
             .whereIn('release_id', [...changed])
             .select([...FOOTPRINTS.columns])
         : [];
-      await bulk.upsert(
-        tx,
-        FOOTPRINTS,
-        footprints.map(row => {
-          const systemRef = systemOfRelease.get(row.release_id)!;
-          const footprint = { ...fromFootprintRow(row), systemRef };
-          return {
-            ...row,
-            is_deployment: Boolean(row.is_deployment),
-            is_rework: Boolean(row.is_rework),
-            failed: Boolean(row.failed),
-            system_ref: systemRef,
-            packed: packFootprint(footprint),
-          };
-        }),
-      );
+      const footprintRows = footprints.map(row => {
+        const systemRef = systemOfRelease.get(row.release_id)!;
+        const footprint = { ...fromFootprintRow(row), systemRef };
+        return {
+          ...row,
+          is_deployment: Boolean(row.is_deployment),
+          is_rework: Boolean(row.is_rework),
+          failed: Boolean(row.failed),
+          system_ref: systemRef,
+          packed: packFootprint(footprint),
+        };
+      });
+      await bulk.upsert(tx, FOOTPRINTS, footprintRows);
+      await repackComponents(tx, footprintRows);
       await tx(SYSTEM_BACKFILL_TABLE)
         .whereIn(
           'release_id',
@@ -147,6 +148,32 @@ export async function backfillSystems(options: {
         .delete();
       return changed.size;
     });
+  }
+}
+
+/**
+ * Re-packs the component footprints of releases whose own footprint got a
+ * system: theirs lead with the release's system key (see
+ * packComponentFootprint). The components' own facts stay.
+ */
+async function repackComponents(
+  tx: Knex.Transaction,
+  own: FootprintRow[],
+): Promise<void> {
+  if (own.length === 0) return;
+  const byRelease = new Map(own.map(row => [row.release_id, row]));
+  const rows: ComponentFootprintRow[] = await tx(COMPONENT_FOOTPRINTS.table)
+    .whereIn('release_id', [...byRelease.keys()])
+    .select([...COMPONENT_FOOTPRINTS.columns]);
+  for (const row of rows) {
+    const { packed } = componentFootprintRow(byRelease.get(row.release_id)!, {
+      entityRef: row.entity_ref,
+      ownerRef: row.owner_ref ?? undefined,
+      systemRef: row.system_ref ?? undefined,
+    });
+    await tx(COMPONENT_FOOTPRINTS.table)
+      .where({ release_id: row.release_id, entity_ref: row.entity_ref })
+      .update({ packed });
   }
 }
 
