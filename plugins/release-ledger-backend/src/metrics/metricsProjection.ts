@@ -435,7 +435,7 @@ async function refreshFootprints(
  * start, as its own owner). Rows of components a release no longer lists
  * are deleted. Runs under the releases' footprint locks.
  */
-export async function writeComponentFootprints(
+async function writeComponentFootprints(
   tx: Knex.Transaction,
   options: {
     /** The releases' own footprints. */
