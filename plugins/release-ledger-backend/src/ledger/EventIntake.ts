@@ -1,10 +1,5 @@
 import { AuthService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import { parseEntityRef, stringifyEntityRef } from '@backstage/catalog-model';
 import { CatalogService } from '@backstage/plugin-catalog-node';
 import { LRUCache } from 'lru-cache';
 import {
@@ -24,6 +19,7 @@ import { systemOf } from './systemOf';
 import { deriveEventId } from './deriveEventId';
 import { EventIdConflictError } from './eventConflicts';
 import { normaliseTime } from './projectRelease';
+import { ownerOf } from './ownerOf';
 
 /** The outcome of an ingest request: either results, or every problem found. */
 export type IntakeOutcome =
@@ -435,23 +431,6 @@ export function normaliseEntityRef(ref: string): string | undefined {
       parseEntityRef(ref.trim(), {
         defaultKind: 'component',
         defaultNamespace: 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined;
-  }
-}
-
-function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) return relation.targetRef.toLocaleLowerCase('en-US');
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string') return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
       }),
     ).toLocaleLowerCase('en-US');
   } catch {

@@ -1,12 +1,8 @@
 import type { AuthService } from '@backstage/backend-plugin-api';
-import {
-  Entity,
-  parseEntityRef,
-  RELATION_OWNED_BY,
-  stringifyEntityRef,
-} from '@backstage/catalog-model';
+import type { Entity } from '@backstage/catalog-model';
 import type { CatalogService } from '@backstage/plugin-catalog-node';
 import { LRUCache } from 'lru-cache';
+import { ownerOf } from '../ledger/ownerOf';
 import { SYSTEM_FIELDS, systemOf } from '../ledger/systemOf';
 import type { ComponentFacts } from './componentFootprints';
 
@@ -73,21 +69,4 @@ export function catalogComponentFacts(options: {
  */
 export function componentFactsOf(entity: Entity): ComponentFacts {
   return { ownerRef: ownerOf(entity), systemRef: systemOf(entity) };
-}
-
-function ownerOf(entity: Entity): string | undefined {
-  const relation = entity.relations?.find(r => r.type === RELATION_OWNED_BY);
-  if (relation) return relation.targetRef.toLocaleLowerCase('en-US');
-  const owner = entity.spec?.owner;
-  if (typeof owner !== 'string') return undefined;
-  try {
-    return stringifyEntityRef(
-      parseEntityRef(owner, {
-        defaultKind: 'group',
-        defaultNamespace: entity.metadata.namespace ?? 'default',
-      }),
-    ).toLocaleLowerCase('en-US');
-  } catch {
-    return undefined;
-  }
 }
