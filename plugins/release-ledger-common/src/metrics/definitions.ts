@@ -73,7 +73,7 @@ export const METRIC_DEFINITIONS: Readonly<Record<MetricId, MetricDefinition>> =
       title: 'Lead time for changes',
       unit: 'hours',
       definition:
-        'Lead time for changes: for each merged change in a release, promoted time − merged time; report median and p90 over changes promoted in the window.',
+        'Lead time for changes: for each change in a release (a merged PR, or a listed commit no PR describes), promoted time − its merge time (a commit: its commit time); report median and p90 over changes promoted in the window.',
     },
     changeFailureRate: {
       title: 'Change failure rate',
