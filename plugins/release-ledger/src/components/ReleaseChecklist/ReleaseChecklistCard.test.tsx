@@ -94,6 +94,21 @@ describe('ReleaseChecklistCard', () => {
     ).toHaveTextContent('at 3f2c1a9');
   });
 
+  it('says what a promoted or rolled-back release went without, instead of holding it', async () => {
+    const api = new FakeReleaseLedgerApi();
+    api.checklists.set(RELEASE, pinned());
+    await renderWithApis(
+      <ReleaseChecklistCard releaseId={RELEASE} promotionDecided />,
+      { api },
+    );
+    expect(
+      await screen.findByText(
+        '1 required pre-release item was not checked before the release was promoted or rolled back',
+      ),
+    ).toBeInTheDocument();
+    expect(screen.queryByText(/promotion is held/)).not.toBeInTheDocument();
+  });
+
   it('ticks an item as the signed-in user and shows the release freed', async () => {
     const api = new FakeReleaseLedgerApi();
     api.checklists.set(RELEASE, pinned());

@@ -96,21 +96,31 @@ function ItemLine(props: {
 function PinnedChecklist(props: {
   checklist: ReleaseChecklist;
   onCheck: (item: ChecklistItem, checked: boolean) => Promise<void>;
+  promotionDecided?: boolean;
 }) {
-  const { checklist, onCheck } = props;
+  const { checklist, onCheck, promotionDecided } = props;
   const classes = useStyles();
   const [busy, setBusy] = useState<string | undefined>();
   const sections = checklist.checklist?.sections ?? [];
   const open = checklist.openRequired.length;
   return (
     <>
-      {open > 0 && (
-        <Alert severity="warning">
-          {`${open} required pre-release ${
-            open === 1 ? 'item is' : 'items are'
-          } not checked: promotion is held`}
-        </Alert>
-      )}
+      {open > 0 &&
+        (promotionDecided ? (
+          // Past promotion or rollback nothing is held any more: say what
+          // the release went without.
+          <Alert severity="info">
+            {`${open} required pre-release ${
+              open === 1 ? 'item was' : 'items were'
+            } not checked before the release was promoted or rolled back`}
+          </Alert>
+        ) : (
+          <Alert severity="warning">
+            {`${open} required pre-release ${
+              open === 1 ? 'item is' : 'items are'
+            } not checked: promotion is held`}
+          </Alert>
+        ))}
       {sections.map(section => {
         const done = section.items.filter(i => i.checked).length;
         return (
@@ -177,6 +187,11 @@ export type ReleaseChecklistCardProps = {
    * events (its timeline) can reload and show it.
    */
   onChecked?: () => void;
+  /**
+   * The release was promoted or rolled back: open required items no longer
+   * hold it, and the card says what it went without instead.
+   */
+  promotionDecided?: boolean;
 };
 
 /**
@@ -187,7 +202,7 @@ export type ReleaseChecklistCardProps = {
  * @public
  */
 export function ReleaseChecklistCard(props: ReleaseChecklistCardProps) {
-  const { releaseId, onChecked } = props;
+  const { releaseId, onChecked, promotionDecided } = props;
   const api = useApi(releaseLedgerApiRef);
   const errorApi = useApi(errorApiRef);
   const { value, loading, error, retry } = useAsyncRetry(
@@ -222,6 +237,7 @@ export function ReleaseChecklistCard(props: ReleaseChecklistCardProps) {
     content = (
       <PinnedChecklist
         checklist={value}
+        promotionDecided={promotionDecided}
         onCheck={async (item, checked) => {
           try {
             await api.checkChecklistItem(releaseId, item, checked);

@@ -339,6 +339,10 @@ function ReleaseDetails(props: {
               <ReleaseChecklistCard
                 releaseId={release.releaseId}
                 onChecked={reload}
+                promotionDecided={
+                  release.promotedAt !== undefined ||
+                  release.rolledBackAt !== undefined
+                }
               />
             </Grid>
             <Grid item>
