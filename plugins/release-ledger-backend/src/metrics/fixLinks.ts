@@ -65,7 +65,13 @@ export async function syncFixLinks(
   projected: ReadonlyMap<string, ProjectedRelease>,
 ): Promise<Set<string>> {
   const stored = new Map<string, Set<string>>();
-  for (const ids of chunks([...projected.keys()])) {
+  // A release's `fixes` only grow (the projection unions them), so one
+  // that names nothing now never had a link stored: only releases that name
+  // something are read (most drains then read nothing here).
+  const fixing = [...projected]
+    .filter(([, p]) => fixTargetsOf(p.release).length > 0)
+    .map(([id]) => id);
+  for (const ids of chunks(fixing)) {
     const rows: ReleaseFixRow[] = await tx(RELEASE_FIXES)
       .whereIn('fix_release_id', ids)
       .select('fix_release_id', 'target');

@@ -365,15 +365,6 @@ async function refreshFootprints(
     .whereIn('release_id', releaseIds)
     .select();
   const incidentsOf = groupBy(incidents, i => i.release_id!);
-  const fixesOf = await fixPromotionsOf(
-    tx,
-    new Map(
-      releaseIds.map(id => [
-        id,
-        (incidentsOf.get(id) ?? []).map(i => i.incident_id),
-      ]),
-    ),
-  );
 
   // Releases whose footprint changed only through attribution or a fix.
   const others = releaseIds.filter(id => !projected.has(id));
@@ -401,6 +392,23 @@ async function refreshFootprints(
       });
     }
   }
+
+  // A fix's promotion only restores a failed release (rolled back, or with
+  // an attributed incident): only those are looked up.
+  const fixesOf = await fixPromotionsOf(
+    tx,
+    new Map(
+      releaseIds
+        .filter(id => {
+          const release = (projected.get(id) ?? loaded.get(id))?.release;
+          return (
+            release?.rolledBackAt !== undefined ||
+            (incidentsOf.get(id)?.length ?? 0) > 0
+          );
+        })
+        .map(id => [id, (incidentsOf.get(id) ?? []).map(i => i.incident_id)]),
+    ),
+  );
 
   const components = new Map<string, string[]>();
   const rows = releaseIds.flatMap(id => {
