@@ -4,18 +4,11 @@
  * a static token in backend.auth.externalAccess — exactly how a pipeline
  * authenticates in production. The catalog is a mock with two components.
  */
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { Entity } from '@backstage/catalog-model';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import releaseLedgerPlugin from '@release-ledger/plugin-release-ledger-backend';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { startLedgerBackend } from './__testUtils__/ledgerBackend';
 import { run } from './program';
 
 jest.setTimeout(60_000);
@@ -51,34 +44,11 @@ describe('release-ledger CLI against the ledger backend', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const knex = await databases.init('SQLITE_3');
-    const backend = await startTestBackend({
-      features: [
-        releaseLedgerPlugin,
-        mockServices.database.factory({ knex }),
-        authServiceFactory,
-        httpAuthServiceFactory,
-        catalogServiceMock.factory({ entities }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              auth: {
-                externalAccess: [
-                  {
-                    type: 'static',
-                    options: { token: TOKEN, subject: 'release-pipeline' },
-                    accessRestrictions: [{ plugin: 'release-ledger' }],
-                  },
-                ],
-              },
-            },
-          },
-        }),
-      ],
-    });
-    const { port } = backend.server.address() as AddressInfo;
-    baseUrl = `http://localhost:${port}`;
-    stop = () => backend.stop();
+    ({ baseUrl, stop } = await startLedgerBackend({
+      databases,
+      token: TOKEN,
+      entities: entities,
+    }));
   });
 
   afterAll(async () => {

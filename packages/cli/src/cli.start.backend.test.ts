@@ -3,20 +3,12 @@
  * git repository made in the test: squash merges, a merge commit, a direct
  * push, two releases, merges posted without a release id before and after.
  */
-import {
-  mockServices,
-  startTestBackend,
-  TestDatabases,
-} from '@backstage/backend-test-utils';
-import { authServiceFactory } from '@backstage/backend-defaults/auth';
-import { httpAuthServiceFactory } from '@backstage/backend-defaults/httpAuth';
-import { catalogServiceMock } from '@backstage/plugin-catalog-node/testUtils';
-import releaseLedgerPlugin from '@release-ledger/plugin-release-ledger-backend';
+import { TestDatabases } from '@backstage/backend-test-utils';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { startLedgerBackend } from './__testUtils__/ledgerBackend';
 import { run } from './program';
 
 jest.setTimeout(60_000);
@@ -88,43 +80,18 @@ describe('release-ledger start --repo', () => {
   let stop: () => Promise<void>;
 
   beforeAll(async () => {
-    const knex = await databases.init('SQLITE_3');
-    const backend = await startTestBackend({
-      features: [
-        releaseLedgerPlugin,
-        mockServices.database.factory({ knex }),
-        authServiceFactory,
-        httpAuthServiceFactory,
-        catalogServiceMock.factory({
-          entities: [
-            {
-              apiVersion: 'backstage.io/v1alpha1',
-              kind: 'Component',
-              metadata: { name: 'payments-api', namespace: 'default' },
-              spec: { type: 'service', lifecycle: 'production', owner: 'x' },
-            },
-          ],
-        }),
-        mockServices.rootConfig.factory({
-          data: {
-            backend: {
-              auth: {
-                externalAccess: [
-                  {
-                    type: 'static',
-                    options: { token: TOKEN, subject: 'release-pipeline' },
-                    accessRestrictions: [{ plugin: 'release-ledger' }],
-                  },
-                ],
-              },
-            },
-          },
-        }),
+    ({ baseUrl, stop } = await startLedgerBackend({
+      databases,
+      token: TOKEN,
+      entities: [
+        {
+          apiVersion: 'backstage.io/v1alpha1',
+          kind: 'Component',
+          metadata: { name: 'payments-api', namespace: 'default' },
+          spec: { type: 'service', lifecycle: 'production', owner: 'x' },
+        },
       ],
-    });
-    const { port } = backend.server.address() as AddressInfo;
-    baseUrl = `http://localhost:${port}`;
-    stop = () => backend.stop();
+    }));
   });
 
   afterAll(async () => {
